@@ -1,0 +1,72 @@
+using System;
+
+namespace NfCerts.Hal
+{
+    /// <summary>Key algorithms the device can generate.</summary>
+    public enum KeyAlgorithm
+    {
+        /// <summary>ECDSA on NIST P-256.</summary>
+        EcP256 = 1,
+        /// <summary>RSA 2048 bits.</summary>
+        Rsa2048 = 2,
+    }
+
+    /// <summary>Why a key-vault operation failed.</summary>
+    public enum KeyVaultError
+    {
+        /// <summary>The key or certificate could not be parsed.</summary>
+        InvalidData = 1,
+        /// <summary>The operation or algorithm is not available on this device.</summary>
+        NotSupported = 2,
+        /// <summary>The password for an encrypted key is wrong.</summary>
+        WrongPassword = 3,
+        /// <summary>The crypto engine failed.</summary>
+        Failed = 4,
+    }
+
+    /// <summary>A key-vault operation failed. The message never contains key material.</summary>
+    public class KeyVaultException : Exception
+    {
+        /// <summary>Creates the exception.</summary>
+        public KeyVaultException(KeyVaultError error, string message) : base(message)
+        {
+            Error = error;
+        }
+
+        /// <summary>Why it failed.</summary>
+        public KeyVaultError Error { get; private set; }
+    }
+
+    /// <summary>The cryptography the device gets from native code (mbedTLS on ESP32).</summary>
+    /// <remarks>
+    /// Keys are passed as DER: PKCS#8 PrivateKeyInfo, SEC1 ECPrivateKey or PKCS#1 RSAPrivateKey; certificates as DER X.509.
+    /// Methods throw <see cref="KeyVaultException"/> on unusable input and never echo key bytes in messages.
+    /// </remarks>
+    public interface IKeyVault
+    {
+        /// <summary>SHA-1 of <paramref name="count"/> bytes of <paramref name="data"/> from <paramref name="offset"/> (20 bytes).</summary>
+        byte[] Sha1(byte[] data, int offset, int count);
+
+        /// <summary>SHA-256 of <paramref name="count"/> bytes of <paramref name="data"/> from <paramref name="offset"/> (32 bytes).</summary>
+        byte[] Sha256(byte[] data, int offset, int count);
+
+        /// <summary>True when <paramref name="privateKey"/> is the private half of the public key in <paramref name="certificate"/>.
+        /// False for a well-formed key of another pair; throws <see cref="KeyVaultException"/> (InvalidData) when either does not parse.</summary>
+        bool KeyMatchesCertificate(byte[] certificate, byte[] privateKey);
+
+        /// <summary>Decrypts an encrypted PKCS#8 key (PBES2). Throws <see cref="KeyVaultException"/> with WrongPassword,
+        /// InvalidData, or NotSupported when the device cannot decrypt keys.</summary>
+        byte[] DecryptPrivateKey(byte[] encryptedPkcs8, string password);
+
+        /// <summary>Generates a new key pair and returns its private key as PKCS#8 DER, to be stored at once.</summary>
+        byte[] GenerateKey(KeyAlgorithm algorithm);
+
+        /// <summary>Builds and signs a PKCS#10 certificate request for <paramref name="privateKey"/> with the subject
+        /// <paramref name="subject"/> (RFC 4514 form, e.g. <c>CN=device-001,O=Contoso</c>). Returns DER.</summary>
+        byte[] CreateCertificateRequest(byte[] privateKey, string subject);
+
+        /// <summary>Verifies an ECDSA or RSA (PKCS#1 v1.5) SHA-256 signature over <paramref name="data"/> with the
+        /// public key of <paramref name="certificate"/>. False when it does not verify.</summary>
+        bool VerifySignature(byte[] certificate, byte[] data, byte[] signature);
+    }
+}
