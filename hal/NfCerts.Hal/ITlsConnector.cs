@@ -35,9 +35,9 @@ namespace NfCerts.Hal
 
     /// <summary>Opens TLS 1.2+ client connections (EST, IoT Hub on devices without MQTT offload).</summary>
     /// <remarks>
-    /// <para>The server's chain must lead to one of <paramref name="trustedRoots"/> (DER each; only those, never a
-    /// system store) and match <paramref name="host"/>. A client certificate is presented when
-    /// <paramref name="clientCertificate"/> and <paramref name="clientKey"/> are given (DER; the key never leaves the
+    /// <para>The server's chain must lead to one of <c>trustedRoots</c> (DER each; only those, never a
+    /// system store) and match <c>host</c>. A client certificate is presented when
+    /// <c>clientCertificate</c> and <c>clientKey</c> are given (DER; the key never leaves the
     /// TLS stack). The returned stream is owned by the caller, who closes it. Failures throw <see cref="TlsException"/>.</para>
     /// </remarks>
     public interface ITlsConnector
