@@ -374,6 +374,10 @@ namespace NfCerts.Core.Storage
         /// <summary>Moves the cursor to a fresh sector: the next free one after the current in ring order.</summary>
         private void OpenSector()
         {
+            if (!_dry && !_wNeedNew)
+            {
+                _sectors[_wSector].End = _wSector * _sectorSize + _wOff;
+            }
             _wOpened++;
             _wNeedNew = false;
             _wOff = LogFormat.SectorHeaderSize;

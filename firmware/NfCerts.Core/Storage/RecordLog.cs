@@ -285,6 +285,26 @@ namespace NfCerts.Core.Storage
             }
         }
 
+        /// <summary>Bytes of the live sectors that hold data (headers and records, including superseded ones): what
+        /// compaction works on. The rest of the region is erased or reclaimable.</summary>
+        public int WrittenBytes
+        {
+            get
+            {
+                int total = 0;
+                for (int i = 0; i < _sectorCount; i++)
+                {
+                    var s = _sectors[i];
+                    if (s.Live)
+                    {
+                        int end = i == _head ? _headPos : s.End;
+                        total += end - i * _sectorSize;
+                    }
+                }
+                return total;
+            }
+        }
+
         /// <summary>Bytes read from flash by the mount that created this instance.</summary>
         public int MountBytesRead
         {
