@@ -21,6 +21,9 @@ namespace System
 
     public struct IntPtr { }
 
+    // CoreLibrary System/UIntPtr.cs: the compiler needs it to index an array with a uint (arr[u]).
+    public struct UIntPtr { }
+
     public struct RuntimeFieldHandle { }
 
     public interface IDisposable
