@@ -13,7 +13,7 @@ namespace NfCerts.Hal
     /// </remarks>
     public interface IClock
     {
-        /// <summary>The wall clock, UTC (<see cref="DateTime.Kind"/> may be Unspecified on nanoFramework; treat it as UTC).</summary>
+        /// <summary>The wall clock, UTC (nanoFramework keeps every <see cref="DateTime"/> in UTC).</summary>
         DateTime UtcNow { get; }
 
         /// <summary>True once the wall clock has been set from a trusted source (SNTP, the hub) since boot.</summary>
