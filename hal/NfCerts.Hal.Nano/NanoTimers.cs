@@ -27,13 +27,13 @@ namespace NfCerts.Hal.Nano
         public event TimerFaultHandler? CallbackFailed;
 
         /// <inheritdoc/>
-        public ITimer StartOneShot(TimeSpan dueIn, TimerElapsed callback, object state)
+        public ITimerHandle StartOneShot(TimeSpan dueIn, TimerElapsed callback, object? state)
         {
             return Start(dueIn, 0, callback, state);
         }
 
         /// <inheritdoc/>
-        public ITimer StartPeriodic(TimeSpan dueIn, TimeSpan period, TimerElapsed callback, object state)
+        public ITimerHandle StartPeriodic(TimeSpan dueIn, TimeSpan period, TimerElapsed callback, object? state)
         {
             if (period <= TimeSpan.Zero)
             {
@@ -43,7 +43,7 @@ namespace NfCerts.Hal.Nano
             return Start(dueIn, ToMilliseconds(period), callback, state);
         }
 
-        private ITimer Start(TimeSpan dueIn, long periodMs, TimerElapsed callback, object state)
+        private ITimerHandle Start(TimeSpan dueIn, long periodMs, TimerElapsed callback, object? state)
         {
             if (dueIn < TimeSpan.Zero)
             {
@@ -60,7 +60,7 @@ namespace NfCerts.Hal.Nano
             return timer;
         }
 
-        internal void RunCallback(NanoTimer timer, TimerElapsed callback, object state)
+        internal void RunCallback(NanoTimer timer, TimerElapsed callback, object? state)
         {
             lock (_callbackGate)
             {
@@ -111,18 +111,18 @@ namespace NfCerts.Hal.Nano
     }
 
     /// <summary>One started timer of <see cref="NanoTimers"/>.</summary>
-    internal sealed class NanoTimer : ITimer
+    internal sealed class NanoTimer : ITimerHandle
     {
         private readonly NanoTimers _owner;
         private readonly TimerElapsed _callback;
-        private readonly object _state;
+        private readonly object? _state;
         private readonly long _periodMs;
         private readonly object _gate = new object();
         private Timer? _timer;
         private long _dueAtMs;
         private bool _active = true;
 
-        internal NanoTimer(NanoTimers owner, TimerElapsed callback, object state, long periodMs)
+        internal NanoTimer(NanoTimers owner, TimerElapsed callback, object? state, long periodMs)
         {
             _owner = owner;
             _callback = callback;

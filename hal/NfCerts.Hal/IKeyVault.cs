@@ -33,6 +33,12 @@ namespace NfCerts.Hal
             Error = error;
         }
 
+        /// <summary>Creates the exception with its cause (whose message must not contain key material either).</summary>
+        public KeyVaultException(KeyVaultError error, string message, Exception inner) : base(message, inner)
+        {
+            Error = error;
+        }
+
         /// <summary>Why it failed.</summary>
         public KeyVaultError Error { get; private set; }
     }

@@ -3,7 +3,7 @@ using System;
 namespace NfCerts.Hal
 {
     /// <summary>Called when a timer fires. <paramref name="state"/> is the object given when the timer was started.</summary>
-    public delegate void TimerElapsed(object state);
+    public delegate void TimerElapsed(object? state);
 
     /// <summary>One-shot and periodic timers measured on the monotonic <see cref="IClock.Uptime"/>.</summary>
     /// <remarks>
@@ -18,14 +18,14 @@ namespace NfCerts.Hal
     public interface ITimers
     {
         /// <summary>Starts a timer that fires once after <paramref name="dueIn"/>.</summary>
-        ITimer StartOneShot(TimeSpan dueIn, TimerElapsed callback, object state);
+        ITimerHandle StartOneShot(TimeSpan dueIn, TimerElapsed callback, object? state);
 
         /// <summary>Starts a timer that fires after <paramref name="dueIn"/> and then every <paramref name="period"/> (which must be positive).</summary>
-        ITimer StartPeriodic(TimeSpan dueIn, TimeSpan period, TimerElapsed callback, object state);
+        ITimerHandle StartPeriodic(TimeSpan dueIn, TimeSpan period, TimerElapsed callback, object? state);
     }
 
     /// <summary>A started timer.</summary>
-    public interface ITimer
+    public interface ITimerHandle
     {
         /// <summary>Stops the timer; it will not fire after this returns (a callback already running completes). Idempotent.</summary>
         void Cancel();

@@ -16,7 +16,7 @@ namespace NfCerts.Hal.Host
     /// when callbacks fall behind (a slow callback, a suspended host) the missed ticks collapse into one immediate
     /// tick rather than a burst. Due times and periods of any length are supported (long ones are re-armed in
     /// steps).</para>
-    /// <para><see cref="ITimer.Cancel"/> never blocks: once it returns the timer will not start another callback;
+    /// <para><see cref="ITimerHandle.Cancel"/> never blocks: once it returns the timer will not start another callback;
     /// a callback that has already started (on another thread) completes.</para>
     /// <para>An exception thrown by a callback is caught, kept in <see cref="CallbackErrors"/> and raised through
     /// <see cref="CallbackFailed"/>; other timers keep running. <see cref="Dispose"/> cancels every timer.</para>
@@ -71,13 +71,13 @@ namespace NfCerts.Hal.Host
         }
 
         /// <inheritdoc />
-        public ITimer StartOneShot(TimeSpan dueIn, TimerElapsed callback, object state)
+        public ITimerHandle StartOneShot(TimeSpan dueIn, TimerElapsed callback, object? state)
         {
             return Start(dueIn, TimeSpan.Zero, callback, state);
         }
 
         /// <inheritdoc />
-        public ITimer StartPeriodic(TimeSpan dueIn, TimeSpan period, TimerElapsed callback, object state)
+        public ITimerHandle StartPeriodic(TimeSpan dueIn, TimeSpan period, TimerElapsed callback, object? state)
         {
             if (period <= TimeSpan.Zero)
             {
@@ -103,7 +103,7 @@ namespace NfCerts.Hal.Host
             }
         }
 
-        private ITimer Start(TimeSpan dueIn, TimeSpan period, TimerElapsed callback, object state)
+        private ITimerHandle Start(TimeSpan dueIn, TimeSpan period, TimerElapsed callback, object? state)
         {
             if (dueIn < TimeSpan.Zero)
             {
@@ -225,11 +225,11 @@ namespace NfCerts.Hal.Host
             }
         }
 
-        private sealed class SystemTimer : ITimer
+        private sealed class SystemTimer : ITimerHandle
         {
             private readonly SystemClock _owner;
 
-            public SystemTimer(SystemClock owner, TimeSpan due, TimeSpan period, TimerElapsed callback, object state)
+            public SystemTimer(SystemClock owner, TimeSpan due, TimeSpan period, TimerElapsed callback, object? state)
             {
                 _owner = owner;
                 Due = due;
@@ -247,7 +247,7 @@ namespace NfCerts.Hal.Host
 
             public TimerElapsed Callback { get; }
 
-            public object State { get; }
+            public object? State { get; }
 
             public Timer Timer { get; }
 

@@ -121,13 +121,13 @@ namespace NfCerts.Hal.Host
         }
 
         /// <inheritdoc />
-        public ITimer StartOneShot(TimeSpan dueIn, TimerElapsed callback, object state)
+        public ITimerHandle StartOneShot(TimeSpan dueIn, TimerElapsed callback, object? state)
         {
             return Start(dueIn, TimeSpan.Zero, callback, state);
         }
 
         /// <inheritdoc />
-        public ITimer StartPeriodic(TimeSpan dueIn, TimeSpan period, TimerElapsed callback, object state)
+        public ITimerHandle StartPeriodic(TimeSpan dueIn, TimeSpan period, TimerElapsed callback, object? state)
         {
             if (period <= TimeSpan.Zero)
             {
@@ -283,7 +283,7 @@ namespace NfCerts.Hal.Host
             }
         }
 
-        private ITimer Start(TimeSpan dueIn, TimeSpan period, TimerElapsed callback, object state)
+        private ITimerHandle Start(TimeSpan dueIn, TimeSpan period, TimerElapsed callback, object? state)
         {
             if (dueIn < TimeSpan.Zero)
             {
@@ -415,7 +415,7 @@ namespace NfCerts.Hal.Host
             }
         }
 
-        private sealed class VirtualTimer : ITimer
+        private sealed class VirtualTimer : ITimerHandle
         {
             public static readonly IComparer<VirtualTimer> DueOrder = Comparer<VirtualTimer>.Create((a, b) =>
             {
@@ -425,7 +425,7 @@ namespace NfCerts.Hal.Host
 
             private readonly VirtualClock _owner;
 
-            public VirtualTimer(VirtualClock owner, long sequence, TimeSpan dueUptime, TimeSpan period, TimerElapsed callback, object state)
+            public VirtualTimer(VirtualClock owner, long sequence, TimeSpan dueUptime, TimeSpan period, TimerElapsed callback, object? state)
             {
                 _owner = owner;
                 Sequence = sequence;
@@ -445,7 +445,7 @@ namespace NfCerts.Hal.Host
 
             public TimerElapsed Callback { get; }
 
-            public object State { get; }
+            public object? State { get; }
 
             /// <summary>Guarded by the owner's lock.</summary>
             public bool Active { get; set; }

@@ -4,7 +4,6 @@ using System.Threading;
 using NfCerts.Hal;
 using NfCerts.Hal.Host;
 using Xunit;
-using ITimer = NfCerts.Hal.ITimer;
 
 namespace NfCerts.Tests.Host
 {
@@ -43,7 +42,7 @@ namespace NfCerts.Tests.Host
             TimeSpan dueIn = TimeSpan.FromMilliseconds(30);
             TimeSpan started = clock.Uptime;
 
-            ITimer timer = clock.StartOneShot(dueIn, s =>
+            ITimerHandle timer = clock.StartOneShot(dueIn, s =>
             {
                 seenUptime = clock.Uptime;
                 seenState = s;
@@ -69,7 +68,7 @@ namespace NfCerts.Tests.Host
             TimeSpan period = TimeSpan.FromMilliseconds(20);
             TimeSpan started = clock.Uptime;
 
-            ITimer timer = clock.StartPeriodic(dueIn, period, _ =>
+            ITimerHandle timer = clock.StartPeriodic(dueIn, period, _ =>
             {
                 lock (ticks)
                 {
@@ -121,7 +120,7 @@ namespace NfCerts.Tests.Host
                 Interlocked.Decrement(ref running);
                 Interlocked.Increment(ref finished);
                 allDone.Signal();
-                if ((string)s == "throws")
+                if ((string?)s == "throws")
                 {
                     throw new InvalidOperationException("expected");
                 }
@@ -146,7 +145,7 @@ namespace NfCerts.Tests.Host
         {
             var clock = new SystemClock();
             int fired = 0;
-            ITimer timer = clock.StartPeriodic(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50), _ => Interlocked.Increment(ref fired), "p");
+            ITimerHandle timer = clock.StartPeriodic(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50), _ => Interlocked.Increment(ref fired), "p");
 
             clock.Dispose();
 
@@ -169,7 +168,7 @@ namespace NfCerts.Tests.Host
         public void ADueTimeLongerThanThePlatformTimerLimitIsAccepted()
         {
             using var clock = new SystemClock();
-            ITimer timer = clock.StartOneShot(TimeSpan.FromDays(400), _ => { }, "x");
+            ITimerHandle timer = clock.StartOneShot(TimeSpan.FromDays(400), _ => { }, "x");
             Assert.True(timer.IsActive);
             timer.Cancel();
             Assert.False(timer.IsActive);

@@ -5,7 +5,6 @@ using System.Threading;
 using NfCerts.Hal;
 using NfCerts.Hal.Host;
 using Xunit;
-using ITimer = NfCerts.Hal.ITimer;
 
 namespace NfCerts.Tests.Host
 {
@@ -17,7 +16,7 @@ namespace NfCerts.Tests.Host
 
         private static TimerElapsed Record(VirtualClock clock, List<Fired> log)
         {
-            return state => log.Add(new Fired((string)state, clock.Uptime, clock.UtcNow, clock.TrueUtc));
+            return state => log.Add(new Fired((string)state!, clock.Uptime, clock.UtcNow, clock.TrueUtc));
         }
 
         [Fact]
@@ -66,8 +65,8 @@ namespace NfCerts.Tests.Host
         {
             var clock = new VirtualClock(Start);
             var log = new List<Fired>();
-            ITimer atEnd = clock.StartOneShot(TimeSpan.FromMinutes(5), Record(clock, log), "at-end");
-            ITimer justAfter = clock.StartOneShot(TimeSpan.FromMinutes(5) + TimeSpan.FromTicks(1), Record(clock, log), "after");
+            ITimerHandle atEnd = clock.StartOneShot(TimeSpan.FromMinutes(5), Record(clock, log), "at-end");
+            ITimerHandle justAfter = clock.StartOneShot(TimeSpan.FromMinutes(5) + TimeSpan.FromTicks(1), Record(clock, log), "after");
 
             clock.Advance(TimeSpan.FromMinutes(5));
 
@@ -131,7 +130,7 @@ namespace NfCerts.Tests.Host
         {
             var clock = new VirtualClock(Start);
             var log = new List<Fired>();
-            ITimer? victim = null;
+            ITimerHandle? victim = null;
             clock.StartOneShot(TimeSpan.FromSeconds(1), _ => victim!.Cancel(), "killer");
             victim = clock.StartOneShot(TimeSpan.FromSeconds(2), Record(clock, log), "victim");
 
@@ -147,7 +146,7 @@ namespace NfCerts.Tests.Host
         {
             var clock = new VirtualClock(Start);
             int count = 0;
-            ITimer? self = null;
+            ITimerHandle? self = null;
             self = clock.StartPeriodic(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), _ =>
             {
                 if (++count == 3)
@@ -236,8 +235,8 @@ namespace NfCerts.Tests.Host
         {
             var clock = new VirtualClock(Start);
             var log = new List<Fired>();
-            ITimer oneShot = clock.StartOneShot(TimeSpan.FromHours(1), Record(clock, log), "one-shot");
-            ITimer periodic = clock.StartPeriodic(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1), Record(clock, log), "periodic");
+            ITimerHandle oneShot = clock.StartOneShot(TimeSpan.FromHours(1), Record(clock, log), "one-shot");
+            ITimerHandle periodic = clock.StartPeriodic(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1), Record(clock, log), "periodic");
             clock.Advance(TimeSpan.FromMinutes(30));
             int firedBeforeReboot = log.Count;
 
