@@ -39,7 +39,7 @@ namespace NfCerts.Core.X509
         private readonly byte[] _buffer;
         private readonly int _start;
         private readonly int _end;
-        private readonly int _inputEnd;
+        private readonly bool _topLevel;
         private readonly int _depth;
         private int _position;
 
@@ -64,17 +64,17 @@ namespace NfCerts.Core.X509
             _start = offset;
             _position = offset;
             _end = offset + count;
-            _inputEnd = _end;
+            _topLevel = true;
             _depth = 0;
         }
 
-        private DerReader(byte[] buffer, int start, int end, int inputEnd, int depth)
+        private DerReader(byte[] buffer, int start, int end, bool topLevel, int depth)
         {
             _buffer = buffer;
             _start = start;
             _position = start;
             _end = end;
-            _inputEnd = inputEnd;
+            _topLevel = topLevel;
             _depth = depth;
         }
 
@@ -114,7 +114,7 @@ namespace NfCerts.Core.X509
         {
             if (_position >= _end)
             {
-                throw Missing(_position, _end, _inputEnd, "an element", CertificateFormatError.UnexpectedTag);
+                throw Missing(_position, _end, _topLevel, "an element", CertificateFormatError.UnexpectedTag);
             }
 
             int tag = _buffer[_position];
@@ -134,7 +134,7 @@ namespace NfCerts.Core.X509
         /// <param name="contentLength">Length of the contents in bytes.</param>
         public int ReadElement(out int contentOffset, out int contentLength)
         {
-            int tag = ParseHeader(_buffer, _position, _end, _inputEnd, out contentOffset, out contentLength);
+            int tag = ParseHeader(_buffer, _position, _end, _topLevel, out contentOffset, out contentLength);
             _position = contentOffset + contentLength;
             return tag;
         }
@@ -149,7 +149,7 @@ namespace NfCerts.Core.X509
         {
             if (_position >= _end)
             {
-                throw Missing(_position, _end, _inputEnd, TagName(expectedTag), CertificateFormatError.UnexpectedTag);
+                throw Missing(_position, _end, _topLevel, TagName(expectedTag), CertificateFormatError.UnexpectedTag);
             }
 
             int tag = _buffer[_position];
@@ -472,7 +472,7 @@ namespace NfCerts.Core.X509
                 first = false;
                 int contentOffset;
                 int contentLength;
-                int tag = ParseHeader(buffer, position, ends[depth], end, out contentOffset, out contentLength);
+                int tag = ParseHeader(buffer, position, ends[depth], depth == 0, out contentOffset, out contentLength);
                 if (DerTag.IsConstructed(tag))
                 {
                     if (MustBePrimitive(tag))
@@ -497,18 +497,18 @@ namespace NfCerts.Core.X509
             }
         }
 
-        internal static int ParseHeader(byte[] buffer, int position, int end, int inputEnd, out int contentOffset, out int contentLength)
+        internal static int ParseHeader(byte[] buffer, int position, int end, bool topLevel, out int contentOffset, out int contentLength)
         {
             if (position >= end)
             {
-                throw Missing(position, end, inputEnd, "an element", CertificateFormatError.UnexpectedTag);
+                throw Missing(position, end, topLevel, "an element", CertificateFormatError.UnexpectedTag);
             }
 
             int tag = buffer[position];
             CheckTagByte(tag, position);
             if (position + 1 >= end)
             {
-                throw Missing(position + 1, end, inputEnd, "the length of the element at offset " + position.ToString(), CertificateFormatError.BadLength);
+                throw Missing(position + 1, end, topLevel, "the length of the element at offset " + position.ToString(), CertificateFormatError.BadLength);
             }
 
             int first = buffer[position + 1];
@@ -532,7 +532,7 @@ namespace NfCerts.Core.X509
 
                 if (octets > end - p)
                 {
-                    throw Missing(end, end, inputEnd, "the length of the element at offset " + position.ToString(), CertificateFormatError.BadLength);
+                    throw Missing(end, end, topLevel, "the length of the element at offset " + position.ToString(), CertificateFormatError.BadLength);
                 }
 
                 if (buffer[p] == 0)
@@ -560,12 +560,12 @@ namespace NfCerts.Core.X509
 
             if (length > end - p)
             {
-                if (length > inputEnd - p)
+                if (topLevel)
                 {
                     throw new CertificateFormatException(
                         CertificateFormatError.Truncated,
                         "element at offset " + position.ToString() + " declares " + length.ToString() + " bytes but the input ends "
-                        + (inputEnd - p).ToString() + " bytes after its header");
+                        + (end - p).ToString() + " bytes after its header");
                 }
 
                 throw Bad(CertificateFormatError.BadLength, position, "element runs past the end of the element that encloses it");
@@ -621,10 +621,11 @@ namespace NfCerts.Core.X509
             return new CertificateFormatException(error, "DER at offset " + offset.ToString() + ": " + what);
         }
 
-        // Bytes are missing: the input is truncated if the window ends with the input, else the enclosing element is too short.
-        private static CertificateFormatException Missing(int position, int end, int inputEnd, string what, CertificateFormatError nestedError)
+        // Bytes are missing: at the top level the input is truncated; inside an element (whose length was satisfied) the
+        // element is inconsistent: a required element is missing, or a header runs past the end.
+        private static CertificateFormatException Missing(int position, int end, bool topLevel, string what, CertificateFormatError nestedError)
         {
-            if (end >= inputEnd)
+            if (topLevel)
             {
                 return new CertificateFormatException(
                     CertificateFormatError.Truncated, "input ends at offset " + position.ToString() + " where " + what + " was expected");
@@ -734,12 +735,12 @@ namespace NfCerts.Core.X509
                 throw Bad(CertificateFormatError.TooDeep, offset, "elements nested deeper than " + MaxDepth.ToString() + " levels");
             }
 
-            return new DerReader(_buffer, offset, offset + length, _inputEnd, _depth + 1);
+            return new DerReader(_buffer, offset, offset + length, false, _depth + 1);
         }
 
         internal DerReader Restart()
         {
-            return new DerReader(_buffer, _start, _end, _inputEnd, _depth);
+            return new DerReader(_buffer, _start, _end, _topLevel, _depth);
         }
 
         private byte[] Copy(int offset, int length)

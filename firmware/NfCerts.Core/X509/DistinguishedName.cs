@@ -136,11 +136,11 @@ namespace NfCerts.Core.X509
         {
             int oidOffset;
             int oidLength;
-            DerReader.ParseHeader(buffer, start, end, end, out oidOffset, out oidLength);
+            DerReader.ParseHeader(buffer, start, end, false, out oidOffset, out oidLength);
             int valueStart = oidOffset + oidLength;
             int valueOffset;
             int valueLength;
-            int tag = DerReader.ParseHeader(buffer, valueStart, end, end, out valueOffset, out valueLength);
+            int tag = DerReader.ParseHeader(buffer, valueStart, end, false, out valueOffset, out valueLength);
 
             string? shortName = AttributeNames.ShortName(buffer, oidOffset, oidLength);
             text.Append(shortName == null ? DerOid.ToDottedString(buffer, oidOffset, oidLength) : shortName);
