@@ -69,7 +69,11 @@ namespace NfCerts.Core.X509
             }
 
             PemBlock[] result = new PemBlock[blocks.Count];
-            blocks.CopyTo(result, 0);
+            for (int i = 0; i < result.Length; i++)
+            {
+                result[i] = (PemBlock)blocks[i]!;
+            }
+
             return result;
         }
 
