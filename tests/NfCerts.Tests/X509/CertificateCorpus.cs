@@ -10,7 +10,8 @@ using System.Text;
 namespace NfCerts.Tests.X509
 {
     /// <summary>
-    /// A varied corpus of certificates, built once per test class (RSA 4096 key generation is slow): made by .NET's
+    /// A varied corpus of certificates, built once per test run and shared by the test classes that take it as a
+    /// fixture (RSA 4096 key generation is slow): made by .NET's
     /// CertificateRequest, by hand field by field (string types, escaping, odd serials and times), by openssl itself
     /// (Ed25519, RSA-PSS, multi-valued RDNs from -subj), and the real Baltimore CyberTrust Root and DigiCert Global
     /// Root G2.
@@ -29,10 +30,23 @@ namespace NfCerts.Tests.X509
             "debian-baltimore-cybertrust-root", "debian-digicert-global-root-g2",
         };
 
-        private readonly Dictionary<string, byte[]> _certificates = new();
+        private static readonly Lazy<Dictionary<string, byte[]>> Shared = new(() =>
+        {
+            var certificates = new Dictionary<string, byte[]>();
+            _ = new CertificateCorpus(certificates);
+            return certificates;
+        });
+
+        private readonly Dictionary<string, byte[]> _certificates;
 
         public CertificateCorpus()
         {
+            _certificates = Shared.Value;
+        }
+
+        private CertificateCorpus(Dictionary<string, byte[]> certificates)
+        {
+            _certificates = certificates;
             using RSA rsa2048 = RSA.Create(2048);
             using RSA rsa4096 = RSA.Create(4096);
             using ECDsa p256 = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -95,7 +109,8 @@ namespace NfCerts.Tests.X509
             }
         }
 
-        public byte[] this[string name] => _certificates[name];
+        /// <summary>A copy of the named certificate's DER (tests may mutate it).</summary>
+        public byte[] this[string name] => (byte[])_certificates[name].Clone();
 
         /// <summary>
         /// A root from Debian's ca-certificates (/usr/share/ca-certificates/mozilla). A copy taken from
