@@ -6,7 +6,7 @@ namespace NfCerts.Core.Storage
 {
     public sealed partial class RecordLog
     {
-        /// <summary>Smallest data chunk worth starting at the end of a sector; below it the record goes to the next sector.</summary>
+        /// <summary>Smallest data chunk worth starting at the end of a sector for a value larger than a sector.</summary>
         private const int MinChunk = 64;
 
         // Write cursor: a dry run plans (counting sectors it would open) with exactly the code that writes.
@@ -260,12 +260,16 @@ namespace NfCerts.Core.Storage
             int off = 0;
             int left = value.Length;
             int records = 0;
+            // A value that fits in an empty sector is split only when a good part of it fits here: a split costs a
+            // record header, skipping costs only erased space.
+            bool fitsFresh = firstHead + LogFormat.AlignUp(left) <= _sectorSize - LogFormat.SectorHeaderSize;
+            int minChunk = fitsFresh ? _sectorSize / 8 : MinChunk;
             while (true)
             {
                 int head = records == 0 ? firstHead : LogFormat.RecordHeaderSize;
                 int space = SpaceLeft;
                 bool fitsWhole = head + LogFormat.AlignUp(left) <= space;
-                if (!fitsWhole && space - head < MinChunk)
+                if (!fitsWhole && space - head < minChunk)
                 {
                     OpenSector();
                     continue;

@@ -451,7 +451,8 @@ namespace NfCerts.Core.Storage
                     s.End = pos;
                     return;
                 }
-                int probe = remaining < LogFormat.RecordHeaderSize ? remaining : LogFormat.RecordHeaderSize;
+                // Read what a COMMIT needs first; other records need the rest of their header and their key.
+                int probe = LogFormat.CommitSize;
                 Read(pos, buf, probe);
                 byte type = buf[0];
                 if (type == LogFormat.Erased)
@@ -487,11 +488,12 @@ namespace NfCerts.Core.Storage
                     pos += LogFormat.CommitSize;
                     continue;
                 }
-                if (probe < LogFormat.RecordHeaderSize)
+                if (remaining < LogFormat.RecordHeaderSize)
                 {
                     MarkDirty(s, pos);
                     return;
                 }
+                Read(pos + probe, buf, probe, LogFormat.RecordHeaderSize - probe);
                 int k = buf[1];
                 int d = LogFormat.GetU16(buf, 2);
                 int headLen = LogFormat.AlignUp(LogFormat.RecordHeaderSize + k);
