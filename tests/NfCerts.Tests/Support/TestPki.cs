@@ -14,7 +14,9 @@ namespace NfCerts.Tests.Support
         public string Pem => Certificate.ExportCertificatePem();
         public byte[] Pkcs8 => Key.ExportPkcs8PrivateKey();
         public string Pkcs8Pem => Key.ExportPkcs8PrivateKeyPem();
-        public X509Certificate2 WithKey => Key is ECDsa ec ? Certificate.CopyWithPrivateKey(ec) : Certificate.CopyWithPrivateKey((RSA)Key);
+        /// <summary>The certificate with its private key attached (self-signed ones already have it).</summary>
+        public X509Certificate2 WithKey => Certificate.HasPrivateKey ? Certificate
+            : Key is ECDsa ec ? Certificate.CopyWithPrivateKey(ec) : Certificate.CopyWithPrivateKey((RSA)Key);
     }
 
     /// <summary>Builds test certificates with .NET's CertificateRequest: roots, intermediates, servers and clients.</summary>
@@ -55,8 +57,11 @@ namespace NfCerts.Tests.Support
             var serial = new byte[12];
             RandomNumberGenerator.Fill(serial);
             serial[0] &= 0x7F;
-            using var signer = issuer.WithKey;
-            var cert = req.Create(signer, nb, na, serial);
+            var generator = issuer.Key is ECDsa iec
+                ? X509SignatureGenerator.CreateForECDsa(iec)
+                : X509SignatureGenerator.CreateForRSA((RSA)issuer.Key, RSASignaturePadding.Pkcs1);
+            req.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer.Certificate, true, false));
+            var cert = req.Create(issuer.Certificate.SubjectName, generator, nb, na, serial);
             return new Issued { Certificate = cert, Key = key };
         }
 
