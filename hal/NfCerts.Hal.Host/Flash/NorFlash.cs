@@ -84,7 +84,13 @@ namespace NfCerts.Hal.Host
                 }
                 var data = new byte[fs.Length];
                 fs.ReadExactly(data, 0, data.Length);
-                return new NorFlash(data, sectorSize, 1, writable ? fs : null);
+                var flash = new NorFlash(data, sectorSize, 1, writable ? fs : null);
+                if (!writable)
+                {
+                    // A read-only image is copied into memory: nothing is written back, so the file need not stay open.
+                    fs.Dispose();
+                }
+                return flash;
             }
             catch
             {
