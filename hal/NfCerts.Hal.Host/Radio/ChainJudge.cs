@@ -1,0 +1,166 @@
+using System;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace NfCerts.Hal.Host
+{
+    /// <summary>Why a certificate chain was refused: the offending certificate's depth (0 = leaf) and subject, and an OpenSSL-style reason.</summary>
+    public sealed class ChainProblem
+    {
+        internal ChainProblem(int depth, string subject, string reason)
+        {
+            Depth = depth;
+            Subject = subject;
+            Reason = reason;
+        }
+
+        /// <summary>Depth of the offending certificate, 0 = leaf.</summary>
+        public int Depth { get; }
+
+        /// <summary>Its subject, RFC 2253 style (<see cref="DistinguishedNames"/>).</summary>
+        public string Subject { get; }
+
+        /// <summary>The reason in OpenSSL's words ("certificate has expired", "unable to get local issuer certificate").</summary>
+        public string Reason { get; }
+
+        /// <inheritdoc/>
+        public override string ToString()
+        {
+            return Reason + " (depth " + Depth + ", " + Subject + ")";
+        }
+    }
+
+    /// <summary>
+    /// Validates a peer's chain the way an EAP-TLS peer does: only against the given roots (never a system store), at a
+    /// given time, without revocation checks or downloads, requiring the extended key usage if the certificate has the
+    /// extension. Problems are reported in the order OpenSSL finds them: broken trust first, then key usage and CA
+    /// constraints, then validity periods from the root down.
+    /// </summary>
+    public static class ChainJudge
+    {
+        /// <summary>OID of the TLS server authentication extended key usage.</summary>
+        public const string ServerAuthOid = "1.3.6.1.5.5.7.3.1";
+
+        /// <summary>OID of the TLS client authentication extended key usage.</summary>
+        public const string ClientAuthOid = "1.3.6.1.5.5.7.3.2";
+
+        /// <summary>
+        /// Checks <paramref name="leaf"/> (with the <paramref name="extra"/> certificates the peer sent) against
+        /// <paramref name="roots"/> at <paramref name="utcNow"/>; null when the chain is good.
+        /// </summary>
+        public static ChainProblem? Check(X509Certificate2 leaf, X509Certificate2Collection? extra, X509Certificate2Collection roots,
+            DateTime utcNow, string requiredUsageOid)
+        {
+            ArgumentNullException.ThrowIfNull(leaf);
+            ArgumentNullException.ThrowIfNull(roots);
+            using var chain = new X509Chain();
+            var policy = chain.ChainPolicy;
+            policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            policy.CustomTrustStore.AddRange(roots);
+            if (extra != null)
+            {
+                policy.ExtraStore.AddRange(extra);
+            }
+            policy.RevocationMode = X509RevocationMode.NoCheck;
+            policy.DisableCertificateDownloads = true;
+            policy.VerificationTime = DateTime.SpecifyKind(utcNow, DateTimeKind.Utc);
+            policy.ApplicationPolicy.Add(new Oid(requiredUsageOid));
+            try
+            {
+                if (chain.Build(leaf))
+                {
+                    return null;
+                }
+                return Classify(chain, DateTime.SpecifyKind(utcNow, DateTimeKind.Utc));
+            }
+            finally
+            {
+                foreach (var element in chain.ChainElements)
+                {
+                    var c = element.Certificate;
+                    if (!ReferenceEquals(c, leaf) && !roots.Contains(c) && (extra == null || !extra.Contains(c)))
+                    {
+                        c.Dispose();
+                    }
+                }
+            }
+        }
+
+        private static ChainProblem Classify(X509Chain chain, DateTime utcNow)
+        {
+            var elements = chain.ChainElements;
+            int top = elements.Count - 1;
+            var all = X509ChainStatusFlags.NoError;
+            foreach (var s in chain.ChainStatus)
+            {
+                all |= s.Status;
+            }
+            for (int i = 0; i <= top; i++)
+            {
+                all |= Flags(elements[i]);
+            }
+
+            if ((all & X509ChainStatusFlags.PartialChain) != 0)
+            {
+                return Problem(elements[top], top, "unable to get local issuer certificate");
+            }
+            if ((all & X509ChainStatusFlags.UntrustedRoot) != 0)
+            {
+                return Problem(elements[top], top, top == 0 ? "self-signed certificate" : "self-signed certificate in certificate chain");
+            }
+            for (int i = 0; i <= top; i++)
+            {
+                var f = Flags(elements[i]);
+                if ((f & X509ChainStatusFlags.NotSignatureValid) != 0)
+                {
+                    return Problem(elements[i], i, "certificate signature failure");
+                }
+                if ((f & X509ChainStatusFlags.InvalidBasicConstraints) != 0)
+                {
+                    return Problem(elements[i], i, "invalid CA certificate");
+                }
+                if ((f & (X509ChainStatusFlags.NotValidForUsage | X509ChainStatusFlags.InvalidExtension)) != 0)
+                {
+                    return Problem(elements[i], i, "unsupported certificate purpose");
+                }
+            }
+            if ((all & X509ChainStatusFlags.NotValidForUsage) != 0)
+            {
+                // Reported for the chain as a whole: it is the leaf whose usage does not fit.
+                return Problem(elements[0], 0, "unsupported certificate purpose");
+            }
+            for (int i = top; i >= 0; i--)
+            {
+                if ((Flags(elements[i]) & X509ChainStatusFlags.NotTimeValid) != 0)
+                {
+                    var c = elements[i].Certificate;
+                    return Problem(elements[i], i, utcNow < c.NotBefore.ToUniversalTime() ? "certificate is not yet valid" : "certificate has expired");
+                }
+            }
+            for (int i = 0; i <= top; i++)
+            {
+                var f = Flags(elements[i]);
+                if (f != X509ChainStatusFlags.NoError)
+                {
+                    return Problem(elements[i], i, "certificate verify failed (" + f + ")");
+                }
+            }
+            return Problem(elements[0], 0, "certificate verify failed (" + all + ")");
+        }
+
+        private static X509ChainStatusFlags Flags(X509ChainElement element)
+        {
+            var f = X509ChainStatusFlags.NoError;
+            foreach (var s in element.ChainElementStatus)
+            {
+                f |= s.Status;
+            }
+            return f;
+        }
+
+        private static ChainProblem Problem(X509ChainElement element, int depth, string reason)
+        {
+            return new ChainProblem(depth, DistinguishedNames.Subject(element.Certificate), reason);
+        }
+    }
+}
