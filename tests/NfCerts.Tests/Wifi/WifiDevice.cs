@@ -1,0 +1,98 @@
+using System;
+using System.Security.Cryptography.X509Certificates;
+using NfCerts.Core.Certificates;
+using NfCerts.Core.Storage;
+using NfCerts.Core.Wifi;
+using NfCerts.Hal;
+using NfCerts.Hal.Host;
+using NfCerts.Tests.Support;
+
+namespace NfCerts.Tests.Wifi
+{
+    /// <summary>Which access-point authenticator a test runs against.</summary>
+    public enum AuthKind
+    {
+        InProcessTls,
+        FreeRadius,
+    }
+
+    /// <summary>
+    /// A device on the desktop: flash, log, certificate store, Wi-Fi configuration, radio, clock and connection manager,
+    /// with a site whose RADIUS server certificate chains to RootCA1 (the state after step 1 of the seed's root CA flow:
+    /// Network1 is WPA2-EAP-TLS with ClientCert1 and RootCA1).
+    /// </summary>
+    public sealed class WifiDevice : IDisposable
+    {
+        public const string Ssid = "corp-wifi";
+        public static readonly Issued RootCa1 = TestPki.Root("RADIUS Root CA1");
+        public static readonly Issued RootCa2 = TestPki.Root("RADIUS Root CA2");
+        public static readonly Issued ClientCa = TestPki.Root("Device Client CA");
+        public static readonly Issued Server1 = TestPki.Server(RootCa1, "radius1.example.com");
+        public static readonly Issued Server2 = TestPki.Server(RootCa2, "radius2.example.com");
+        public static readonly Issued Client1 = TestPki.Client(ClientCa, "device-001");
+
+        public readonly NorFlash Flash = new NorFlash(64 * 4096, 4096);
+        public readonly VirtualClock Clock = new VirtualClock(DateTime.UtcNow);
+        public readonly SimulatedRadio Radio;
+        public readonly IEapAuthenticator Authenticator;
+        public readonly AccessPoint AccessPoint;
+        public RecordLog Log = null!;
+        public CertStore Store = null!;
+        public WifiConfig Config = null!;
+        public ConnectionManager Manager = null!;
+
+        public WifiDevice(AuthKind kind)
+        {
+            Radio = new SimulatedRadio(Clock);
+            var clientCas = new X509Certificate2Collection { ClientCa.Certificate };
+            Authenticator = kind == AuthKind.InProcessTls
+                ? new TlsEapAuthenticator(Server1.WithKey, null, clientCas)
+                : new FreeRadiusAuthenticator(Server1.WithKey, null, clientCas);
+            AccessPoint = AccessPoint.EapTls(Ssid, Authenticator);
+            Radio.AddAccessPoint(AccessPoint);
+            RecordLog.Format(Flash, CertStore.MaxEntrySize);
+            Boot();
+            Store.InstallRootCACertificate("RootCA1", RootCa1.Der);
+            Store.InstallClientCertificate("ClientCert1", Client1.Der, Client1.Pkcs8, null);
+            int id = Config.AddNetwork();
+            Config.SetConfigName(id, "Network1");
+            Config.SetSsid(id, Ssid);
+            Config.SetSecurityType(id, WifiSecurity.Wpa2EapTls);
+            Config.SetClientCertStoreIdentifier(id, "ClientCert1");
+            Config.SetRootCACertStoreIdentifier(id, "RootCA1");
+            Config.SetClientIdentity(id, "device-001");
+            Config.SetNetworkEnabled(id, true);
+            Config.PersistConfig();
+        }
+
+        /// <summary>Mounts everything from flash, as at power-on, and starts the connection manager.</summary>
+        public void Boot()
+        {
+            Manager?.Stop();
+            Radio.Disconnect();
+            Log = RecordLog.Mount(Flash, CertStore.MaxEntrySize);
+            Store = new CertStore(Log, new HostKeyVault());
+            Config = new WifiConfig(Log, Radio);
+            Manager = new ConnectionManager(Config, Store, Radio, Clock, Clock, 42);
+        }
+
+        /// <summary>Steps 3-4 of the root CA flow, by hand: RootCA2 installed, Network2 a duplicate of Network1 trusting it.</summary>
+        public void AddNetwork2WithRootCa2()
+        {
+            Store.InstallRootCACertificate("RootCA2", RootCa2.Der);
+            int n2 = Config.AddDuplicateNetwork(Config.GetNetworkIdByConfigName("Network1"), "Network2");
+            Config.SetRootCACertStoreIdentifier(n2, "RootCA2");
+            Config.SetNetworkEnabled(n2, true);
+            Config.PersistConfig();
+        }
+
+        public string ConnectedName => Config.ConnectedConfigName;
+
+        public void Dispose()
+        {
+            Manager?.Stop();
+            Radio.Dispose();
+            Authenticator.Dispose();
+        }
+    }
+}
