@@ -6,8 +6,9 @@ set -uo pipefail
 cd "$(dirname "$0")"
 
 # Debian packages the tests use: openssl (reference output for certificate parsing, CSR checks),
-# ca-certificates (the real Baltimore and DigiCert roots).
-packages=(openssl ca-certificates)
+# ca-certificates (the real Baltimore and DigiCert roots), freeradius and eapoltest (real EAP-TLS
+# over RADIUS on 127.0.0.1).
+packages=(openssl ca-certificates freeradius eapoltest)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
