@@ -24,13 +24,15 @@ namespace NfCerts.Cli
             }
             try
             {
-                var rest = new Args(args.Skip(1), "--size", "--sector", "--password", "--seed");
+                var rest = new Args(args.Skip(1), new[] { "--size", "--sector", "--password", "--seed" }.Concat(WifiCommands.ValuedOptions).ToArray());
                 switch (args[0])
                 {
                     case "cert":
                         return CertCommands.Run(rest, stdout);
                     case "store":
                         return StoreCommands.Run(rest, stdout);
+                    case "wifi":
+                        return WifiCommands.Run(rest, stdout);
                     case "bench":
                         if (rest[0] != "store")
                         {
@@ -55,6 +57,11 @@ namespace NfCerts.Cli
                 return 1;
             }
             catch (CertStoreException e)
+            {
+                stderr.WriteLine("nfcerts: " + e.Message + " [" + e.Error + "]");
+                return 1;
+            }
+            catch (NfCerts.Core.Wifi.WifiConfigException e)
             {
                 stderr.WriteLine("nfcerts: " + e.Message + " [" + e.Error + "]");
                 return 1;
@@ -85,6 +92,7 @@ namespace NfCerts.Cli
             "Commands:\n" +
             CertCommands.Usage +
             StoreCommands.Usage +
+            WifiCommands.Usage +
             "  bench store [--seed N]          the certificate-store benchmark (bytes programmed, erases, mount)\n" +
             "  --help                          show this help\n" +
             "  --version                       print the version\n" +
