@@ -57,6 +57,10 @@ namespace NfCerts.Hal
         public string? ServerDomain;
         /// <summary>Give up after this long.</summary>
         public TimeSpan Timeout = TimeSpan.FromSeconds(15);
+        /// <summary>Check the validity dates of the server's chain. False while the device clock is not synchronised: the
+        /// chain's signatures and trust are still checked, the dates cannot be (ESP-IDF <c>esp_eap_client_set_disable_time_check</c>,
+        /// wpa_supplicant <c>tls_disable_time_checks</c>). The server always checks the client's dates with its own clock.</summary>
+        public bool CheckServerCertificateTime = true;
     }
 
     /// <summary>The outcome of a connection attempt.</summary>

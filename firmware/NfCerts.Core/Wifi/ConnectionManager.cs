@@ -273,6 +273,9 @@ namespace NfCerts.Core.Wifi
                 return false;
             }
             request.EapIdentity = net.ClientIdentity;
+            // Without a synchronised clock the device cannot judge dates (it reads 1970 until SNTP runs, which needs the
+            // network): it still checks the chain's signatures and trust.
+            request.CheckServerCertificateTime = _clock.IsSynchronized;
             request.ServerDomain = net.ServerDomain.Length > 0 ? net.ServerDomain : null;
             return true;
         }

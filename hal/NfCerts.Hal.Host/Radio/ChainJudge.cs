@@ -49,7 +49,7 @@ namespace NfCerts.Hal.Host
         /// <paramref name="roots"/> at <paramref name="utcNow"/>; null when the chain is good.
         /// </summary>
         public static ChainProblem? Check(X509Certificate2 leaf, X509Certificate2Collection? extra, X509Certificate2Collection roots,
-            DateTime utcNow, string requiredUsageOid)
+            DateTime utcNow, string requiredUsageOid, bool checkTime = true)
         {
             ArgumentNullException.ThrowIfNull(leaf);
             ArgumentNullException.ThrowIfNull(roots);
@@ -64,6 +64,10 @@ namespace NfCerts.Hal.Host
             policy.RevocationMode = X509RevocationMode.NoCheck;
             policy.DisableCertificateDownloads = true;
             policy.VerificationTime = DateTime.SpecifyKind(utcNow, DateTimeKind.Utc);
+            if (!checkTime)
+            {
+                policy.VerificationFlags |= X509VerificationFlags.IgnoreNotTimeValid | X509VerificationFlags.IgnoreCtlNotTimeValid;
+            }
             policy.ApplicationPolicy.Add(new Oid(requiredUsageOid));
             try
             {

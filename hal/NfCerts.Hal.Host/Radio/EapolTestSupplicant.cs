@@ -143,7 +143,7 @@ namespace NfCerts.Hal.Host
             {
                 conf.Append("\tdomain_suffix_match=").Append(Hex(request.ServerDomain)).Append('\n');
             }
-            conf.Append("\tphase1=\"tls_disable_tlsv1_3=0\"\n");
+            conf.Append(request.CheckServerCertificateTime ? "\tphase1=\"tls_disable_tlsv1_3=0\"\n" : "\tphase1=\"tls_disable_tlsv1_3=0 tls_disable_time_checks=1\"\n");
             conf.Append("\teapol_flags=0\n");
             conf.Append("}\n");
             return dir.WriteFile("supplicant.conf", Encoding.UTF8.GetBytes(conf.ToString()));

@@ -8,8 +8,9 @@ namespace NfCerts.Hal.Host
     /// <summary>
     /// The desktop Wi-Fi station: an <see cref="IWifiRadio"/> in an environment of <see cref="AccessPoint"/>s. Open and
     /// WPA2-PSK networks are judged here; WPA2-EAP-TLS networks run a real EAP-TLS authentication through the access
-    /// point's <see cref="IEapAuthenticator"/>, with certificate validity judged at <see cref="IClock.UtcNow"/> of the clock
-    /// given to the constructor (for authenticators that can, see <see cref="IEapAuthenticator.UsesSuppliedTime"/>).
+    /// point's <see cref="IEapAuthenticator"/>, with certificate validity judged at <see cref="WorldUtc"/> (for authenticators
+    /// that can, see <see cref="IEapAuthenticator.UsesSuppliedTime"/>); the device side skips the dates when the request says
+    /// its clock is not synchronised (<see cref="WifiConnectRequest.CheckServerCertificateTime"/>).
     /// </summary>
     /// <remarks>
     /// <para>Outcomes of <see cref="Connect"/>, in the order they are checked: an unusable request (bad SSID, PSK of the
@@ -30,6 +31,13 @@ namespace NfCerts.Hal.Host
     public sealed class SimulatedRadio : IWifiRadio, IDisposable
     {
         private readonly IClock _clock;
+
+        /// <summary>The time the access points' servers judge certificates at: a virtual clock's true time (servers keep
+        /// correct clocks even when the device's is wrong or unsynchronised), else the clock's own time.</summary>
+        public DateTime WorldUtc
+        {
+            get { return _clock is VirtualClock v ? v.TrueUtc : _clock.UtcNow; }
+        }
         private readonly object _connectGate = new object();
         private readonly object _gate = new object();
         private readonly List<AccessPoint> _accessPoints = new List<AccessPoint>();
@@ -240,7 +248,7 @@ namespace NfCerts.Hal.Host
                     ap.CountAuthentication();
                     try
                     {
-                        result = ap.Authenticator!.Authenticate(request, _clock.UtcNow);
+                        result = ap.Authenticator!.Authenticate(request, WorldUtc);
                     }
                     catch (Exception e)
                     {

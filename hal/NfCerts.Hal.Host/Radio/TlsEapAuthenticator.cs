@@ -202,7 +202,7 @@ namespace NfCerts.Hal.Host
                     CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                     ClientCertificateContext = SslStreamCertificateContext.Create(client, null, offline: true),
                     RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
-                        DeviceChecksServer(certificate, chain, roots, utcNow, domain, verdicts),
+                        DeviceChecksServer(certificate, chain, roots, utcNow, domain, request.CheckServerCertificateTime, verdicts),
                 };
                 deviceTask = deviceTls.AuthenticateAsClientAsync(deviceOptions, cts.Token);
 
@@ -295,14 +295,14 @@ namespace NfCerts.Hal.Host
         }
 
         private static bool DeviceChecksServer(X509Certificate? certificate, X509Chain? platformChain, X509Certificate2Collection roots,
-            DateTime utcNow, string? domain, Verdicts verdicts)
+            DateTime utcNow, string? domain, bool checkTime, Verdicts verdicts)
         {
             if (certificate is not X509Certificate2 leaf)
             {
                 verdicts.ServerRejectedByDevice = new ChainProblem(0, "", "the server sent no certificate");
                 return false;
             }
-            var problem = ChainJudge.Check(leaf, platformChain?.ChainPolicy.ExtraStore, roots, utcNow, ChainJudge.ServerAuthOid);
+            var problem = ChainJudge.Check(leaf, platformChain?.ChainPolicy.ExtraStore, roots, utcNow, ChainJudge.ServerAuthOid, checkTime);
             if (problem != null)
             {
                 verdicts.ServerRejectedByDevice = problem;

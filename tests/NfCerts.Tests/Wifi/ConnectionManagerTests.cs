@@ -88,6 +88,20 @@ namespace NfCerts.Tests.Wifi
         }
 
         [Fact]
+        public void UnsynchronisedClockStillJoinsButStillChecksTrust()
+        {
+            using var d = new WifiDevice(AuthKind.InProcessTls);
+            d.Clock.Reboot(); // the wall clock reads 1970 until SNTP, which needs the network
+            d.Boot();
+            Assert.True(d.Manager.ConnectNow());
+            Assert.Equal("Network1", d.ConnectedName);
+            d.Authenticator.ChangeServerCertificate(WifiDevice.Server2.WithKey);
+            d.Radio.DropLink();
+            Assert.False(d.Manager.ConnectNow());
+            Assert.Equal(WifiCertError.InvalidRootCA, d.Config.GetNetworkDiagnostics(0).CertError);
+        }
+
+        [Fact]
         public void AccessPointDownIsNetworkNotFoundAndRetriesBackOff()
         {
             using var d = new WifiDevice(AuthKind.InProcessTls);

@@ -27,8 +27,9 @@ namespace NfCerts.Tests.Wifi
         public static readonly Issued RootCa1 = TestPki.Root("RADIUS Root CA1");
         public static readonly Issued RootCa2 = TestPki.Root("RADIUS Root CA2");
         public static readonly Issued ClientCa = TestPki.Root("Device Client CA");
-        public static readonly Issued Server1 = TestPki.Server(RootCa1, "radius1.example.com");
-        public static readonly Issued Server2 = TestPki.Server(RootCa2, "radius2.example.com");
+        // RADIUS server certificates outlive the simulated years of the renewal tests.
+        public static readonly Issued Server1 = TestPki.Server(RootCa1, "radius1.example.com", notAfter: DateTimeOffset.UtcNow.AddYears(9));
+        public static readonly Issued Server2 = TestPki.Server(RootCa2, "radius2.example.com", notAfter: DateTimeOffset.UtcNow.AddYears(9));
         public static readonly Issued Client1 = TestPki.Client(ClientCa, "device-001");
 
         public readonly NorFlash Flash = new NorFlash(64 * 4096, 4096);
