@@ -130,6 +130,9 @@ namespace NfCerts.Hal.Host
         public long WriteOperations { get; private set; }
         /// <summary>Attempts to turn a 0 bit into 1.</summary>
         public long IllegalProgramAttempts { get; private set; }
+        /// <summary>Power cuts so far (torn or between operations).</summary>
+        public int PowerCuts { get; private set; }
+
         /// <summary>True after a power cut until <see cref="PowerOn"/>.</summary>
         public bool PowerLost => _powerLost;
 
@@ -167,6 +170,14 @@ namespace NfCerts.Hal.Host
             }
             _cutCountdown = operationsBeforeCut;
             _tearRandom = new Random(seed);
+        }
+
+        /// <summary>Loses power now, between operations (nothing is torn): every call fails until <see cref="PowerOn"/>.</summary>
+        public void CutPowerNow()
+        {
+            PowerCuts++;
+            _powerLost = true;
+            _cutCountdown = -1;
         }
 
         /// <summary>Cancels an armed power cut.</summary>
@@ -305,6 +316,7 @@ namespace NfCerts.Hal.Host
 
         private void PowerFail(string op, int address, int count)
         {
+            PowerCuts++;
             _powerLost = true;
             _cutCountdown = -1;
             throw new FlashException(FlashError.PowerLost, $"power lost during {op} of {count} bytes at 0x{address:x}");

@@ -1,0 +1,383 @@
+using System;
+using NfCerts.Core.Certificates;
+using NfCerts.Core.Wifi;
+using NfCerts.Core.X509;
+
+namespace NfCerts.Core.Renewal
+{
+    public sealed partial class RenewalEngine
+    {
+        // ---- recovery ------------------------------------------------------------------------------------
+
+        /// <summary>Finishes or rolls back whatever a reboot or power cut interrupted.</summary>
+        private void Recover()
+        {
+            if (_journal.Client == ClientRotationStep.Trial)
+            {
+                // Not proved by a connection: back to ClientCert1, which was never touched.
+                DateTime now;
+                bool trusted = TryTrustedNow(out now);
+                RollbackClient(trusted ? now : DateTime.MinValue, TimeSpan.Zero, "interrupted before ClientCert2 was proved");
+            }
+            else if (_journal.Client == ClientRotationStep.Proven)
+            {
+                FinishClient(_clock.IsSynchronized ? _clock.UtcNow : DateTime.MinValue);
+            }
+            if (_journal.Root == RootRotationStep.NoticeReceived || _journal.Root == RootRotationStep.Finishing)
+            {
+                RunRoot();
+            }
+        }
+
+        // ---- root CA rotation (seed: "Update a Root CA certificate", steps 1-6) -------------------------------
+
+        /// <summary>
+        /// Step 2: a notice that a new RADIUS root CA is coming, with that CA (PEM or DER). It is saved before anything else
+        /// is done (a C2D message is acknowledged on receipt), then steps 3 and 4 run. A repeated notice for the same CA is
+        /// ignored; a different CA replaces a pending one.
+        /// </summary>
+        /// <exception cref="ArgumentException">The certificate cannot be parsed.</exception>
+        public void BeginRootCaRotation(byte[] rootCa)
+        {
+            byte[] der;
+            try
+            {
+                der = PemOrDer.GetCertificateDer(rootCa, 0, rootCa.Length);
+                CertificateInfo.Parse(der);
+            }
+            catch (CertificateFormatException e)
+            {
+                throw new ArgumentException("the announced root CA is not a valid certificate: " + e.Message);
+            }
+            lock (_sync)
+            {
+                if (_journal.Root != RootRotationStep.Idle && _store.ContainsCertificate(_options.RootCa2) && SameBytes(_store.GetCertificate(_options.RootCa2), der))
+                {
+                    return;
+                }
+                Step("Root.2.NoticeReceived");
+                _journal.Root = RootRotationStep.NoticeReceived;
+                _journal.PendingRootCa = der;
+                _journal.LastResult = "root CA notice received";
+                _journal.LastReason = "";
+                SaveJournal();
+                RunRoot();
+            }
+        }
+
+        /// <summary>Advances the root CA rotation as far as it can go now.</summary>
+        private void RunRoot()
+        {
+            if (_journal.Root == RootRotationStep.NoticeReceived)
+            {
+                Step("Root.3.InstallRootCA2");
+                _store.InstallRootCACertificate(_options.RootCa2, _journal.PendingRootCa);
+                Step("Root.4.AddDuplicateNetwork");
+                int n2 = NetworkId(_options.Network2);
+                if (n2 < 0)
+                {
+                    int n1 = NetworkId(_options.Network1);
+                    if (n1 < 0)
+                    {
+                        throw new InvalidOperationException("there is no network '" + _options.Network1 + "' to duplicate");
+                    }
+                    n2 = _wifi.AddDuplicateNetwork(n1, _options.Network2);
+                }
+                _wifi.SetRootCACertStoreIdentifier(n2, _options.RootCa2);
+                _wifi.SetNetworkEnabled(n2, true);
+                _wifi.PersistConfig();
+                _journal.Root = RootRotationStep.WaitingForNetwork2;
+                _journal.PendingRootCa = new byte[0];
+                _journal.LastResult = "waiting for " + _options.Network2;
+                SaveJournal();
+            }
+            if (_journal.Root == RootRotationStep.WaitingForNetwork2)
+            {
+                Step("Root.5.CheckConnectedNetwork");
+                if (!ConnectedTo(_options.Network2))
+                {
+                    // On Network1 the old root still works; not connected: look again at the next check.
+                    _status.State = RenewalState.WaitingForNetwork2;
+                    return;
+                }
+                _journal.Root = RootRotationStep.Finishing;
+                SaveJournal();
+            }
+            if (_journal.Root == RootRotationStep.Finishing)
+            {
+                FinishRoot();
+            }
+        }
+
+        /// <summary>Step 6: RootCA2 onto RootCA1, reload, forget Network2, persist.</summary>
+        private void FinishRoot()
+        {
+            Step("Root.6.MoveRootCA2");
+            if (_store.ContainsCertificate(_options.RootCa2))
+            {
+                _store.MoveCertificate(_options.RootCa2, _options.RootCa1);
+            }
+            Step("Root.6.ReloadConfig");
+            _wifi.ReloadConfig();
+            Step("Root.6.ForgetNetwork2");
+            int n2 = NetworkId(_options.Network2);
+            if (n2 >= 0)
+            {
+                _wifi.ForgetNetworkById(n2);
+            }
+            _wifi.PersistConfig();
+            _journal.Root = RootRotationStep.Idle;
+            _journal.LastResult = "root CA rotated";
+            _journal.LastReason = "";
+            SaveJournal();
+            _status.State = RenewalState.Idle;
+            _manager.ConnectNow();
+        }
+
+        // ---- client certificate rotation (seed: "Update a client certificate", steps 1-7) ---------------------------
+
+        private void RunClient(DateTime now)
+        {
+            if (!_store.ContainsCertificate(_options.ClientCert1))
+            {
+                _status.State = RenewalState.Failed;
+                _journal.LastReason = "there is no '" + _options.ClientCert1 + "' in the certificate store";
+                return;
+            }
+            var info = _store.GetCertificateInfo(_options.ClientCert1);
+            if (_store.ContainsCertificate(_options.RootCa1))
+            {
+                _status.RootCaDaysLeft = DaysLeft(_store.GetCertificateNotAfter(_options.RootCa1), now);
+            }
+            Step("Client.2.CheckNotAfter");
+            _status.ClientCertDaysLeft = DaysLeft(info.NotAfter, now);
+            DateTime installed = _journal.ClientInstalledTicks > 0 ? new DateTime(_journal.ClientInstalledTicks, DateTimeKind.Utc) : DateTime.MinValue;
+            bool clamped;
+            DateTime renewAt = _options.Policy.RenewAt(info.NotBefore, info.NotAfter, installed, out clamped);
+            if (installed != DateTime.MinValue && renewAt < installed + TimeSpan.FromDays(1))
+            {
+                renewAt = installed + TimeSpan.FromDays(1);
+            }
+            _status.ClientRenewAtUtc = renewAt;
+            _status.ThresholdClamped = clamped;
+            if (now < renewAt)
+            {
+                if (_status.State != RenewalState.WaitingForNetwork2)
+                {
+                    _status.State = RenewalState.Idle;
+                }
+                return;
+            }
+            if (_journal.NextClientAttemptTicks > now.Ticks)
+            {
+                return;
+            }
+            Step("Client.1.VerifyNetwork1");
+            if (!ConnectedTo(_options.Network1))
+            {
+                _journal.LastReason = "not connected to " + _options.Network1 + ": the renewal waits";
+                return;
+            }
+            RenewClient(now, info.NotAfter - info.NotBefore);
+        }
+
+        private void RenewClient(DateTime now, TimeSpan lifetime)
+        {
+            _status.State = RenewalState.Renewing;
+            Step("Client.3.GetNewCertificate");
+            var request = new IssueRequest();
+            request.CurrentCertificateId = _options.ClientCert1;
+            request.CurrentCertificate = _store.GetCertificate(_options.ClientCert1);
+            IssuedCredential issued;
+            try
+            {
+                issued = _issuer.Issue(request);
+            }
+            catch (IssuerException e)
+            {
+                ClientFailed(now, lifetime, "the issuer refused: " + e.Message, e.RetryAfter, e.Retryable);
+                return;
+            }
+            catch (Exception e)
+            {
+                ClientFailed(now, lifetime, "the issuer failed: " + e.Message, TimeSpan.Zero, true);
+                return;
+            }
+            Step("Client.4.InstallClientCert2");
+            try
+            {
+                _store.InstallClientCertificate(_options.ClientCert2, issued.Certificate, issued.PrivateKey, null);
+            }
+            catch (CertStoreException e)
+            {
+                if (e.Error == CertStoreError.StorageFailure || e.Error == CertStoreError.NoSpace)
+                {
+                    throw;
+                }
+                ClientFailed(now, lifetime, "the issued credential was refused: " + e.Message, TimeSpan.Zero, true);
+                return;
+            }
+            _journal.Client = ClientRotationStep.Trial;
+            SaveJournal();
+            int n1 = NetworkId(_options.Network1);
+            _wifi.SetClientCertStoreIdentifier(n1, _options.ClientCert2);
+            // ReloadConfig discards unsaved changes (reference semantics): the trial pointer is persisted, and the journal
+            // rolls it back if a reboot comes before the connection has proved ClientCert2.
+            _wifi.PersistConfig();
+            Step("Client.5.ReloadConfig");
+            _wifi.ReloadConfig();
+            Step("Client.6.CheckConnection");
+            string reason;
+            if (TrialConnects(out reason))
+            {
+                _journal.Client = ClientRotationStep.Proven;
+                SaveJournal();
+                FinishClient(now);
+            }
+            else
+            {
+                RollbackClient(now, lifetime, reason);
+            }
+        }
+
+        /// <summary>Step 6: does Network1 connect with ClientCert2? Retries other errors a few times.</summary>
+        private bool TrialConnects(out string reason)
+        {
+            reason = "";
+            for (int i = 0; i < _options.TrialConnectAttempts; i++)
+            {
+                if (_manager.ConnectNow() && ConnectedTo(_options.Network1))
+                {
+                    return true;
+                }
+                var d = _wifi.GetNetworkDiagnostics(NetworkId(_options.Network1));
+                reason = "Network1 did not connect with " + _options.ClientCert2 + ": " + DescribeDiagnostics(d);
+                if (d.CertError != WifiCertError.None || _wifi.ConnectedConfigName.Length > 0)
+                {
+                    // The certificate itself is refused (or the device is on another network): no point retrying now.
+                    return false;
+                }
+            }
+            return false;
+        }
+
+        /// <summary>Step 6 on success, then 7: ClientCert2 onto ClientCert1, Network1 disabled and re-enabled pointing at ClientCert1, reload.</summary>
+        private void FinishClient(DateTime now)
+        {
+            Step("Client.6.MoveClientCert2");
+            if (_store.ContainsCertificate(_options.ClientCert2))
+            {
+                _store.MoveCertificate(_options.ClientCert2, _options.ClientCert1);
+            }
+            Step("Client.6.ReenableNetwork1");
+            int n1 = NetworkId(_options.Network1);
+            _wifi.SetNetworkEnabled(n1, false);
+            _wifi.SetClientCertStoreIdentifier(n1, _options.ClientCert1);
+            _wifi.SetNetworkEnabled(n1, true);
+            _wifi.PersistConfig();
+            _journal.Client = ClientRotationStep.Idle;
+            _journal.ClientFailures = 0;
+            _journal.NextClientAttemptTicks = 0;
+            _journal.ClientInstalledTicks = now == DateTime.MinValue ? 0 : now.Ticks;
+            _journal.Renewals++;
+            _journal.LastResult = "client certificate renewed";
+            _journal.LastReason = "";
+            SaveJournal();
+            Step("Client.7.ReloadConfig");
+            _wifi.ReloadConfig();
+            _manager.ConnectNow();
+            _status.State = RenewalState.Idle;
+        }
+
+        /// <summary>Step 7 on failure: Network1 back on ClientCert1, ClientCert2 removed, reload, retry later.</summary>
+        private void RollbackClient(DateTime now, TimeSpan lifetime, string reason)
+        {
+            Step("Client.7.Rollback");
+            int n1 = NetworkId(_options.Network1);
+            if (n1 >= 0)
+            {
+                _wifi.SetClientCertStoreIdentifier(n1, _options.ClientCert1);
+                _wifi.PersistConfig();
+            }
+            if (_store.ContainsCertificate(_options.ClientCert2))
+            {
+                _store.DeleteCertificate(_options.ClientCert2);
+            }
+            _journal.Client = ClientRotationStep.Idle;
+            _journal.Rollbacks++;
+            ScheduleRetry(now, lifetime, TimeSpan.Zero, true);
+            _journal.LastResult = "renewal rolled back";
+            _journal.LastReason = reason;
+            SaveJournal();
+            _wifi.ReloadConfig();
+            _manager.ConnectNow();
+            _status.State = RenewalState.RolledBack;
+        }
+
+        private void ClientFailed(DateTime now, TimeSpan lifetime, string reason, TimeSpan retryAfter, bool retryable)
+        {
+            ScheduleRetry(now, lifetime, retryAfter, retryable);
+            _journal.LastResult = "renewal failed";
+            _journal.LastReason = reason;
+            SaveJournal();
+            _status.State = RenewalState.Failed;
+        }
+
+        private void ScheduleRetry(DateTime now, TimeSpan lifetime, TimeSpan retryAfter, bool retryable)
+        {
+            _journal.ClientFailures++;
+            if (now == DateTime.MinValue)
+            {
+                _journal.NextClientAttemptTicks = 0;
+                return;
+            }
+            if (lifetime <= TimeSpan.Zero)
+            {
+                lifetime = TimeSpan.FromDays(1);
+            }
+            var p = _options.Policy;
+            // A fatal refusal is retried at the longest interval: a device must keep trying before its certificate expires.
+            int failures = retryable ? _journal.ClientFailures : 64;
+            TimeSpan delay = p.RetryDelay(failures, lifetime, Jitter(_journal.ClientFailures), retryAfter);
+            _journal.NextClientAttemptTicks = (now + delay).Ticks;
+        }
+
+        private static string DescribeDiagnostics(WifiDiagnostics d)
+        {
+            string s;
+            switch (d.CertError)
+            {
+                case WifiCertError.InvalidClientAuth:
+                    s = "the server rejected the client certificate";
+                    break;
+                case WifiCertError.InvalidRootCA:
+                    s = "the server's certificate is not trusted";
+                    break;
+                case WifiCertError.CertificateNotFound:
+                    s = "a certificate is missing from the store";
+                    break;
+                default:
+                    s = d.Error == WifiNetworkError.NetworkNotFound ? "network not found"
+                        : d.Error == WifiNetworkError.AuthenticationFailed ? "authentication failed" : "connection failed";
+                    break;
+            }
+            return d.Detail.Length > 0 ? s + " (" + d.Detail + ")" : s;
+        }
+
+        private static bool SameBytes(byte[] a, byte[] b)
+        {
+            if (a.Length != b.Length)
+            {
+                return false;
+            }
+            for (int i = 0; i < a.Length; i++)
+            {
+                if (a[i] != b[i])
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+}

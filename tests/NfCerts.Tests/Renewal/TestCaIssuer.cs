@@ -1,0 +1,47 @@
+using System;
+using System.Collections.Generic;
+using NfCerts.Core.Renewal;
+using NfCerts.Hal.Host;
+using NfCerts.Tests.Support;
+
+namespace NfCerts.Tests.Renewal
+{
+    /// <summary>A local CA that issues client certificates at the world's true time (a CA keeps a correct clock, whatever
+    /// the device's says), and can be told to fail.</summary>
+    public sealed class TestCaIssuer : ICertificateIssuer
+    {
+        private readonly Issued _ca;
+        private readonly VirtualClock _clock;
+
+        public TestCaIssuer(Issued ca, VirtualClock clock)
+        {
+            _ca = ca;
+            _clock = clock;
+        }
+
+        /// <summary>Lifetime of issued certificates.</summary>
+        public TimeSpan Lifetime = TimeSpan.FromDays(90);
+        /// <summary>How far NotBefore lies before the issue time.</summary>
+        public TimeSpan Backdate = TimeSpan.FromHours(1);
+        /// <summary>Thrown, one per call, before issuing.</summary>
+        public readonly Queue<Exception> Failures = new();
+        /// <summary>When set, issue from this CA instead (a certificate the RADIUS server will refuse).</summary>
+        public Issued? WrongCa;
+        public int Calls;
+        public Issued? LastIssued;
+        public readonly List<DateTime> CallTimes = new();
+
+        public IssuedCredential Issue(IssueRequest request)
+        {
+            Calls++;
+            CallTimes.Add(_clock.UtcNow);
+            if (Failures.Count > 0)
+            {
+                throw Failures.Dequeue();
+            }
+            var now = new DateTimeOffset(_clock.TrueUtc, TimeSpan.Zero);
+            LastIssued = TestPki.Client(WrongCa ?? _ca, "device-001", now - Backdate, now + Lifetime);
+            return new IssuedCredential(LastIssued.Der, LastIssued.Pkcs8);
+        }
+    }
+}
