@@ -1,0 +1,43 @@
+//-----------------------------------------------------------------------------
+// The native method table of the NfCerts.Esp32 assembly. The metadata processor writes this file when the managed
+// project is built with NFMDP_GENERATE_STUBS: one entry per method of the assembly in its metadata order (nullptr
+// for methods without native code; every method of NfCerts.Esp32 is native) and the assembly's native checksum.
+// The checksum below is a placeholder that matches no assembly: REPLACE THIS FILE with the generated one
+// (../README.md, "Regenerating the stubs") or the runtime refuses the pairing ("Invalid native checksum") and every
+// call throws NotSupportedException, which the device treats as "native library absent".
+//-----------------------------------------------------------------------------
+
+#include "NfCerts_Esp32.h"
+
+// clang-format off
+
+static const CLR_RT_MethodHandler method_lookup[] =
+{
+    Library_NfCerts_Esp32_NfCerts_Esp32_NativeFlash::Open___STATIC__I4__SZARRAY_U1__SZARRAY_I4,
+    Library_NfCerts_Esp32_NfCerts_Esp32_NativeFlash::Read___STATIC__I4__I4__SZARRAY_U1__I4__I4,
+    Library_NfCerts_Esp32_NfCerts_Esp32_NativeFlash::Program___STATIC__I4__I4__SZARRAY_U1__I4__I4,
+    Library_NfCerts_Esp32_NfCerts_Esp32_NativeFlash::Erase___STATIC__I4__I4,
+    Library_NfCerts_Esp32_NfCerts_Esp32_NativeKeys::Hash___STATIC__I4__I4__SZARRAY_U1__I4__I4__SZARRAY_U1,
+    Library_NfCerts_Esp32_NfCerts_Esp32_NativeKeys::Generate___STATIC__I4__I4__SZARRAY_U1,
+    Library_NfCerts_Esp32_NfCerts_Esp32_NativeKeys::CreateCsr___STATIC__I4__SZARRAY_U1__SZARRAY_U1__SZARRAY_U1,
+    Library_NfCerts_Esp32_NfCerts_Esp32_NativeKeys::MatchCertificate___STATIC__I4__SZARRAY_U1__SZARRAY_U1,
+    Library_NfCerts_Esp32_NfCerts_Esp32_NativeKeys::Decrypt___STATIC__I4__SZARRAY_U1__SZARRAY_U1__SZARRAY_U1,
+    Library_NfCerts_Esp32_NfCerts_Esp32_NativeKeys::Verify___STATIC__I4__SZARRAY_U1__SZARRAY_U1__SZARRAY_U1,
+    Library_NfCerts_Esp32_NfCerts_Esp32_NativeLibrary::GetInterfaceVersion___STATIC__I4,
+    Library_NfCerts_Esp32_NfCerts_Esp32_NativeStation::ProfileBegin___STATIC__I4__I4,
+    Library_NfCerts_Esp32_NfCerts_Esp32_NativeStation::ProfileSet___STATIC__I4__I4__SZARRAY_U1,
+    Library_NfCerts_Esp32_NfCerts_Esp32_NativeStation::Connect___STATIC__I4__SZARRAY_I4,
+    Library_NfCerts_Esp32_NfCerts_Esp32_NativeStation::Disconnect___STATIC__VOID,
+    Library_NfCerts_Esp32_NfCerts_Esp32_NativeStation::Abort___STATIC__VOID,
+    Library_NfCerts_Esp32_NfCerts_Esp32_NativeStation::Poll___STATIC__VOID__SZARRAY_I4,
+};
+
+const CLR_RT_NativeAssemblyData g_CLR_AssemblyNative_NfCerts_Esp32 =
+{
+    "NfCerts.Esp32",
+    0x00000000, // placeholder: take the checksum from the generated NfCerts_Esp32.cpp
+    method_lookup,
+    { 1, 0, 0, 0 }
+};
+
+// clang-format on

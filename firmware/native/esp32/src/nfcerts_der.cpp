@@ -1,0 +1,324 @@
+#include "nfcerts_der.h"
+
+#include <string.h>
+
+#include "mbedtls/pem.h"
+#include "mbedtls/version.h"
+
+namespace nfcerts
+{
+
+size_t DerElementLength(const uint8_t *data, size_t len)
+{
+    if (data == nullptr || len < 2)
+    {
+        return 0;
+    }
+
+    size_t header = 2;
+    size_t content = data[1];
+    if (content & 0x80)
+    {
+        size_t octets = content & 0x7F;
+        if (octets == 0 || octets > 4 || len < 2 + octets)
+        {
+            return 0; // indefinite length or longer than this code accepts
+        }
+
+        content = 0;
+        for (size_t i = 0; i < octets; i++)
+        {
+            content = (content << 8) | data[2 + i];
+        }
+
+        header += octets;
+    }
+
+    if (content > len - header)
+    {
+        return 0;
+    }
+
+    return header + content;
+}
+
+bool SplitDerCertificates(const uint8_t *data, size_t len, std::vector<std::pair<size_t, size_t> > &parts)
+{
+    parts.clear();
+    if (data == nullptr || len == 0)
+    {
+        return false;
+    }
+
+    size_t at = 0;
+    while (at < len)
+    {
+        if (data[at] != 0x30)
+        {
+            return false;
+        }
+
+        size_t element = DerElementLength(data + at, len - at);
+        if (element == 0)
+        {
+            return false;
+        }
+
+        parts.push_back(std::make_pair(at, element));
+        at += element;
+    }
+
+    return true;
+}
+
+bool BuildPemBundle(const uint8_t *der, size_t len, std::vector<uint8_t> &pem)
+{
+    std::vector<std::pair<size_t, size_t> > parts;
+    pem.clear();
+    if (!SplitDerCertificates(der, len, parts))
+    {
+        return false;
+    }
+
+    static const char header[] = "-----BEGIN CERTIFICATE-----\n";
+    static const char footer[] = "-----END CERTIFICATE-----\n";
+    for (size_t i = 0; i < parts.size(); i++)
+    {
+        // Base64 grows 4/3, plus a newline per 64 characters, plus header, footer and NUL.
+        size_t room = parts[i].second * 4 / 3 + parts[i].second / 48 + sizeof(header) + sizeof(footer) + 16;
+        std::vector<uint8_t> block(room);
+        size_t written = 0;
+        if (mbedtls_pem_write_buffer(header, footer, der + parts[i].first, parts[i].second, block.data(), block.size(),
+                                     &written) != 0 ||
+            written == 0)
+        {
+            pem.clear();
+            return false;
+        }
+
+        // written counts the terminating NUL; keep only the last one.
+        pem.insert(pem.end(), block.begin(), block.begin() + (written - 1));
+    }
+
+    pem.push_back(0);
+    return true;
+}
+
+void DerAppendHeader(std::vector<uint8_t> &out, uint8_t tag, size_t contentLength)
+{
+    out.push_back(tag);
+    if (contentLength < 0x80)
+    {
+        out.push_back((uint8_t)contentLength);
+    }
+    else if (contentLength <= 0xFF)
+    {
+        out.push_back(0x81);
+        out.push_back((uint8_t)contentLength);
+    }
+    else if (contentLength <= 0xFFFF)
+    {
+        out.push_back(0x82);
+        out.push_back((uint8_t)(contentLength >> 8));
+        out.push_back((uint8_t)contentLength);
+    }
+    else
+    {
+        out.push_back(0x83);
+        out.push_back((uint8_t)(contentLength >> 16));
+        out.push_back((uint8_t)(contentLength >> 8));
+        out.push_back((uint8_t)contentLength);
+    }
+}
+
+std::vector<uint8_t> WrapPkcs8(const uint8_t *key, size_t len, bool rsa, const uint8_t *curveOid, size_t curveOidLen)
+{
+    static const uint8_t rsaEncryption[] = {0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01};
+    static const uint8_t ecPublicKey[] = {0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01};
+
+    std::vector<uint8_t> algorithm;
+    if (rsa)
+    {
+        DerAppendHeader(algorithm, 0x06, sizeof(rsaEncryption));
+        algorithm.insert(algorithm.end(), rsaEncryption, rsaEncryption + sizeof(rsaEncryption));
+        algorithm.push_back(0x05); // NULL parameters
+        algorithm.push_back(0x00);
+    }
+    else
+    {
+        DerAppendHeader(algorithm, 0x06, sizeof(ecPublicKey));
+        algorithm.insert(algorithm.end(), ecPublicKey, ecPublicKey + sizeof(ecPublicKey));
+        DerAppendHeader(algorithm, 0x06, curveOidLen);
+        algorithm.insert(algorithm.end(), curveOid, curveOid + curveOidLen);
+    }
+
+    std::vector<uint8_t> body;
+    body.push_back(0x02); // version INTEGER 0
+    body.push_back(0x01);
+    body.push_back(0x00);
+    DerAppendHeader(body, 0x30, algorithm.size());
+    body.insert(body.end(), algorithm.begin(), algorithm.end());
+    DerAppendHeader(body, 0x04, len);
+    body.insert(body.end(), key, key + len);
+
+    std::vector<uint8_t> out;
+    DerAppendHeader(out, 0x30, body.size());
+    out.insert(out.end(), body.begin(), body.end());
+    return out;
+}
+
+namespace
+{
+
+int HexValue(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+struct Rdn
+{
+    std::string type;
+    std::string value; // decoded bytes
+};
+
+} // namespace
+
+bool Rfc4514ToMbedtlsSubject(const char *subject, size_t len, std::string &out, bool &unsupportedFeature)
+{
+    out.clear();
+    unsupportedFeature = false;
+    if (subject == nullptr || len == 0)
+    {
+        return false;
+    }
+
+    std::vector<Rdn> rdns;
+    size_t i = 0;
+    while (i < len)
+    {
+        Rdn rdn;
+        while (i < len && subject[i] != '=')
+        {
+            char c = subject[i];
+            bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                      c == '.';
+            if (!ok)
+            {
+                return false;
+            }
+
+            rdn.type.push_back(c);
+            i++;
+        }
+
+        if (i >= len || rdn.type.empty())
+        {
+            return false;
+        }
+
+        i++; // '='
+        while (i < len && subject[i] != ',')
+        {
+            char c = subject[i];
+            if (c == '+')
+            {
+                unsupportedFeature = true; // multi-valued RDN
+                return false;
+            }
+
+            if (c == '\\')
+            {
+                if (i + 1 >= len)
+                {
+                    return false;
+                }
+
+                int hi = HexValue(subject[i + 1]);
+                int lo = i + 2 < len ? HexValue(subject[i + 2]) : -1;
+                if (hi >= 0 && lo >= 0)
+                {
+                    rdn.value.push_back((char)(hi * 16 + lo));
+                    i += 3;
+                    continue;
+                }
+
+                char escaped = subject[i + 1];
+                if (strchr(" \"#+,;<=>\\", escaped) == nullptr)
+                {
+                    return false;
+                }
+
+                rdn.value.push_back(escaped);
+                i += 2;
+                continue;
+            }
+
+            if (c == '"' || c == ';' || c == '<' || c == '>' || c == '\0')
+            {
+                return false; // must be escaped in RFC 4514
+            }
+
+            rdn.value.push_back(c);
+            i++;
+        }
+
+        if (rdn.value.empty())
+        {
+            return false;
+        }
+
+        rdns.push_back(rdn);
+        if (i < len)
+        {
+            i++; // ','
+            if (i == len)
+            {
+                return false; // trailing comma
+            }
+        }
+    }
+
+    for (size_t k = rdns.size(); k-- > 0;)
+    {
+        if (!out.empty())
+        {
+            out.push_back(',');
+        }
+
+        out += rdns[k].type;
+        out.push_back('=');
+        for (size_t j = 0; j < rdns[k].value.size(); j++)
+        {
+            char c = rdns[k].value[j];
+#if MBEDTLS_VERSION_NUMBER < 0x03050000
+            // mbedTLS before 3.5 (x509_create.c) accepts exactly one escape, "\,", and takes every other
+            // character literally; a backslash in a value cannot be expressed at all.
+            if (c == '\\')
+            {
+                unsupportedFeature = true;
+                out.clear();
+                return false;
+            }
+
+            if (c == ',')
+            {
+                out.push_back('\\');
+            }
+#else
+            // mbedTLS 3.5 and later parse RFC 4514 escapes; escape every special character.
+            if (strchr(",=+<>#;\"\\", c) != nullptr)
+            {
+                out.push_back('\\');
+            }
+#endif
+            out.push_back(c);
+        }
+    }
+
+    return true;
+}
+
+} // namespace nfcerts

@@ -1,0 +1,186 @@
+// The nanoCLR marshalling files (interop/) compiled against the nanoCLR stand-in and called with the argument
+// layout of static methods: each test checks that the managed parameters reach the core in the right order and
+// that the results come back where NfCerts.Esp32's declarations say.
+#include <string.h>
+
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "NfCerts_Esp32.h"
+#include "fake_idf.h"
+#include "nfcerts_flash.h"
+#include "nfcerts_station.h"
+
+namespace
+{
+
+struct Frame
+{
+    CLR_RT_StackFrame stack;
+    std::vector<CLR_RT_HeapBlock_Array> arrays;
+
+    Frame()
+    {
+        arrays.reserve(8);
+    }
+
+    void Int(int index, int32_t value)
+    {
+        stack.args[index].numeric.s4 = value;
+    }
+
+    CLR_RT_HeapBlock_Array &Bytes(int index, const std::vector<uint8_t> &value)
+    {
+        arrays.push_back(CLR_RT_HeapBlock_Array());
+        CLR_RT_HeapBlock_Array &array = arrays.back();
+        array.storage = value;
+        array.m_numOfElements = (CLR_UINT32)value.size();
+        stack.args[index].array = &array;
+        return array;
+    }
+
+    CLR_RT_HeapBlock_Array &Ints(int index, size_t count)
+    {
+        CLR_RT_HeapBlock_Array &array = Bytes(index, std::vector<uint8_t>(count * 4, 0));
+        array.m_numOfElements = (CLR_UINT32)count; // elements, not bytes
+        return array;
+    }
+};
+
+std::vector<uint8_t> Text(const std::string &s)
+{
+    return std::vector<uint8_t>(s.begin(), s.end());
+}
+
+int32_t IntAt(CLR_RT_HeapBlock_Array &array, int index)
+{
+    return ((int32_t *)array.GetFirstElement())[index];
+}
+
+typedef Library_NfCerts_Esp32_NfCerts_Esp32_NativeStation Station;
+typedef Library_NfCerts_Esp32_NfCerts_Esp32_NativeKeys Keys;
+typedef Library_NfCerts_Esp32_NfCerts_Esp32_NativeFlash Flash;
+
+} // namespace
+
+TEST(Interop, TheMethodTableNamesTheAssemblyAndHoldsEveryNativeMethod)
+{
+    EXPECT_STREQ("NfCerts.Esp32", g_CLR_AssemblyNative_NfCerts_Esp32.m_szAssemblyName);
+    EXPECT_EQ(1, g_CLR_AssemblyNative_NfCerts_Esp32.m_Version.iMajorVersion);
+    const CLR_RT_MethodHandler *table = (const CLR_RT_MethodHandler *)g_CLR_AssemblyNative_NfCerts_Esp32.m_pNativeMethods;
+    for (int i = 0; i < 17; i++)
+    {
+        EXPECT_NE(nullptr, table[i]) << i; // the 17 InternalCall methods of managed/
+    }
+
+    Frame f;
+    ASSERT_EQ(S_OK, Library_NfCerts_Esp32_NfCerts_Esp32_NativeLibrary::GetInterfaceVersion___STATIC__I4(f.stack));
+    EXPECT_EQ(1, f.stack.result); // NativeLibrary.InterfaceVersion
+}
+
+TEST(Interop, StationCallsReachTheGlueAndPollFillsTheStatusArray)
+{
+    nfcerts::StationResetForTests();
+    fake_idf::Reset();
+    fake_idf::AccessPoint ap;
+    ap.ssid = "Cafe";
+    fake_idf::AddAccessPoint(ap);
+
+    Frame begin;
+    begin.Int(0, nfcerts::SecurityOpen);
+    ASSERT_EQ(S_OK, Station::ProfileBegin___STATIC__I4__I4(begin.stack));
+    EXPECT_EQ(0, begin.stack.result);
+
+    Frame set;
+    set.Int(0, nfcerts::FieldSsid);
+    set.Bytes(1, Text("Cafe"));
+    ASSERT_EQ(S_OK, Station::ProfileSet___STATIC__I4__I4__SZARRAY_U1(set.stack));
+    EXPECT_EQ(0, set.stack.result);
+
+    Frame connect;
+    CLR_RT_HeapBlock_Array &error = connect.Ints(0, 1);
+    ASSERT_EQ(S_OK, Station::Connect___STATIC__I4__SZARRAY_I4(connect.stack));
+    EXPECT_EQ(0, connect.stack.result);
+    EXPECT_EQ(0, IntAt(error, 0));
+    fake_idf::RunEvents();
+
+    Frame poll;
+    CLR_RT_HeapBlock_Array &status = poll.Ints(0, 5);
+    ASSERT_EQ(S_OK, Station::Poll___STATIC__VOID__SZARRAY_I4(poll.stack));
+    EXPECT_EQ(nfcerts::StateConnected, IntAt(status, 0));
+    EXPECT_EQ(0, IntAt(status, 1));
+
+    Frame shortPoll;
+    shortPoll.Ints(0, 4);
+    EXPECT_EQ(CLR_E_INDEX_OUT_OF_RANGE, Station::Poll___STATIC__VOID__SZARRAY_I4(shortPoll.stack));
+    Frame nullPoll;
+    EXPECT_EQ(CLR_E_ARGUMENT_NULL, Station::Poll___STATIC__VOID__SZARRAY_I4(nullPoll.stack));
+
+    Frame disconnect;
+    EXPECT_EQ(S_OK, Station::Disconnect___STATIC__VOID(disconnect.stack));
+    fake_idf::RunEvents();
+    nfcerts::StationResetForTests();
+}
+
+TEST(Interop, HashTakesAlgorithmDataOffsetCountAndDigestInThatOrder)
+{
+    Frame f;
+    f.Int(0, 2); // SHA-256
+    f.Bytes(1, Text("xxabcxx"));
+    f.Int(2, 2);
+    f.Int(3, 3);
+    CLR_RT_HeapBlock_Array &digest = f.Bytes(4, std::vector<uint8_t>(32, 0));
+    ASSERT_EQ(S_OK, Keys::Hash___STATIC__I4__I4__SZARRAY_U1__I4__I4__SZARRAY_U1(f.stack));
+    EXPECT_EQ(32, f.stack.result);
+    EXPECT_EQ(0xba, digest.GetFirstElement()[0]); // SHA-256("abc") starts ba 78 16 bf
+    EXPECT_EQ(0x78, digest.GetFirstElement()[1]);
+
+    f.Int(3, 6); // runs past the end of the data
+    EXPECT_EQ(CLR_E_OUT_OF_RANGE, Keys::Hash___STATIC__I4__I4__SZARRAY_U1__I4__I4__SZARRAY_U1(f.stack));
+}
+
+TEST(Interop, FlashReadsIntoTheBufferAtItsOffsetAndChecksTheBufferRange)
+{
+    fake_idf::Reset();
+    fake_idf::AddPartition(nfcerts::StorePartitionLabel, 8192, false);
+    fake_idf::PartitionData(nfcerts::StorePartitionLabel)[10] = 0x5A;
+
+    Frame read0;
+    read0.Int(0, 10);
+    read0.Bytes(1, std::vector<uint8_t>(4, 0));
+    read0.Int(2, 1);
+    read0.Int(3, 1);
+    EXPECT_EQ(CLR_E_INVALID_OPERATION, Flash::Read___STATIC__I4__I4__SZARRAY_U1__I4__I4(read0.stack)) << "not open";
+
+    Frame open;
+    open.Bytes(0, Text("nfcerts"));
+    CLR_RT_HeapBlock_Array &geometry = open.Ints(1, 3);
+    ASSERT_EQ(S_OK, Flash::Open___STATIC__I4__SZARRAY_U1__SZARRAY_I4(open.stack));
+    EXPECT_EQ(0, open.stack.result);
+    EXPECT_EQ(8192, IntAt(geometry, 0));
+    EXPECT_EQ(4096, IntAt(geometry, 1));
+    EXPECT_EQ(1, IntAt(geometry, 2));
+
+    Frame read;
+    read.Int(0, 10);
+    CLR_RT_HeapBlock_Array &buffer = read.Bytes(1, std::vector<uint8_t>(4, 0));
+    read.Int(2, 1);
+    read.Int(3, 1);
+    ASSERT_EQ(S_OK, Flash::Read___STATIC__I4__I4__SZARRAY_U1__I4__I4(read.stack));
+    EXPECT_EQ(0, read.stack.result);
+    EXPECT_EQ(0x00, buffer.GetFirstElement()[0]);
+    EXPECT_EQ(0x5A, buffer.GetFirstElement()[1]);
+
+    read.Int(2, 3);
+    read.Int(3, 2); // buffer offset + count past the array
+    ASSERT_EQ(S_OK, Flash::Read___STATIC__I4__I4__SZARRAY_U1__I4__I4(read.stack));
+    EXPECT_EQ(nfcerts::FlashOutOfRange, read.stack.result);
+
+    Frame erase;
+    erase.Int(0, 1);
+    ASSERT_EQ(S_OK, Flash::Erase___STATIC__I4__I4(erase.stack));
+    EXPECT_EQ(0, erase.stack.result);
+    EXPECT_EQ(1, fake_idf::EraseCount(nfcerts::StorePartitionLabel, 1));
+}

@@ -1,0 +1,3 @@
+// See nanoCLR_Interop.h.
+#pragma once
+#include "nanoCLR_Interop.h"

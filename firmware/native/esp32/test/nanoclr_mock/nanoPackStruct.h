@@ -1,0 +1,2 @@
+// See nanoCLR_Interop.h.
+#pragma once

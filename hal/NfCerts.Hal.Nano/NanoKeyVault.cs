@@ -1,0 +1,233 @@
+using System;
+using System.Text;
+using NfCerts.Esp32;
+
+namespace NfCerts.Hal.Nano
+{
+    /// <summary><see cref="IKeyVault"/> on the firmware's mbedTLS through the native interop library.</summary>
+    /// <remarks>
+    /// <para>Key material boundary: private keys cross into native code as DER from the store and come back only from
+    /// <see cref="GenerateKey"/> and <see cref="DecryptPrivateKey"/>, as PKCS#8 to be stored at once. Native code zeroes
+    /// its copies; the temporary managed buffers used here are cleared before they are dropped. Messages carry no key
+    /// bytes or passwords.</para>
+    /// <para>Calls block the calling thread (and, in nanoFramework, the interpreter) while mbedTLS works: milliseconds
+    /// for P-256, seconds for RSA 2048 key generation. Serialised by a lock.</para>
+    /// <para>Use only when <see cref="Esp32Native.IsAvailable"/>; on stock firmware every call throws
+    /// <see cref="KeyVaultException"/> with <see cref="KeyVaultError.NotSupported"/>.</para>
+    /// </remarks>
+    public sealed class NanoKeyVault : IKeyVault
+    {
+        private const int OutputSize = 4096;
+
+        private readonly object _gate = new object();
+
+        /// <inheritdoc/>
+        public byte[] Sha1(byte[] data, int offset, int count)
+        {
+            return Hash(NativeKeys.HashSha1, 20, data, offset, count);
+        }
+
+        /// <inheritdoc/>
+        public byte[] Sha256(byte[] data, int offset, int count)
+        {
+            return Hash(NativeKeys.HashSha256, 32, data, offset, count);
+        }
+
+        /// <inheritdoc/>
+        public bool KeyMatchesCertificate(byte[] certificate, byte[] privateKey)
+        {
+            Require(certificate, "certificate");
+            Require(privateKey, "privateKey");
+            int result;
+            lock (_gate)
+            {
+                CheckAvailable();
+                result = NativeKeys.MatchCertificate(certificate, privateKey);
+            }
+
+            return Answer(result, "The key or the certificate could not be parsed.");
+        }
+
+        /// <inheritdoc/>
+        /// <remarks>PBES2 with PBKDF2 and the ciphers the firmware's mbedTLS maps (DES-EDE3-CBC everywhere; AES-CBC
+        /// in recent mbedTLS 3.x), or PKCS#12 PBE when the firmware's mbedTLS has PKCS#12. Anything else is
+        /// NotSupported. Returns PKCS#8.</remarks>
+        public byte[] DecryptPrivateKey(byte[] encryptedPkcs8, string password)
+        {
+            Require(encryptedPkcs8, "encryptedPkcs8");
+            if (password == null)
+            {
+                throw new ArgumentNullException("password");
+            }
+
+            byte[] secret = Encoding.UTF8.GetBytes(password);
+            try
+            {
+                return Produce("Decrypting the private key", encryptedPkcs8, secret, null, 0);
+            }
+            finally
+            {
+                Array.Clear(secret, 0, secret.Length);
+            }
+        }
+
+        /// <inheritdoc/>
+        public byte[] GenerateKey(KeyAlgorithm algorithm)
+        {
+            if (algorithm != KeyAlgorithm.EcP256 && algorithm != KeyAlgorithm.Rsa2048)
+            {
+                throw new KeyVaultException(KeyVaultError.NotSupported, "Key algorithm " + ((int)algorithm).ToString() + " is not supported.");
+            }
+
+            return Produce("Key generation", null, null, null, (int)algorithm);
+        }
+
+        /// <inheritdoc/>
+        /// <remarks>Single-valued RDNs only (mbedTLS 2.x cannot write multi-valued ones; NotSupported). SHA-256.</remarks>
+        public byte[] CreateCertificateRequest(byte[] privateKey, string subject)
+        {
+            Require(privateKey, "privateKey");
+            if (subject == null)
+            {
+                throw new ArgumentNullException("subject");
+            }
+
+            return Produce("Creating the certificate request", privateKey, null, Encoding.UTF8.GetBytes(subject), 0);
+        }
+
+        /// <inheritdoc/>
+        public bool VerifySignature(byte[] certificate, byte[] data, byte[] signature)
+        {
+            Require(certificate, "certificate");
+            Require(data, "data");
+            Require(signature, "signature");
+            int result;
+            lock (_gate)
+            {
+                CheckAvailable();
+                result = NativeKeys.Verify(certificate, data, signature);
+            }
+
+            return Answer(result, "The certificate could not be parsed.");
+        }
+
+        // One native call that writes DER into a scratch buffer: generation (key == null, subject == null),
+        // decryption (password != null) or a CSR (subject != null).
+        private byte[] Produce(string operation, byte[]? key, byte[]? password, byte[]? subject, int algorithm)
+        {
+            byte[] scratch = new byte[OutputSize];
+            try
+            {
+                int length;
+                lock (_gate)
+                {
+                    CheckAvailable();
+                    if (subject != null)
+                    {
+                        length = NativeKeys.CreateCsr(key!, subject, scratch);
+                    }
+                    else if (password != null)
+                    {
+                        length = NativeKeys.Decrypt(key!, password, scratch);
+                    }
+                    else
+                    {
+                        length = NativeKeys.Generate(algorithm, scratch);
+                    }
+                }
+
+                if (length < 0)
+                {
+                    throw Failure(length, operation + " failed.");
+                }
+
+                byte[] result = new byte[length];
+                Array.Copy(scratch, result, length);
+                return result;
+            }
+            finally
+            {
+                Array.Clear(scratch, 0, scratch.Length);
+            }
+        }
+
+        private byte[] Hash(int algorithm, int size, byte[] data, int offset, int count)
+        {
+            if (data == null)
+            {
+                throw new ArgumentNullException("data");
+            }
+
+            if (offset < 0 || offset > data.Length)
+            {
+                throw new ArgumentOutOfRangeException("offset", "The offset is outside the data.");
+            }
+
+            if (count < 0 || count > data.Length - offset)
+            {
+                throw new ArgumentOutOfRangeException("count", "The count runs past the end of the data.");
+            }
+
+            byte[] digest = new byte[size];
+            int result;
+            lock (_gate)
+            {
+                CheckAvailable();
+                result = NativeKeys.Hash(algorithm, data, offset, count, digest);
+            }
+
+            if (result != size)
+            {
+                throw Failure(result < 0 ? result : NativeKeys.StatusFailed, "Hashing failed.");
+            }
+
+            return digest;
+        }
+
+        private static bool Answer(int result, string invalid)
+        {
+            if (result == 1)
+            {
+                return true;
+            }
+
+            if (result == 0)
+            {
+                return false;
+            }
+
+            throw Failure(result, result == NativeKeys.StatusInvalidData ? invalid : "The operation failed.");
+        }
+
+        private static KeyVaultException Failure(int status, string message)
+        {
+            switch (status)
+            {
+                case NativeKeys.StatusInvalidData:
+                    return new KeyVaultException(KeyVaultError.InvalidData, message + " The input is not valid DER of the expected kind.");
+                case NativeKeys.StatusNotSupported:
+                    return new KeyVaultException(KeyVaultError.NotSupported, message + " The algorithm or scheme is not supported by the device.");
+                case NativeKeys.StatusWrongPassword:
+                    return new KeyVaultException(KeyVaultError.WrongPassword, message + " The password is wrong (or the ciphertext is corrupt).");
+                default:
+                    return new KeyVaultException(KeyVaultError.Failed, message + " The crypto engine reported status " + status.ToString() + ".");
+            }
+        }
+
+        private static void Require(byte[] value, string name)
+        {
+            if (value == null)
+            {
+                throw new ArgumentNullException(name);
+            }
+        }
+
+        private static void CheckAvailable()
+        {
+            if (!Esp32Native.IsAvailable)
+            {
+                throw new KeyVaultException(KeyVaultError.NotSupported, "This firmware image has no native key vault (the nf.Certs ESP32 interop library is not built in).");
+            }
+        }
+    }
+}
