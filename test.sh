@@ -7,17 +7,10 @@ cd "$(dirname "$0")"
 
 # Debian packages the tests use: openssl (reference output for certificate parsing, CSR checks),
 # ca-certificates (the real Baltimore and DigiCert roots), freeradius and eapoltest (real EAP-TLS
-# over RADIUS on 127.0.0.1).
-packages=(openssl ca-certificates freeradius eapoltest)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "test.sh: installing ${missing[*]}"
-  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
-  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null \
-    || { echo "test.sh: could not install ${missing[*]}"; echo "0 passed, 1 failed"; exit 1; }
+# over RADIUS on 127.0.0.1), and for the native ESP32 library: cmake, g++, GoogleTest, mbedTLS.
+if ! tools/apt-ensure.sh openssl ca-certificates freeradius eapoltest cmake g++ make libgtest-dev libmbedtls-dev; then
+  echo "0 passed, 1 failed"
+  exit 1
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -38,6 +31,16 @@ read -r passed failed skipped < <(grep -E '^(Passed|Failed)! +- Failed:' "$log" 
   { f += $2; p += $4; s += $6 } END { printf "%d %d %d\n", p, f, s }')
 assemblies=$(grep -cE '^(Passed|Failed)! +- Failed:' "$log")
 rm -f "$log"
+
+# The native ESP32 interop library's host tests (CMake + GoogleTest + mbedTLS).
+native_log=$(mktemp)
+bash tests/native.sh 2>&1 | tee "$native_log"
+native_status=${PIPESTATUS[0]}
+read -r np nf < <(sed -nE 's/^native: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$native_log" | tail -1)
+rm -f "$native_log"
+passed=$((passed + ${np:-0}))
+failed=$((failed + ${nf:-1}))
+if [ "$native_status" -ne 0 ] && [ "${nf:-1}" -eq 0 ]; then failed=$((failed + 1)); fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 if [ "$assemblies" -eq 0 ]; then failed=$((failed + 1)); fi
 if [ "$skipped" -gt 0 ]; then
@@ -45,4 +48,4 @@ if [ "$skipped" -gt 0 ]; then
 else
   echo "$passed passed, $failed failed"
 fi
-[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
+[ "$status" -eq 0 ] && [ "$native_status" -eq 0 ] && [ "$failed" -eq 0 ]

@@ -6,16 +6,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(cmake g++ make libgtest-dev libmbedtls-dev openssl)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "native.sh: installing ${missing[*]}"
-  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
-  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null \
-    || { echo "native.sh: could not install ${missing[*]}"; echo "native: 0 passed, 1 failed"; exit 1; }
+if ! tools/apt-ensure.sh cmake g++ make libgtest-dev libmbedtls-dev openssl; then
+  echo "native: 0 passed, 1 failed"
+  exit 1
 fi
 
 build=build/native
