@@ -1,5 +1,6 @@
 using System;
 using NfCerts.Core.Certificates;
+using NfCerts.Core.Timing;
 using NfCerts.Core.Wifi;
 using NfCerts.Core.X509;
 
@@ -338,7 +339,7 @@ namespace NfCerts.Core.Renewal
             var p = _options.Policy;
             // A fatal refusal is retried at the longest interval: a device must keep trying before its certificate expires.
             int failures = retryable ? _journal.ClientFailures : 64;
-            TimeSpan delay = p.RetryDelay(failures, lifetime, Jitter(_journal.ClientFailures), retryAfter);
+            TimeSpan delay = p.RetryDelay(failures, lifetime, DeviceJitter.Factor(_seed, _journal.ClientFailures), retryAfter);
             _journal.NextClientAttemptTicks = (now + delay).Ticks;
         }
 

@@ -1,6 +1,7 @@
 using System;
 using NfCerts.Core.Certificates;
 using NfCerts.Core.Storage;
+using NfCerts.Core.Timing;
 using NfCerts.Core.Wifi;
 using NfCerts.Hal;
 
@@ -38,7 +39,7 @@ namespace NfCerts.Core.Renewal
         private readonly object _sync = new object();
         private RenewalJournal _journal = new RenewalJournal();
         private readonly RenewalStatus _status = new RenewalStatus();
-        private ITimerHandle? _timer;
+        private readonly OneShotTimer _timer;
         private bool _running;
         private bool _haveLastCheck;
         private DateTime _lastCheckWall;
@@ -68,6 +69,7 @@ namespace NfCerts.Core.Renewal
             _timers = timers;
             _options = options;
             _seed = deviceSeed == 0 ? 0x9E3779B9u : deviceSeed;
+            _timer = new OneShotTimer(timers, OnTimer);
         }
 
         /// <summary>Raised at each step of the flows.</summary>
@@ -116,7 +118,7 @@ namespace NfCerts.Core.Renewal
                 _running = true;
                 _journal = RenewalJournal.Load(_log);
                 Recover();
-                Schedule(TimeSpan.Zero);
+                _timer.Schedule(TimeSpan.Zero);
             }
         }
 
@@ -126,7 +128,7 @@ namespace NfCerts.Core.Renewal
             lock (_sync)
             {
                 _running = false;
-                CancelTimer();
+                _timer.Cancel();
             }
         }
 
@@ -145,7 +147,6 @@ namespace NfCerts.Core.Renewal
         {
             lock (_sync)
             {
-                _timer = null;
                 if (_running)
                 {
                     RunCheck();
@@ -187,7 +188,7 @@ namespace NfCerts.Core.Renewal
             if (!trusted)
             {
                 _status.NextCheckUtc = DateTime.MinValue;
-                Schedule(_clock.IsSynchronized ? JumpConfirm : SyncWait);
+                _timer.Schedule(_clock.IsSynchronized ? JumpConfirm : SyncWait);
                 return;
             }
             DateTime next = NextDailySlot(now);
@@ -201,7 +202,7 @@ namespace NfCerts.Core.Renewal
             }
             _status.NextCheckUtc = next;
             TimeSpan delay = next - now;
-            Schedule(delay < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : delay);
+            _timer.Schedule(delay < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : delay);
         }
 
         /// <summary>The next occurrence, after <paramref name="now"/>, of this device's minute in the daily window.</summary>
@@ -213,7 +214,7 @@ namespace NfCerts.Core.Renewal
             {
                 length += 1440;
             }
-            int minute = (p.WindowStartMinute + (int)(Mix(_seed) % (uint)length)) % 1440;
+            int minute = (p.WindowStartMinute + (int)(DeviceJitter.Mix(_seed) % (uint)length)) % 1440;
             long day = now.Ticks - now.Ticks % TicksPerDay;
             long at = day + minute * TimeSpan.TicksPerMinute;
             if (at <= now.Ticks)
@@ -221,21 +222,6 @@ namespace NfCerts.Core.Renewal
                 at += TicksPerDay;
             }
             return new DateTime(at, DateTimeKind.Utc);
-        }
-
-        private void Schedule(TimeSpan after)
-        {
-            CancelTimer();
-            _timer = _timers.StartOneShot(after, OnTimer, null);
-        }
-
-        private void CancelTimer()
-        {
-            if (_timer != null)
-            {
-                _timer.Cancel();
-                _timer = null;
-            }
         }
 
         // ---- time ------------------------------------------------------------------------------------------
@@ -338,22 +324,6 @@ namespace NfCerts.Core.Renewal
                 d--;
             }
             return (int)d;
-        }
-
-        private double Jitter(int n)
-        {
-            uint h = Mix(_seed ^ (uint)(n * 0x9E3779B1));
-            return 0.5 + (h % 10000) / 20000.0;
-        }
-
-        private static uint Mix(uint x)
-        {
-            x ^= x >> 16;
-            x *= 0x7FEB352D;
-            x ^= x >> 15;
-            x *= 0x846CA68B;
-            x ^= x >> 16;
-            return x;
         }
     }
 }

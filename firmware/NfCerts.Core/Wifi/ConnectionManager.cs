@@ -1,5 +1,6 @@
 using System;
 using NfCerts.Core.Certificates;
+using NfCerts.Core.Timing;
 using NfCerts.Hal;
 
 namespace NfCerts.Core.Wifi
@@ -26,7 +27,7 @@ namespace NfCerts.Core.Wifi
         private readonly ITimers _timers;
         private readonly uint _seed;
         private readonly object _sync = new object();
-        private ITimerHandle? _timer;
+        private readonly OneShotTimer _timer;
         private string _lastGood = "";
         private int _failedPasses;
         private bool _running;
@@ -44,6 +45,7 @@ namespace NfCerts.Core.Wifi
             _clock = clock;
             _timers = timers;
             _seed = deviceSeed == 0 ? 0x9E3779B9u : deviceSeed;
+            _timer = new OneShotTimer(timers, OnTimer);
             InitialBackoff = TimeSpan.FromSeconds(5);
             MaxBackoff = TimeSpan.FromMinutes(10);
         }
@@ -80,7 +82,7 @@ namespace NfCerts.Core.Wifi
                 _running = true;
                 _radio.LinkLost += OnLinkLost;
                 _config.Reloaded += OnReloaded;
-                Schedule(TimeSpan.Zero);
+                _timer.Schedule(TimeSpan.Zero);
             }
         }
 
@@ -92,7 +94,7 @@ namespace NfCerts.Core.Wifi
                 _running = false;
                 _radio.LinkLost -= OnLinkLost;
                 _config.Reloaded -= OnReloaded;
-                CancelTimer();
+                _timer.Cancel();
             }
         }
 
@@ -132,9 +134,7 @@ namespace NfCerts.Core.Wifi
             {
                 ticks = MaxBackoff.Ticks;
             }
-            uint h = Mix(_seed ^ (uint)(failedPasses * 0x85EBCA6B));
-            double factor = 0.5 + (h % 10000) / 20000.0;
-            return TimeSpan.FromTicks((long)(ticks * factor));
+            return TimeSpan.FromTicks((long)(ticks * DeviceJitter.Factor(_seed, failedPasses)));
         }
 
         // ---- internals ---------------------------------------------------------------------------------
@@ -287,7 +287,7 @@ namespace NfCerts.Core.Wifi
                 _config.SetConnected(-1);
                 if (_running)
                 {
-                    Schedule(TimeSpan.Zero);
+                    _timer.Schedule(TimeSpan.Zero);
                 }
             }
         }
@@ -298,7 +298,7 @@ namespace NfCerts.Core.Wifi
             {
                 if (_running)
                 {
-                    Schedule(TimeSpan.Zero);
+                    _timer.Schedule(TimeSpan.Zero);
                 }
             }
         }
@@ -307,38 +307,12 @@ namespace NfCerts.Core.Wifi
         {
             lock (_sync)
             {
-                _timer = null;
                 if (!_running || ConnectNow())
                 {
                     return;
                 }
-                Schedule(BackoffAfter(_failedPasses));
+                _timer.Schedule(BackoffAfter(_failedPasses));
             }
-        }
-
-        private void Schedule(TimeSpan after)
-        {
-            CancelTimer();
-            _timer = _timers.StartOneShot(after, OnTimer, null);
-        }
-
-        private void CancelTimer()
-        {
-            if (_timer != null)
-            {
-                _timer.Cancel();
-                _timer = null;
-            }
-        }
-
-        private static uint Mix(uint x)
-        {
-            x ^= x >> 16;
-            x *= 0x7FEB352D;
-            x ^= x >> 15;
-            x *= 0x846CA68B;
-            x ^= x >> 16;
-            return x;
         }
     }
 }
