@@ -352,7 +352,10 @@ namespace NfCerts.Core.Certificates
             return new DerReader(v, 1, v.Length - 1).ReadEncodedElement(out offset);
         }
 
-        private static byte[] DecodeCertificate(byte[] input)
+        /// <summary>Checks a certificate as <see cref="InstallRootCACertificate"/> would (PEM or DER, well-formed, at most
+        /// <see cref="MaxCertificateSize"/> bytes) and returns its DER, without touching the store.</summary>
+        /// <exception cref="CertStoreException">OutOfRange or InvalidData, as the install would report.</exception>
+        public static byte[] DecodeCertificate(byte[] input)
         {
             if (input == null)
             {

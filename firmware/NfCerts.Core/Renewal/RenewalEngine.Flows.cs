@@ -13,6 +13,16 @@ namespace NfCerts.Core.Renewal
         /// <summary>Finishes or rolls back whatever a reboot or power cut interrupted.</summary>
         private void Recover()
         {
+            RecoverClient();
+            if (_journal.Root == RootRotationStep.NoticeReceived || _journal.Root == RootRotationStep.Finishing)
+            {
+                RunRootGuarded();
+            }
+        }
+
+        /// <summary>Rolls back an unproved trial or finishes a proved one.</summary>
+        private void RecoverClient()
+        {
             if (_journal.Client == ClientRotationStep.Trial)
             {
                 // Not proved by a connection: back to ClientCert1, which was never touched.
@@ -23,10 +33,6 @@ namespace NfCerts.Core.Renewal
             else if (_journal.Client == ClientRotationStep.Proven)
             {
                 FinishClient(_clock.IsSynchronized ? _clock.UtcNow : DateTime.MinValue);
-            }
-            if (_journal.Root == RootRotationStep.NoticeReceived || _journal.Root == RootRotationStep.Finishing)
-            {
-                RunRoot();
             }
         }
 
@@ -43,27 +49,76 @@ namespace NfCerts.Core.Renewal
             byte[] der;
             try
             {
-                der = PemOrDer.GetCertificateDer(rootCa, 0, rootCa.Length);
-                CertificateInfo.Parse(der);
+                der = CertStore.DecodeCertificate(rootCa);
             }
-            catch (CertificateFormatException e)
+            catch (CertStoreException e)
             {
-                throw new ArgumentException("the announced root CA is not a valid certificate: " + e.Message);
+                throw new ArgumentException("the announced root CA cannot be used: " + e.Message);
             }
             lock (_sync)
             {
-                if (_journal.Root != RootRotationStep.Idle && _store.ContainsCertificate(_options.RootCa2) && SameBytes(_store.GetCertificate(_options.RootCa2), der))
+                bool rotating = _journal.Root != RootRotationStep.Idle;
+                if ((rotating && _store.ContainsCertificate(_options.RootCa2) && SameBytes(_store.GetCertificate(_options.RootCa2), der))
+                    || (rotating && SameBytes(_journal.PendingRootCa, der))
+                    || (!rotating && _store.ContainsCertificate(_options.RootCa1) && SameBytes(_store.GetCertificate(_options.RootCa1), der)))
                 {
+                    // The same notice again (the cloud repeats them), or the root Network1 already trusts.
                     return;
                 }
+                if (NetworkId(_options.Network1) < 0)
+                {
+                    throw new ArgumentException("there is no network '" + _options.Network1 + "' to duplicate for the new root CA");
+                }
                 Step("Root.2.NoticeReceived");
-                _journal.Root = RootRotationStep.NoticeReceived;
-                _journal.PendingRootCa = der;
-                _journal.LastResult = "root CA notice received";
-                _journal.LastReason = "";
-                SaveJournal();
+                var journal = _journal.Copy();
+                journal.Root = RootRotationStep.NoticeReceived;
+                journal.PendingRootCa = der;
+                journal.LastResult = "root CA notice received";
+                journal.LastReason = "";
+                journal.Save(_log);
+                _journal = journal;
+                RunRootGuarded();
+            }
+        }
+
+        /// <summary>Runs the root flow; a rotation that cannot go on (the store is full, Network1 is gone) is abandoned
+        /// with its reason rather than blocking every later check.</summary>
+        private void RunRootGuarded()
+        {
+            try
+            {
                 RunRoot();
             }
+            catch (CertStoreException e)
+            {
+                if (e.Error == CertStoreError.StorageFailure)
+                {
+                    throw;
+                }
+                AbandonRoot(e.Message);
+            }
+            catch (WifiConfigException e)
+            {
+                if (e.Error == WifiConfigError.StorageFailure)
+                {
+                    throw;
+                }
+                AbandonRoot(e.Message);
+            }
+            catch (InvalidOperationException e)
+            {
+                AbandonRoot(e.Message);
+            }
+        }
+
+        private void AbandonRoot(string reason)
+        {
+            _journal.Root = RootRotationStep.Idle;
+            _journal.PendingRootCa = new byte[0];
+            _journal.LastResult = "root CA rotation abandoned";
+            _journal.LastReason = reason;
+            SaveJournal();
+            _status.State = RenewalState.Failed;
         }
 
         /// <summary>Advances the root CA rotation as far as it can go now.</summary>
@@ -139,6 +194,11 @@ namespace NfCerts.Core.Renewal
 
         private void RunClient(DateTime now)
         {
+            if (_journal.Client != ClientRotationStep.Idle)
+            {
+                // A step failed earlier in this boot and could not be undone then: undo (or finish) it now.
+                RecoverClient();
+            }
             if (!_store.ContainsCertificate(_options.ClientCert1))
             {
                 _status.State = RenewalState.Failed;
@@ -152,21 +212,46 @@ namespace NfCerts.Core.Renewal
             }
             Step("Client.2.CheckNotAfter");
             _status.ClientCertDaysLeft = DaysLeft(info.NotAfter, now);
-            DateTime installed = _journal.ClientInstalledTicks > 0 ? new DateTime(_journal.ClientInstalledTicks, DateTimeKind.Utc) : DateTime.MinValue;
+            // Times saved under a clock that was wrong (ahead of now, or outside the certificate's validity) are not trusted.
+            DateTime installed = DateTime.MinValue;
+            long it = _journal.ClientInstalledTicks;
+            if (it > 0 && it <= now.Ticks && it >= info.NotBefore.Ticks && it <= info.NotAfter.Ticks)
+            {
+                installed = new DateTime(it, DateTimeKind.Utc);
+            }
+            TimeSpan life = info.NotAfter - info.NotBefore;
+            TimeSpan cap = _options.Policy.Retry.For(life);
+            if (_journal.NextClientAttemptTicks > (now + cap + _options.Policy.RetryInitial).Ticks)
+            {
+                _journal.NextClientAttemptTicks = now.Ticks;
+            }
             bool clamped;
             DateTime renewAt = _options.Policy.RenewAt(info.NotBefore, info.NotAfter, installed, out clamped);
             if (installed != DateTime.MinValue && renewAt < installed + TimeSpan.FromDays(1))
             {
                 renewAt = installed + TimeSpan.FromDays(1);
             }
+            // Never later than shortly before expiry, whatever the guards above did.
+            TimeSpan margin = TimeSpan.FromTicks(life.Ticks / 10 < TimeSpan.TicksPerDay ? life.Ticks / 10 : TimeSpan.TicksPerDay);
+            if (renewAt > info.NotAfter - margin)
+            {
+                renewAt = info.NotAfter - margin;
+            }
             _status.ClientRenewAtUtc = renewAt;
             _status.ThresholdClamped = clamped;
             if (now < renewAt)
             {
+                _clockDisagrees = false;
                 if (_status.State != RenewalState.WaitingForNetwork2)
                 {
                     _status.State = RenewalState.Idle;
                 }
+                return;
+            }
+            if (_clockDisagrees)
+            {
+                // The certificate the issuer just gave already looked due: the wall clock, not the certificate, is wrong.
+                _journal.LastReason = "the wall clock disagrees with the issuer's last certificate; renewal waits for the clock";
                 return;
             }
             if (_journal.NextClientAttemptTicks > now.Ticks)
@@ -205,35 +290,50 @@ namespace NfCerts.Core.Renewal
                 return;
             }
             Step("Client.4.InstallClientCert2");
-            try
-            {
-                _store.InstallClientCertificate(_options.ClientCert2, issued.Certificate, issued.PrivateKey, null);
-            }
-            catch (CertStoreException e)
-            {
-                if (e.Error == CertStoreError.StorageFailure || e.Error == CertStoreError.NoSpace)
-                {
-                    throw;
-                }
-                ClientFailed(now, lifetime, "the issued credential was refused: " + e.Message, TimeSpan.Zero, true);
-                return;
-            }
+            // The journal says Trial before ClientCert2 exists, so that a cut at any point after leaves nothing behind.
             _journal.Client = ClientRotationStep.Trial;
             SaveJournal();
-            int n1 = NetworkId(_options.Network1);
-            _wifi.SetClientCertStoreIdentifier(n1, _options.ClientCert2);
-            // ReloadConfig discards unsaved changes (reference semantics): the trial pointer is persisted, and the journal
-            // rolls it back if a reboot comes before the connection has proved ClientCert2.
-            _wifi.PersistConfig();
-            Step("Client.5.ReloadConfig");
-            _wifi.ReloadConfig();
-            Step("Client.6.CheckConnection");
             string reason;
-            if (TrialConnects(out reason))
+            bool proved;
+            try
+            {
+                try
+                {
+                    _store.InstallClientCertificate(_options.ClientCert2, issued.Certificate, issued.PrivateKey, null);
+                }
+                catch (CertStoreException e)
+                {
+                    if (e.Error == CertStoreError.StorageFailure)
+                    {
+                        throw;
+                    }
+                    _journal.Client = ClientRotationStep.Idle;
+                    ClientFailed(now, lifetime, "the issued credential was refused: " + e.Message, TimeSpan.Zero, true);
+                    return;
+                }
+                int n1 = NetworkId(_options.Network1);
+                _wifi.SetClientCertStoreIdentifier(n1, _options.ClientCert2);
+                // ReloadConfig discards unsaved changes (reference semantics): the trial pointer is persisted, and the
+                // journal rolls it back if a reboot comes before the connection has proved ClientCert2.
+                _wifi.PersistConfig();
+                Step("Client.5.ReloadConfig");
+                _wifi.ReloadConfig();
+                Step("Client.6.CheckConnection");
+                proved = TrialConnects(out reason);
+            }
+            catch (Exception e)
+            {
+                proved = false;
+                reason = "the trial failed: " + e.Message;
+            }
+            if (proved)
             {
                 _journal.Client = ClientRotationStep.Proven;
                 SaveJournal();
                 FinishClient(now);
+                TimeSpan slack = TimeSpan.FromHours(1);
+                var fresh = _store.GetCertificateInfo(_options.ClientCert1);
+                _clockDisagrees = fresh.NotAfter <= now || fresh.NotBefore > now + slack;
             }
             else
             {

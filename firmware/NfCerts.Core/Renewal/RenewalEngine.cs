@@ -46,6 +46,7 @@ namespace NfCerts.Core.Renewal
         private TimeSpan _lastCheckUptime;
         private bool _jumpSuspect;
         private long _jumpSkew;
+        private bool _clockDisagrees;
 
         /// <summary>Creates the engine; <paramref name="deviceSeed"/> spreads a fleet's check times and retries.</summary>
         public RenewalEngine(RecordLog log, CertStore store, WifiConfig wifi, ConnectionManager manager, ICertificateIssuer issuer,
@@ -158,9 +159,18 @@ namespace NfCerts.Core.Renewal
         {
             DateTime now = DateTime.MinValue;
             bool trusted = false;
+            // The two flows fail separately: a stuck root CA rotation must not stop client renewals, nor the reverse.
             try
             {
-                RunRoot();
+                RunRootGuarded();
+            }
+            catch (Exception e)
+            {
+                _status.State = RenewalState.Failed;
+                _journal.LastReason = "root CA check failed: " + e.Message;
+            }
+            try
+            {
                 trusted = TryTrustedNow(out now);
                 _status.ClockTrusted = trusted;
                 if (trusted)
@@ -175,7 +185,7 @@ namespace NfCerts.Core.Renewal
             catch (Exception e)
             {
                 _status.State = RenewalState.Failed;
-                _journal.LastReason = "check failed: " + e.Message;
+                _journal.LastReason = "client certificate check failed: " + e.Message;
             }
             if (_running)
             {
@@ -293,7 +303,22 @@ namespace NfCerts.Core.Renewal
 
         private void SaveJournal()
         {
-            _journal.Save(_log);
+            try
+            {
+                _journal.Save(_log);
+            }
+            catch (Exception)
+            {
+                // Keep memory in step with flash where flash can still be read; a dead flash means a reboot anyway.
+                try
+                {
+                    _journal = RenewalJournal.Load(_log);
+                }
+                catch (Exception)
+                {
+                }
+                throw;
+            }
         }
 
         private int NetworkId(string configName)

@@ -64,6 +64,12 @@ namespace NfCerts.Core.Renewal
         /// <summary>The announced root CA (DER) while <see cref="Root"/> is <see cref="RootRotationStep.NoticeReceived"/>.</summary>
         public byte[] PendingRootCa = new byte[0];
 
+        /// <summary>A field-by-field copy (change the copy, save it, then adopt it: memory never runs ahead of flash).</summary>
+        public RenewalJournal Copy()
+        {
+            return Decode(Encode());
+        }
+
         /// <summary>Reads the journal; a new one when there is none.</summary>
         public static RenewalJournal Load(RecordLog log)
         {

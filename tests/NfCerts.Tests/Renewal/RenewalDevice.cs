@@ -16,6 +16,8 @@ namespace NfCerts.Tests.Renewal
         public readonly List<string> Steps = new();
         /// <summary>Called at every step; return true to lose power right there (between flash writes).</summary>
         public Func<string, bool>? CutAtStep;
+        /// <summary>Called at every step; return an exception to throw it there (a failure without a reboot).</summary>
+        public Func<string, Exception?>? FailAtStep;
         public readonly Issued FirstClient;
 
         public RenewalDevice(TimeSpan? clientLifetime = null)
@@ -37,13 +39,18 @@ namespace NfCerts.Tests.Renewal
                 {
                     W.Flash.CutPowerNow();
                 }
+                var failure = FailAtStep?.Invoke(step);
+                if (failure != null)
+                {
+                    throw failure;
+                }
             };
             Engine.Start();
             W.Manager.Start();
         }
 
         /// <summary>Power-on after a reboot or cut: remount everything from flash; the clock syncs after <paramref name="syncAfter"/>.</summary>
-        public void Reboot(TimeSpan? offFor = null, TimeSpan? syncAfter = null)
+        public void Reboot(TimeSpan? offFor = null, TimeSpan? syncAfter = null, TimeSpan? clockError = null)
         {
             Engine.Stop();
             W.Manager.Stop();
@@ -57,7 +64,7 @@ namespace NfCerts.Tests.Renewal
             W.Boot();
             Start();
             W.Clock.Advance(syncAfter ?? TimeSpan.FromSeconds(5));
-            W.Clock.Synchronize(W.Clock.TrueUtc);
+            W.Clock.Synchronize(W.Clock.TrueUtc + (clockError ?? TimeSpan.Zero));
         }
 
         public void Days(double days) => W.Clock.Advance(TimeSpan.FromDays(days));
