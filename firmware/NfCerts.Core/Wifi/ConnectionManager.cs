@@ -110,7 +110,7 @@ namespace NfCerts.Core.Wifi
                 int[] order = Order();
                 for (int i = 0; i < order.Length; i++)
                 {
-                    if (TryNetwork(order[i]))
+                    if (TryNetworkGuarded(order[i]))
                     {
                         _failedPasses = 0;
                         return true;
@@ -172,6 +172,33 @@ namespace NfCerts.Core.Wifi
         private static bool Usable(WifiNetwork n)
         {
             return n.Enabled && n.Ssid.Length > 0;
+        }
+
+        /// <summary>One network's attempt; an exception (a store read error, the driver) counts as that network failing,
+        /// so the pass goes on to the next network.</summary>
+        private bool TryNetworkGuarded(int id)
+        {
+            try
+            {
+                return TryNetwork(id);
+            }
+            catch (Exception e)
+            {
+                var d = new WifiDiagnostics();
+                d.Attempted = true;
+                d.Error = WifiNetworkError.ConnectionFailed;
+                d.Reason = WifiFailureReason.RadioError;
+                d.Detail = "the attempt failed: " + e.Message;
+                d.AttemptUptime = _clock.Uptime;
+                try
+                {
+                    _config.RecordDiagnostics(id, d);
+                }
+                catch (Exception)
+                {
+                }
+                return false;
+            }
         }
 
         private bool TryNetwork(int id)
@@ -307,11 +334,19 @@ namespace NfCerts.Core.Wifi
         {
             lock (_sync)
             {
-                if (!_running || ConnectNow())
+                bool connected = false;
+                try
                 {
-                    return;
+                    connected = !_running || ConnectNow();
                 }
-                _timer.Schedule(BackoffAfter(_failedPasses));
+                finally
+                {
+                    // Whatever happened, a disconnected device keeps trying.
+                    if (!connected && _running)
+                    {
+                        _timer.Schedule(BackoffAfter(_failedPasses));
+                    }
+                }
             }
         }
     }

@@ -101,6 +101,50 @@ namespace NfCerts.Tests.Wifi
             Assert.Equal(WifiCertError.InvalidRootCA, d.Config.GetNetworkDiagnostics(0).CertError);
         }
 
+        /// <summary>A radio whose driver throws for one SSID (as a native call can): the manager must carry on.</summary>
+        private sealed class FlakyRadio : IWifiRadio
+        {
+            private readonly IWifiRadio _inner;
+            public int Throws;
+            public FlakyRadio(IWifiRadio inner) => _inner = inner;
+            public WifiConnectResult Connect(WifiConnectRequest request)
+            {
+                if (Throws > 0)
+                {
+                    Throws--;
+                    throw new InvalidOperationException("native call failed");
+                }
+                return _inner.Connect(request);
+            }
+            public void Disconnect() => _inner.Disconnect();
+            public bool IsConnected => _inner.IsConnected;
+            public event WifiLinkLostHandler LinkLost { add => _inner.LinkLost += value; remove => _inner.LinkLost -= value; }
+        }
+
+        [Fact]
+        public void ADriverExceptionFailsOneNetworkNotTheManager()
+        {
+            using var d = new WifiDevice(AuthKind.InProcessTls);
+            d.AddNetwork2WithRootCa2();
+            d.Authenticator.ChangeServerCertificate(WifiDevice.Server2.WithKey);
+            var flaky = new FlakyRadio(d.Radio) { Throws = 1 };
+            var config = new WifiConfig(d.Log, flaky);
+            var manager = new ConnectionManager(config, d.Store, flaky, d.Clock, d.Clock, 1);
+            Assert.True(manager.ConnectNow());
+            Assert.Equal("Network2", config.ConnectedConfigName);
+            var diag = config.GetNetworkDiagnostics(config.GetNetworkIdByConfigName("Network1"));
+            Assert.Equal(WifiFailureReason.RadioError, diag.Reason);
+            Assert.Contains("native call failed", diag.Detail);
+            // A driver that keeps throwing does not stop the reconnect timer.
+            flaky.Disconnect();
+            flaky.Throws = 1000;
+            manager.Start();
+            d.Clock.Advance(TimeSpan.FromMinutes(30));
+            int thrown = 1000 - flaky.Throws;
+            Assert.True(thrown >= 5, "only " + thrown + " attempts in 30 minutes");
+            manager.Stop();
+        }
+
         [Fact]
         public void AccessPointDownIsNetworkNotFoundAndRetriesBackOff()
         {
