@@ -135,6 +135,7 @@ namespace NfCerts.Core.Storage
                 return false;
             }
             var ops = new ArrayList();
+            var dropped = new ArrayList();
             foreach (DictionaryEntry e in _values)
             {
                 var v = (ValueRef)e.Value!;
@@ -147,7 +148,9 @@ namespace NfCerts.Core.Storage
                     }
                     catch (StorageException)
                     {
+                        // It cannot be rewritten faithfully; once the victim is released it is gone, in memory too.
                         _corruptValuesDropped++;
+                        dropped.Add(v.Key);
                         continue;
                     }
                     ops.Add(new LogOp(LogFormat.TypePut, v.Key, "", data));
@@ -165,6 +168,10 @@ namespace NfCerts.Core.Storage
             WriteOps(ops, _sectors[victim].Seq);
             EndWrite();
             // The release is committed: the victim is dead whether or not this erase completes.
+            for (int i = 0; i < dropped.Count; i++)
+            {
+                _values.Remove(dropped[i]!);
+            }
             var vs = _sectors[victim];
             vs.Live = false;
             vs.Valid = false;

@@ -249,10 +249,10 @@ namespace NfCerts.Core.Wifi
         /// <summary>Writes the whole configuration in one atomic commit.</summary>
         public void PersistConfig()
         {
-            var t = _log.Begin();
-            t.Put(LogKey, WifiConfigCodec.Encode(_networks));
             try
             {
+                var t = _log.Begin();
+                t.Put(LogKey, WifiConfigCodec.Encode(_networks));
                 t.Commit();
             }
             catch (StorageException e)

@@ -344,9 +344,16 @@ namespace NfCerts.Hal.Host
             {
                 return;
             }
-            _file.Seek(address, SeekOrigin.Begin);
-            _file.Write(_data, address, count);
-            _file.Flush();
+            try
+            {
+                _file.Seek(address, SeekOrigin.Begin);
+                _file.Write(_data, address, count);
+                _file.Flush();
+            }
+            catch (IOException e)
+            {
+                throw new FlashException(FlashError.Io, "the image file could not be written: " + e.Message);
+            }
         }
 
         /// <summary>Closes the image file, if any.</summary>

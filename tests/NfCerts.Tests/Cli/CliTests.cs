@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Security.Cryptography;
 using System.Text.Json;
 using NfCerts.Cli;
@@ -141,6 +142,11 @@ namespace NfCerts.Tests.Cli
             var (c4, _, e4) = Run("store", "ls", PathOf("junk.img"));
             Assert.Equal(1, c4);
             Assert.Contains("not an nf.Certs store image", e4);
+            var grown = File.ReadAllBytes(img);
+            File.WriteAllBytes(PathOf("grown.img"), grown.Concat(new byte[512]).ToArray());
+            var (c5, _, e5) = Run("store", "ls", PathOf("grown.img"));
+            Assert.Equal(1, c5);
+            Assert.Contains("not an nf.Certs store image", e5);
             File.WriteAllBytes(PathOf("odd.img"), new byte[1000]);
             Assert.Equal(1, Run("store", "ls", PathOf("odd.img")).Code);
             Assert.Equal(2, Run("store", "ls").Code);
