@@ -220,10 +220,12 @@ namespace NfCerts.Core.Storage
             }
         }
 
-        /// <summary>Bytes of log space for values and their records: the region less the reserve and one partly used sector.</summary>
+        /// <summary>Bytes of log space for values and their records that are certain to be usable: the region less the
+        /// reserve and one partly used sector, and in each sector less its header and the most a record can leave unused
+        /// at its end when it skips to the next sector (an eighth of a sector).</summary>
         public int CapacityBytes
         {
-            get { return (_sectorCount - _reserveSectors - 1) * (_sectorSize - LogFormat.SectorHeaderSize); }
+            get { return (_sectorCount - _reserveSectors - 1) * (_sectorSize - LogFormat.SectorHeaderSize - _sectorSize / 8); }
         }
 
         /// <summary>Log space the live values need (their records, commits and worst-case chunk splits).</summary>
@@ -251,7 +253,7 @@ namespace NfCerts.Core.Storage
         internal int Footprint(int keyLength, int length)
         {
             int perSector = _sectorSize - 64;
-            int splits = length / perSector;
+            int splits = (length + perSector - 1) / perSector;
             return LogFormat.AlignUp(LogFormat.RecordHeaderSize + keyLength) + LogFormat.AlignUp(length)
                 + LogFormat.CommitSize + splits * (LogFormat.RecordHeaderSize + LogFormat.Align);
         }

@@ -138,6 +138,35 @@ namespace NfCerts.Tests.Storage
         }
 
         [Fact]
+        public void FreeSpaceIsNotOverstatedAndAFullStoreRefusesUpFront()
+        {
+            var (f, log) = Fresh(sectors: 64, sectorSize: 4096, maxValue: 12289);
+            int n = 0;
+            while (true)
+            {
+                int before = log.AvailableBytes;
+                try
+                {
+                    new Step().Put("CRootCA" + n, Bytes(1200, n)).Apply(log);
+                }
+                catch (StorageException e)
+                {
+                    Assert.Equal(StorageError.NoSpace, e.Error);
+                    // Refused only when the report said it would not fit.
+                    Assert.True(before < log.ValueOverhead(("CRootCA" + n).Length, 1200) + 1200, $"refused with {before} bytes reported free");
+                    break;
+                }
+                n++;
+            }
+            Assert.True(n > 150, "only " + n + " values of 1200 bytes in 256 KiB");
+            // Another attempt is refused before any compaction runs: no erase storm on a full store.
+            f.ResetCounters();
+            Assert.Equal(StorageError.NoSpace, Assert.Throws<StorageException>(() => new Step().Put("Cextra", Bytes(1200, 999)).Apply(log)).Error);
+            Assert.Equal(0, f.TotalErases);
+            Assert.Equal(0, f.BytesProgrammed);
+        }
+
+        [Fact]
         public void ReportedFreeSpaceIsUsable()
         {
             var (_, log) = Fresh(sectors: 16, sectorSize: 1024, maxValue: 1500);
