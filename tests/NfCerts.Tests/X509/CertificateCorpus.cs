@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -136,7 +135,7 @@ namespace NfCerts.Tests.X509
             return committedDer;
         }
 
-        public static string DataDirectory([CallerFilePath] string source = "") => Path.Combine(Path.GetDirectoryName(source)!, "Data");
+        public static string DataDirectory() => Path.Combine(AppContext.BaseDirectory, "X509", "Data");
 
         public static byte[] PemToDer(string pem)
         {
