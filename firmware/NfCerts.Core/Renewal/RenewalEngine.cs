@@ -36,7 +36,7 @@ namespace NfCerts.Core.Renewal
         private readonly ITimers _timers;
         private readonly RenewalOptions _options;
         private readonly uint _seed;
-        private readonly object _sync = new object();
+        private readonly object _sync;
         private RenewalJournal _journal = new RenewalJournal();
         private readonly RenewalStatus _status = new RenewalStatus();
         private readonly OneShotTimer _timer;
@@ -70,6 +70,8 @@ namespace NfCerts.Core.Renewal
             _timers = timers;
             _options = options;
             _seed = deviceSeed == 0 ? 0x9E3779B9u : deviceSeed;
+            // One lock with the connection manager: both drive the same configuration, store and log.
+            _sync = manager.SyncRoot;
             _timer = new OneShotTimer(timers, OnTimer);
         }
 

@@ -58,6 +58,14 @@ namespace NfCerts.Core.Wifi
         /// <summary>Raised after a successful connection.</summary>
         public event WifiConnectedHandler? Connected;
 
+        /// <summary>The lock the manager holds while it touches the configuration, the store and the radio. Other
+        /// components that use them from other threads (the renewal engine, a C2D handler) lock this same object, so
+        /// that WifiConfig, CertStore and the flash log, which are not thread-safe, see one caller at a time.</summary>
+        public object SyncRoot
+        {
+            get { return _sync; }
+        }
+
         /// <summary>Config name of the network that last worked, or empty.</summary>
         public string LastGoodConfigName
         {

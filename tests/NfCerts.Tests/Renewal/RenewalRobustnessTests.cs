@@ -99,6 +99,28 @@ namespace NfCerts.Tests.Renewal
         }
 
         [Fact]
+        public void EngineAndConnectionManagerSerialiseOnOneLock()
+        {
+            using var d = new RenewalDevice(TimeSpan.FromDays(60));
+            bool? otherThreadGotIt = null;
+            d.Engine.StepReached += (_, s) =>
+            {
+                if (otherThreadGotIt != null) return;
+                // While the engine works, another thread (the manager's timer, LinkLost) must not get in.
+                var t = new System.Threading.Thread(() =>
+                {
+                    bool got = System.Threading.Monitor.TryEnter(d.W.Manager.SyncRoot, 0);
+                    if (got) System.Threading.Monitor.Exit(d.W.Manager.SyncRoot);
+                    otherThreadGotIt = got;
+                });
+                t.Start();
+                t.Join();
+            };
+            d.Engine.CheckNow();
+            Assert.False(otherThreadGotIt);
+        }
+
+        [Fact]
         public void ClockFarAheadAtBootCausesAtMostOneRenewalAndNoStrandingAfterwards()
         {
             using var d = new RenewalDevice(TimeSpan.FromDays(60));
