@@ -99,9 +99,9 @@ namespace NfCerts.Cli
                         {
                             throw new UsageException("--security psk needs --psk");
                         }
-                        if (security == WifiSecurity.Wpa2EapTls && (clientCert == null || rootCa == null))
+                        if (security == WifiSecurity.Wpa2EapTls && (clientCert == null || rootCa == null || identity == null))
                         {
-                            throw new UsageException("--security eap-tls needs --client-cert and --root-ca");
+                            throw new UsageException("--security eap-tls needs --client-cert, --root-ca and --identity");
                         }
                         using var s = StoreCommands.Open(a[1], true);
                         var config = Config(s);
@@ -124,6 +124,15 @@ namespace NfCerts.Cli
                         if (domain != null) config.SetServerDomain(id, domain);
                         config.SetNetworkEnabled(id, !disabled);
                         config.PersistConfig();
+                        // The ESP32 station (esp_eap_client_set_identity) takes 1-127 bytes; the reference platform allows 254.
+                        if (identity != null && System.Text.Encoding.UTF8.GetByteCount(identity) > 127)
+                        {
+                            stdout.WriteLine("warning: an EAP identity over 127 bytes is refused by the ESP32 station");
+                        }
+                        if (domain != null && System.Text.Encoding.UTF8.GetByteCount(domain) > 127)
+                        {
+                            stdout.WriteLine("warning: a server domain over 127 bytes is refused by the ESP32 station");
+                        }
                         foreach (var certId in new[] { clientCert, rootCa })
                         {
                             if (certId != null && !s.Store.ContainsCertificate(certId))

@@ -61,6 +61,11 @@ namespace NfCerts.Tests.Cli
             Assert.DoesNotContain("hunter2", Run("wifi", "show", _img, "Home", "--json").Out);
             Assert.Equal(1, Run("wifi", "add", _img, "--name", "Home", "--ssid", "x", "--security", "open").Code);
             Assert.Equal(2, Run("wifi", "add", _img, "--name", "X", "--ssid", "x", "--security", "eap-tls").Code);
+            Assert.Equal(2, Run("wifi", "add", _img, "--name", "X", "--ssid", "x", "--security", "eap-tls", "--client-cert", "ClientCert1", "--root-ca", "RootCA1").Code);
+            var longId = Run("wifi", "add", _img, "--name", "Long", "--ssid", "x", "--security", "eap-tls", "--client-cert", "ClientCert1",
+                "--root-ca", "RootCA1", "--identity", new string('d', 200));
+            Assert.Equal(0, longId.Code);
+            Assert.Contains("over 127 bytes", longId.Out);
             Assert.Equal(1, Run("wifi", "show", _img, "Nope").Code);
         }
 
