@@ -268,9 +268,8 @@ namespace NfCerts.Cli
                 ["programmedBytes"] = log.WrittenBytes,
                 ["availableBytes"] = s.Store.GetAvailableSpace(),
                 ["mountBytesRead"] = log.MountBytesRead,
-                // Counts written into each sector header when the sector was last opened: a sector reclaimed since
-                // then shows 0 until it is reused, so these are lower bounds (exact figures: 'nfcerts bench store').
-                ["erasesPerSectorFromHeaders"] = erases,
+                // From the sector headers and, for reclaimed sectors, the compaction records (SPEC.md, "Mount" step 6).
+                ["erasesPerSector"] = erases,
             };
             if (json)
             {
@@ -281,7 +280,7 @@ namespace NfCerts.Cli
             {
                 if (kv.Value is uint[] e)
                 {
-                    stdout.WriteLine("erasesPerSectorFromHeaders (lower bounds): " + string.Join(" ", e));
+                    stdout.WriteLine("erasesPerSector: " + string.Join(" ", e));
                 }
                 else
                 {

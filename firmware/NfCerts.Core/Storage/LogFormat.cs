@@ -16,6 +16,8 @@ namespace NfCerts.Core.Storage
         public const int MaxKeyArea = 2 * MaxKeyLength + 1;
         /// <summary>The largest single program operation that starts a record: header plus key area, aligned.</summary>
         public const int MaxHeadOp = (RecordHeaderSize + MaxKeyArea + Align - 1) / Align * Align;
+        /// <summary>RELEASE carries the reclaimed sector's index and erase count.</summary>
+        public const int ReleaseKeyArea = 8;
 
         public const byte TypePut = 0x50;      // 'P'
         public const byte TypeCont = 0x43;     // 'C'
@@ -81,6 +83,9 @@ namespace NfCerts.Core.Storage
         public uint Seq;
         /// <summary>RELEASE: the sector-sequence watermark. COMMIT: the record count.</summary>
         public uint Aux;
+        /// <summary>RELEASE: the index of the sector it reclaims, and that sector's erase count after its erase.</summary>
+        public int ReleasedSector = -1;
+        public uint ReleasedEraseCount;
     }
 
     /// <summary>A live value: the PUT chunk and its continuations, in order.</summary>

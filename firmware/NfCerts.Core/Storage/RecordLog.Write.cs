@@ -55,7 +55,7 @@ namespace NfCerts.Core.Storage
                 for (int attempt = 0; attempt <= _sectorCount && !room; attempt++)
                 {
                     BeginWrite(true);
-                    WriteOps(t.Ops, 0);
+                    WriteOps(t.Ops, null);
                     room = _wOpened <= FreeSectors - _reserveSectors;
                     if (!room && !CompactOnce())
                     {
@@ -67,7 +67,7 @@ namespace NfCerts.Core.Storage
                     throw new StorageException(StorageError.NoSpace, "the store cannot make room for this change");
                 }
                 BeginWrite(false);
-                WriteOps(t.Ops, 0);
+                WriteOps(t.Ops, null);
                 EndWrite();
             }
             catch (FlashException e)
@@ -156,23 +156,26 @@ namespace NfCerts.Core.Storage
                     ops.Add(new LogOp(LogFormat.TypePut, v.Key, "", data));
                 }
             }
-            var release = new LogOp(LogFormat.TypeRelease, "", "", null);
-            ops.Add(release);
+            // RELEASE names the victim and its erase count after the erase, which its header cannot keep.
+            var vs = _sectors[victim];
+            var releaseArea = new byte[LogFormat.ReleaseKeyArea];
+            LogFormat.PutU32(releaseArea, 0, (uint)victim);
+            LogFormat.PutU32(releaseArea, 4, vs.EraseCount + 1);
+            ops.Add(new LogOp(LogFormat.TypeRelease, "", "", releaseArea));
             BeginWrite(true);
-            WriteOps(ops, _sectors[victim].Seq);
+            WriteOps(ops, vs);
             if (_wOpened > FreeSectors)
             {
                 return false;
             }
             BeginWrite(false);
-            WriteOps(ops, _sectors[victim].Seq);
+            WriteOps(ops, vs);
             EndWrite();
             // The release is committed: the victim is dead whether or not this erase completes.
             for (int i = 0; i < dropped.Count; i++)
             {
                 _values.Remove(dropped[i]!);
             }
-            var vs = _sectors[victim];
             vs.Live = false;
             vs.Valid = false;
             _flash.EraseSector(victim);
@@ -192,7 +195,7 @@ namespace NfCerts.Core.Storage
         }
 
         /// <summary>Writes (or plans) the records of <paramref name="ops"/> followed by their commit.</summary>
-        private void WriteOps(ArrayList ops, uint releaseWatermark)
+        private void WriteOps(ArrayList ops, SectorState? victim)
         {
             uint seq = _nextTxnSeq;
             int count = 0;
@@ -213,7 +216,7 @@ namespace NfCerts.Core.Storage
                         count++;
                         break;
                     default:
-                        EmitRecord(LogFormat.TypeRelease, new byte[0], null, 0, 0, seq, releaseWatermark);
+                        EmitRecord(LogFormat.TypeRelease, op.Value!, null, 0, 0, seq, victim!.Seq);
                         count++;
                         break;
                 }
@@ -227,7 +230,7 @@ namespace NfCerts.Core.Storage
             RecordRef? current = null;
             for (int i = 0; i < _written!.Count; i++)
             {
-                _watermark = Apply((RecordRef)_written[i]!, _values, ref current, _watermark);
+                _watermark = Apply((RecordRef)_written[i]!, _values, ref current, _watermark, null);
             }
             _nextTxnSeq++;
             _head = _wSector;
@@ -354,7 +357,7 @@ namespace NfCerts.Core.Storage
             r.DataLength = length;
             r.DataCrc = dataCrc;
             r.Aux = aux;
-            if (type == LogFormat.TypePut || type == LogFormat.TypeDelete || type == LogFormat.TypeMove)
+            if (type != LogFormat.TypeCont)
             {
                 DecodeKeys(r, h, keyArea.Length);
             }

@@ -384,7 +384,7 @@ namespace NfCerts.Core.Storage
             }
             // Pass 1: the highest committed RELEASE watermark says which old sectors are dead.
             var scratch = new Hashtable();
-            _watermark = Replay(records, scratch, 0);
+            _watermark = Replay(records, scratch, 0, null);
             for (int i = 0; i < order.Length; i++)
             {
                 var s = _sectors[order[i]];
@@ -400,7 +400,21 @@ namespace NfCerts.Core.Storage
                     liveRecords.Add(r);
                 }
             }
-            Replay(liveRecords, _values, _watermark);
+            var releases = new ArrayList();
+            Replay(liveRecords, _values, _watermark, releases);
+            // A reclaimed sector has no header until it is reused: its erase count is in the RELEASE that reclaimed it.
+            for (int i = 0; i < releases.Count; i++)
+            {
+                var rel = (RecordRef)releases[i]!;
+                if (rel.ReleasedSector >= 0 && rel.ReleasedSector < _sectorCount)
+                {
+                    var fs = _sectors[rel.ReleasedSector];
+                    if (!fs.Live && rel.ReleasedEraseCount > fs.EraseCount)
+                    {
+                        fs.EraseCount = rel.ReleasedEraseCount;
+                    }
+                }
+            }
             _head = headIndex;
             _headPos = _sectors[headIndex].End;
             _headDirty = _sectors[headIndex].DirtyEnd;
@@ -587,8 +601,14 @@ namespace NfCerts.Core.Storage
                     return r.DataLength == 0;
                 case LogFormat.TypeCont:
                     return k == 0;
-                default: // RELEASE
-                    return k == 0 && r.DataLength == 0;
+                default: // RELEASE: reclaimed sector index and its erase count
+                    if (k != LogFormat.ReleaseKeyArea || r.DataLength != 0)
+                    {
+                        return false;
+                    }
+                    r.ReleasedSector = (int)LogFormat.GetU32(buf, o);
+                    r.ReleasedEraseCount = LogFormat.GetU32(buf, o + 4);
+                    return true;
             }
         }
 
@@ -606,7 +626,7 @@ namespace NfCerts.Core.Storage
         /// Applies the committed transactions in <paramref name="records"/> to <paramref name="state"/>; returns the highest
         /// committed RELEASE watermark (at least <paramref name="watermark"/>).
         /// </summary>
-        private uint Replay(ArrayList records, Hashtable state, uint watermark)
+        private uint Replay(ArrayList records, Hashtable state, uint watermark, ArrayList? releases)
         {
             var pending = new ArrayList();
             bool commitSeen = false;
@@ -634,7 +654,7 @@ namespace NfCerts.Core.Storage
                     RecordRef? current = null;
                     for (int j = first; j < pending.Count; j++)
                     {
-                        watermark = Apply((RecordRef)pending[j]!, state, ref current, watermark);
+                        watermark = Apply((RecordRef)pending[j]!, state, ref current, watermark, releases);
                     }
                 }
                 pending.Clear();
@@ -643,7 +663,7 @@ namespace NfCerts.Core.Storage
             return watermark;
         }
 
-        private static uint Apply(RecordRef r, Hashtable state, ref RecordRef? currentPut, uint watermark)
+        private static uint Apply(RecordRef r, Hashtable state, ref RecordRef? currentPut, uint watermark, ArrayList? releases)
         {
             switch (r.Type)
             {
@@ -680,6 +700,10 @@ namespace NfCerts.Core.Storage
                     currentPut = null;
                     break;
                 case LogFormat.TypeRelease:
+                    if (releases != null)
+                    {
+                        releases.Add(r);
+                    }
                     if (r.Aux > watermark)
                     {
                         watermark = r.Aux;

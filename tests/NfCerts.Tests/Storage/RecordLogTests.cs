@@ -201,6 +201,27 @@ namespace NfCerts.Tests.Storage
         }
 
         [Fact]
+        public void EraseCountsSurviveRemountsAndMatchTheChip()
+        {
+            var (f, log) = Fresh(sectors: 16, sectorSize: 1024, maxValue: 1500);
+            var rnd = new Random(9);
+            for (int i = 0; i < 1500; i++)
+            {
+                new Step().Put("id" + rnd.Next(3), Bytes(rnd.Next(100, 1500), i)).Apply(log);
+                if (i % 97 == 0)
+                {
+                    log = RecordLog.Mount(f, 1500);
+                }
+            }
+            var counts = RecordLog.Mount(f, 1500).GetEraseCounts();
+            for (int s = 0; s < counts.Length; s++)
+            {
+                Assert.True(f.EraseOps[s] > 5, "sector " + s + " was hardly used");
+                Assert.Equal(f.EraseOps[s], (long)counts[s]);
+            }
+        }
+
+        [Fact]
         public void CorruptedDataIsDetectedOnRead()
         {
             var (f, log) = Fresh();
