@@ -29,7 +29,7 @@ namespace NfCerts.Hal.Host
         private readonly object _lock = new object();
         private readonly object _callbackGate = new object();
         private readonly HashSet<SystemTimer> _active = new HashSet<SystemTimer>();
-        private readonly List<Exception> _errors = new List<Exception>();
+        private readonly CallbackRunner _callbacks = new CallbackRunner();
         private readonly long _bootTimestamp = Stopwatch.GetTimestamp();
         private volatile bool _synchronized;
         private bool _disposed;
@@ -42,7 +42,11 @@ namespace NfCerts.Hal.Host
         }
 
         /// <summary>Raised, on the callback's thread, after a timer callback has thrown.</summary>
-        public event Action<Exception>? CallbackFailed;
+        public event Action<Exception>? CallbackFailed
+        {
+            add { _callbacks.Failed += value; }
+            remove { _callbacks.Failed -= value; }
+        }
 
         /// <inheritdoc />
         public DateTime UtcNow => DateTime.UtcNow;
@@ -67,7 +71,7 @@ namespace NfCerts.Hal.Host
         /// <summary>The exceptions thrown by timer callbacks so far, oldest first (a snapshot).</summary>
         public IReadOnlyList<Exception> CallbackErrors
         {
-            get { lock (_lock) { return _errors.ToArray(); } }
+            get { return _callbacks.Errors; }
         }
 
         /// <inheritdoc />
@@ -199,30 +203,7 @@ namespace NfCerts.Hal.Host
 
         private void Invoke(SystemTimer timer)
         {
-            try
-            {
-                timer.Callback(timer.State);
-            }
-            catch (Exception ex)
-            {
-                lock (_lock)
-                {
-                    _errors.Add(ex);
-                }
-
-                try
-                {
-                    CallbackFailed?.Invoke(ex);
-                }
-                catch (Exception handlerError)
-                {
-                    // A failing handler must not take the thread-pool thread (and the process) down.
-                    lock (_lock)
-                    {
-                        _errors.Add(handlerError);
-                    }
-                }
-            }
+            _callbacks.Run(timer.Callback, timer.State);
         }
 
         private sealed class SystemTimer : ITimerHandle

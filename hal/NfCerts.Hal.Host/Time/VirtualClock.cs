@@ -33,7 +33,7 @@ namespace NfCerts.Hal.Host
 
         private readonly object _lock = new object();
         private readonly SortedSet<VirtualTimer> _queue = new SortedSet<VirtualTimer>(VirtualTimer.DueOrder);
-        private readonly List<Exception> _errors = new List<Exception>();
+        private readonly CallbackRunner _callbacks = new CallbackRunner();
         private TimeSpan _uptime;
         private DateTime _wallUtc;
         private DateTime _trueUtc;
@@ -55,7 +55,11 @@ namespace NfCerts.Hal.Host
 
         /// <summary>Raised, on the advancing thread, after a timer callback has thrown. The exception is also kept in
         /// <see cref="CallbackErrors"/>.</summary>
-        public event Action<Exception>? CallbackFailed;
+        public event Action<Exception>? CallbackFailed
+        {
+            add { _callbacks.Failed += value; }
+            remove { _callbacks.Failed -= value; }
+        }
 
         /// <inheritdoc />
         public DateTime UtcNow
@@ -105,7 +109,7 @@ namespace NfCerts.Hal.Host
         /// <summary>The exceptions thrown by timer callbacks so far, oldest first (a snapshot).</summary>
         public IReadOnlyList<Exception> CallbackErrors
         {
-            get { lock (_lock) { return _errors.ToArray(); } }
+            get { return _callbacks.Errors; }
         }
 
         /// <summary>Uptime left until the next timer is due (zero when one is due now), or null when no timer is active.</summary>
@@ -277,10 +281,7 @@ namespace NfCerts.Hal.Host
         /// <summary>Forgets the recorded callback errors.</summary>
         public void ClearCallbackErrors()
         {
-            lock (_lock)
-            {
-                _errors.Clear();
-            }
+            _callbacks.Clear();
         }
 
         private ITimerHandle Start(TimeSpan dueIn, TimeSpan period, TimerElapsed callback, object? state)
@@ -376,30 +377,7 @@ namespace NfCerts.Hal.Host
 
         private void Invoke(VirtualTimer timer)
         {
-            try
-            {
-                timer.Callback(timer.State);
-            }
-            catch (Exception ex)
-            {
-                lock (_lock)
-                {
-                    _errors.Add(ex);
-                }
-
-                try
-                {
-                    CallbackFailed?.Invoke(ex);
-                }
-                catch (Exception handlerError)
-                {
-                    // A failing handler is recorded like a failing callback; it must not abort the advance midway.
-                    lock (_lock)
-                    {
-                        _errors.Add(handlerError);
-                    }
-                }
-            }
+            _callbacks.Run(timer.Callback, timer.State);
         }
 
         private static DateTime AsUtc(DateTime time)
