@@ -237,7 +237,7 @@ namespace NfCerts.Core.Storage
                 foreach (DictionaryEntry e in _values)
                 {
                     var v = (ValueRef)e.Value!;
-                    total += Footprint(KeyByteCount(v.Key), v.Length);
+                    total += Footprint(v.Key.Length, v.Length);
                 }
                 return total;
             }
@@ -750,11 +750,6 @@ namespace NfCerts.Core.Storage
             {
                 throw new StorageException(StorageError.MountRequired, "a flash operation failed during a commit: mount the store again");
             }
-        }
-
-        internal static int KeyByteCount(string key)
-        {
-            return key.Length;
         }
 
         internal static void SortOrdinal(string[] a)
