@@ -111,6 +111,25 @@ namespace NfCerts.Hal.Nano
             return Answer(result, "The certificate could not be parsed.");
         }
 
+        /// <inheritdoc/>
+        /// <remarks>Not yet backed by the interop library: false, so keys are kept unsealed and reported.</remarks>
+        public bool CanSealKeys
+        {
+            get { return false; }
+        }
+
+        /// <inheritdoc/>
+        public byte[] SealPrivateKey(byte[] privateKey)
+        {
+            throw new KeyVaultException(KeyVaultError.NotSupported, "This firmware cannot seal keys.");
+        }
+
+        /// <inheritdoc/>
+        public byte[] UnsealPrivateKey(byte[] sealedKey)
+        {
+            throw new KeyVaultException(KeyVaultError.NotSupported, "This firmware cannot unseal keys.");
+        }
+
         // One native call that writes DER into a scratch buffer: generation (key == null, subject == null),
         // decryption (password != null) or a CSR (subject != null).
         private byte[] Produce(string operation, byte[]? key, byte[]? password, byte[]? subject, int algorithm)

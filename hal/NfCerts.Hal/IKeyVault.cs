@@ -74,5 +74,21 @@ namespace NfCerts.Hal
         /// <summary>Verifies an ECDSA or RSA (PKCS#1 v1.5) SHA-256 signature over <paramref name="data"/> with the
         /// public key of <paramref name="certificate"/>. False when it does not verify.</summary>
         bool VerifySignature(byte[] certificate, byte[] data, byte[] signature);
+
+        /// <summary>True when <see cref="SealPrivateKey"/> protects keys with a device key that never leaves the chip
+        /// (or, on the host, never enters the flash image). False where the platform has no such key (stock firmware):
+        /// the store then keeps keys unsealed and reports it.</summary>
+        bool CanSealKeys { get; }
+
+        /// <summary>Encrypts and authenticates <paramref name="privateKey"/> under the device key for storage at rest.
+        /// The result is the sealed-key format of the store's SPEC.md: version byte <c>0x01</c>, 12-byte nonce, 16-byte
+        /// AES-256-GCM tag, ciphertext (same length as the key); 29 bytes longer than the key. A fresh nonce every call.
+        /// Throws <see cref="KeyVaultException"/> NotSupported when <see cref="CanSealKeys"/> is false.</summary>
+        byte[] SealPrivateKey(byte[] privateKey);
+
+        /// <summary>Reverses <see cref="SealPrivateKey"/>. Throws <see cref="KeyVaultException"/> InvalidData when the blob
+        /// is malformed, was sealed by another device, or was altered (the tag does not verify); NotSupported when
+        /// <see cref="CanSealKeys"/> is false. The caller zeroes the returned key when done with it.</summary>
+        byte[] UnsealPrivateKey(byte[] sealedKey);
     }
 }

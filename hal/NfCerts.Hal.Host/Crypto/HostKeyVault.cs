@@ -23,6 +23,67 @@ namespace NfCerts.Hal.Host
     /// </remarks>
     public sealed class HostKeyVault : IKeyVault
     {
+        private const byte SealVersion = 1;
+        private const int NonceSize = 12;
+        private const int TagSize = 16;
+        private readonly byte[]? _deviceKey;
+
+        /// <summary>A vault without a device key, as on stock firmware: <see cref="CanSealKeys"/> is false. This is what
+        /// desktop tools that prepare a store image use, since they do not know the board's device key.</summary>
+        public HostKeyVault()
+        {
+        }
+
+        /// <summary>A vault that seals keys at rest under <paramref name="deviceKey"/> (32 bytes), the stand-in of the
+        /// chip's eFuse-held key: keep it outside the flash image.</summary>
+        public HostKeyVault(byte[] deviceKey)
+        {
+            ArgumentNullException.ThrowIfNull(deviceKey);
+            if (deviceKey.Length != 32)
+            {
+                throw new ArgumentException("The device key must be 32 bytes.", nameof(deviceKey));
+            }
+            _deviceKey = (byte[])deviceKey.Clone();
+        }
+
+        /// <inheritdoc />
+        public bool CanSealKeys => _deviceKey != null;
+
+        /// <inheritdoc />
+        public byte[] SealPrivateKey(byte[] privateKey)
+        {
+            ArgumentNullException.ThrowIfNull(privateKey);
+            byte[] key = _deviceKey ?? throw new KeyVaultException(KeyVaultError.NotSupported, "This vault has no device key to seal keys with.");
+            var blob = new byte[1 + NonceSize + TagSize + privateKey.Length];
+            blob[0] = SealVersion;
+            RandomNumberGenerator.Fill(blob.AsSpan(1, NonceSize));
+            using var gcm = new AesGcm(key, TagSize);
+            gcm.Encrypt(blob.AsSpan(1, NonceSize), privateKey, blob.AsSpan(1 + NonceSize + TagSize), blob.AsSpan(1 + NonceSize, TagSize));
+            return blob;
+        }
+
+        /// <inheritdoc />
+        public byte[] UnsealPrivateKey(byte[] sealedKey)
+        {
+            ArgumentNullException.ThrowIfNull(sealedKey);
+            byte[] key = _deviceKey ?? throw new KeyVaultException(KeyVaultError.NotSupported, "This vault has no device key to unseal keys with.");
+            if (sealedKey.Length <= 1 + NonceSize + TagSize || sealedKey[0] != SealVersion)
+            {
+                throw new KeyVaultException(KeyVaultError.InvalidData, "The sealed key is malformed.");
+            }
+            var plain = new byte[sealedKey.Length - 1 - NonceSize - TagSize];
+            try
+            {
+                using var gcm = new AesGcm(key, TagSize);
+                gcm.Decrypt(sealedKey.AsSpan(1, NonceSize), sealedKey.AsSpan(1 + NonceSize + TagSize), sealedKey.AsSpan(1 + NonceSize, TagSize), plain);
+            }
+            catch (CryptographicException)
+            {
+                throw new KeyVaultException(KeyVaultError.InvalidData, "The sealed key does not verify: altered, or sealed by another device.");
+            }
+            return plain;
+        }
+
         /// <inheritdoc />
         public byte[] Sha1(byte[] data, int offset, int count)
         {
