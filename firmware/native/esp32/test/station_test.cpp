@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "esp_log.h"
 #include "fake_idf.h"
 #include "nfcerts_station.h"
 #include "openssl_tool.h"
@@ -407,6 +408,20 @@ TEST_F(StationTest, UnusableRequestsAreRefusedWithoutTouchingTheDriver)
     const uint8_t withNul[] = {'a', 0, 'b'};
     EXPECT_EQ(WifiInvalidRequest, StationProfileSet(FieldServerDomain, withNul, sizeof(withNul)));
     EXPECT_EQ(WifiInvalidRequest, StationProfileSet(99, withNul, 1));
+}
+
+TEST_F(StationTest, TheSupplicantLogTagIsLetThroughThoughNanoFrameworkSilencesEveryTag)
+{
+    // SetUp's fake starts as nanoFramework's app_main leaves ESP-IDF: every tag at ESP_LOG_NONE.
+    EXPECT_EQ(ESP_LOG_INFO, esp_log_level_get("wpa"));
+    EXPECT_EQ(ESP_LOG_NONE, esp_log_level_get("wifi")); // only the supplicant's tag is raised
+
+    // A level set higher before the station starts is kept.
+    StationResetForTests();
+    fake_idf::Reset();
+    esp_log_level_set("wpa", ESP_LOG_DEBUG);
+    ASSERT_EQ(ESP_OK, StationInit());
+    EXPECT_EQ(ESP_LOG_DEBUG, esp_log_level_get("wpa"));
 }
 
 TEST_F(StationTest, ADriverRefusalIsARadioErrorAndLeavesNothingHandedOver)

@@ -67,6 +67,8 @@ struct State
     int staleReads = 0;
     int bufferReads = 0;
     vprintf_like_t log = nullptr;
+    esp_log_level_t logDefault = ESP_LOG_NONE;
+    std::map<std::string, esp_log_level_t> logLevels;
     struct Partition
     {
         esp_partition_t info;
@@ -134,16 +136,18 @@ std::vector<uint8_t> ReadKept(const Kept &kept)
     return now;
 }
 
-void Log(const char *format, ...)
+// The supplicant's wpa_printf: ESP_LOG_LEVEL_LOCAL(level, "wpa", ...) with CONFIG_ESP_WIFI_DEBUG_PRINT, which
+// esp_log_write drops unless the "wpa" tag's level admits it.
+void Log(esp_log_level_t level, const char *format, ...)
 {
     State &s = S();
-    if (s.log == nullptr)
+    if (s.log == nullptr || level > esp_log_level_get("wpa"))
     {
         return;
     }
 
     char line[256];
-    snprintf(line, sizeof(line), "W (1234) wpa: %s\n", format);
+    snprintf(line, sizeof(line), "%c (1234) wpa: %s\n", "NEWIDV"[level], format);
     va_list args;
     va_start(args, format);
     s.log(line, args);
@@ -211,7 +215,7 @@ uint8_t RunEapTls(const AccessPoint &ap)
     if (ca.empty() || mbedtls_x509_crt_parse(&roots, ca.data(), ca.size()) != 0)
     {
         mbedtls_x509_crt_free(&roots);
-        Log("mbedtls_x509_crt_parse returned -0x%x", 0x2180);
+        Log(ESP_LOG_ERROR, "mbedtls_x509_crt_parse returned -0x%x", 0x2180);
         return WIFI_REASON_802_1X_AUTH_FAILED;
     }
 
@@ -237,13 +241,13 @@ uint8_t RunEapTls(const AccessPoint &ap)
     mbedtls_pk_free(&pk);
     if (parsed != 0)
     {
-        Log("mbedtls_x509_crt_parse returned -0x%x", -parsed);
+        Log(ESP_LOG_ERROR, "mbedtls_x509_crt_parse returned -0x%x", -parsed);
         return WIFI_REASON_802_1X_AUTH_FAILED;
     }
 
     if (keyParsed != 0)
     {
-        Log("mbedtls_pk_parse_keyfile returned -0x%x", -keyParsed);
+        Log(ESP_LOG_ERROR, "mbedtls_pk_parse_keyfile returned -0x%x", -keyParsed);
         return WIFI_REASON_802_1X_AUTH_FAILED;
     }
 
@@ -254,13 +258,13 @@ uint8_t RunEapTls(const AccessPoint &ap)
 
     if (!trusted)
     {
-        Log("tls_connection_handshake: ret is %d line:%d", -0x2700, 771);
+        Log(ESP_LOG_INFO, "tls_connection_handshake: ret is %d line:%d", -0x2700, 771);
         return WIFI_REASON_802_1X_AUTH_FAILED;
     }
 
     if (!ap.acceptClientCertificate)
     {
-        Log("tls_connection_handshake: ret is %d line:%d", -0x7780, 771);
+        Log(ESP_LOG_INFO, "tls_connection_handshake: ret is %d line:%d", -0x7780, 771);
         return WIFI_REASON_802_1X_AUTH_FAILED;
     }
 
@@ -353,6 +357,10 @@ void Reset()
     s.staleReads = 0;
     s.bufferReads = 0;
     s.log = &DiscardLog;
+    // As nanoFramework's app_main leaves it (targets/ESP32/_IDF/<chip>/app_main.c): esp_log_level_set("*",
+    // ESP_LOG_NONE) and esp_log_set_vprintf(dummyLog).
+    s.logDefault = ESP_LOG_NONE;
+    s.logLevels.clear();
     s.partitions.clear();
 }
 
@@ -524,6 +532,25 @@ esp_err_t esp_event_handler_instance_register(esp_event_base_t event_base, int32
     }
 
     return ESP_OK;
+}
+
+void esp_log_level_set(const char *tag, esp_log_level_t level)
+{
+    S().calls.push_back("esp_log_level_set");
+    if (strcmp(tag, "*") == 0) // the default for every tag; forgets the tags set before (log_level.c)
+    {
+        S().logDefault = level;
+        S().logLevels.clear();
+        return;
+    }
+
+    S().logLevels[tag] = level;
+}
+
+esp_log_level_t esp_log_level_get(const char *tag)
+{
+    auto it = S().logLevels.find(tag);
+    return it != S().logLevels.end() ? it->second : S().logDefault;
 }
 
 vprintf_like_t esp_log_set_vprintf(vprintf_like_t func)
