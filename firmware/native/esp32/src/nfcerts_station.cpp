@@ -26,10 +26,11 @@ namespace nfcerts
 namespace
 {
 
-// ESP-IDF limits, from esp_eap_client.h (identity and domain "limited to 1~127 bytes") and wifi_sta_config_t.
+// ESP-IDF limits: the identity from esp_eap_client.h ("limited to 1~127 bytes"), the server domain from
+// esp_eap_client.c (MAX_DOMAIN_MATCH_LEN, 255; the header's "1~127" is wrong), the SSID from wifi_sta_config_t.
 const size_t MaxSsid = 32;
 const size_t MaxIdentity = 127;
-const size_t MaxDomain = 127;
+const size_t MaxDomain = 255;
 // The supplicant's log tag (wpa_debug.h) and the level of the lines NoteSupplicantLine parses (wpa_printf MSG_INFO).
 const char SupplicantLogTag[] = "wpa";
 

@@ -392,6 +392,10 @@ TEST_F(StationTest, UnusableRequestsAreRefusedWithoutTouchingTheDriver)
              StationProfileBegin(SecurityWpa2EapTls); Set(FieldSsid, "Network1"); Set(FieldIdentity, longIdentity);
              Set(FieldTrustedRoot, material->root1); Set(FieldClientCertificate, material->certificate);
              Set(FieldClientKey, material->key); }},
+        {"server domain over 255 bytes", [&] {
+             StationProfileBegin(SecurityWpa2EapTls); Set(FieldSsid, "Network1"); Set(FieldIdentity, "d");
+             Set(FieldTrustedRoot, material->root1); Set(FieldClientCertificate, material->certificate);
+             Set(FieldClientKey, material->key); Set(FieldServerDomain, std::string(256, 'd')); }},
         {"no profile begun", [] {}},
     };
     for (const Case &c : cases)
@@ -408,6 +412,16 @@ TEST_F(StationTest, UnusableRequestsAreRefusedWithoutTouchingTheDriver)
     const uint8_t withNul[] = {'a', 0, 'b'};
     EXPECT_EQ(WifiInvalidRequest, StationProfileSet(FieldServerDomain, withNul, sizeof(withNul)));
     EXPECT_EQ(WifiInvalidRequest, StationProfileSet(99, withNul, 1));
+}
+
+TEST_F(StationTest, AServerDomainUpTo255BytesReachesTheSupplicant)
+{
+    std::string domain = std::string(251, 'a') + ".com";
+    ASSERT_EQ(WifiNone, ConnectEap("Network1", {material->root1}, domain.c_str()));
+    EXPECT_TRUE(fake_idf::Eap().hasDomain);
+    EXPECT_EQ(domain, fake_idf::Eap().domain);
+    fake_idf::RunEvents();
+    EXPECT_EQ(WifiServerCertificateNotTrusted, Poll().result); // the server is radius.contoso.test
 }
 
 TEST_F(StationTest, TheSupplicantLogTagIsLetThroughThoughNanoFrameworkSilencesEveryTag)

@@ -791,6 +791,11 @@ esp_err_t esp_eap_client_set_domain_name(const char *domain_name)
     }
 
     fake_idf::State &s = S();
+    if (domain_name != nullptr && strnlen(domain_name, 256) > 255) // MAX_DOMAIN_MATCH_LEN in esp_eap_client.c
+    {
+        return ESP_ERR_INVALID_ARG;
+    }
+
     if (domain_name == nullptr) // NULL clears; a name is copied
     {
         s.eap.hasDomain = false;
