@@ -72,9 +72,12 @@ struct State
     struct Partition
     {
         esp_partition_t info;
-        std::vector<uint8_t> data;
+        std::vector<uint8_t> data;        // what esp_partition_read returns for programmed bytes
+        std::vector<bool> programmed;      // per 16-byte block since its erase (encrypted partitions)
         std::vector<int> erases;
         int calls = 0;
+        uint8_t *lastDestination = nullptr; // of the last esp_partition_read, and what it delivered
+        std::vector<uint8_t> lastRead;
     };
     std::map<std::string, Partition> partitions;
 };
@@ -362,6 +365,7 @@ void Reset()
     s.logDefault = ESP_LOG_NONE;
     s.logLevels.clear();
     s.partitions.clear();
+    ResetSecurity();
 }
 
 void AddAccessPoint(const AccessPoint &ap)
@@ -484,6 +488,7 @@ void AddPartition(const std::string &label, uint32_t size, bool encrypted, uint3
     p.info.encrypted = encrypted;
     snprintf(p.info.label, sizeof(p.info.label), "%s", label.c_str());
     p.data.assign(size, 0xFF);
+    p.programmed.assign(size / 16 + 1, false);
     p.erases.assign(size / eraseSize + 1, 0);
     S().partitions[label] = p;
 }
@@ -501,6 +506,16 @@ int EraseCount(const std::string &label, uint32_t sector)
 int DriverCalls(const std::string &label)
 {
     return S().partitions[label].calls;
+}
+
+uint8_t *LastReadDestination(const std::string &label)
+{
+    return S().partitions[label].lastDestination;
+}
+
+std::vector<uint8_t> LastReadValue(const std::string &label)
+{
+    return S().partitions[label].lastRead;
 }
 
 } // namespace fake_idf
@@ -842,6 +857,12 @@ fake_idf::State::Partition *Find(const esp_partition_t *partition)
     return nullptr;
 }
 
+// The fake's stand-in for the flash encryption keystream at an address (what XTS-AES would XOR in).
+uint8_t Pad(size_t address)
+{
+    return (uint8_t)((address * 167u + 59u) ^ (address >> 8));
+}
+
 esp_err_t CheckBounds(const fake_idf::State::Partition &p, size_t offset, size_t size)
 {
     if (offset > p.info.size)
@@ -877,7 +898,45 @@ esp_err_t esp_partition_read(const esp_partition_t *partition, size_t src_offset
     err = CheckBounds(*p, src_offset, size);
     if (err == ESP_OK)
     {
-        memcpy(dst, p->data.data() + src_offset, size);
+        uint8_t *out = (uint8_t *)dst;
+        for (size_t i = 0; i < size; i++)
+        {
+            size_t at = src_offset + i;
+            // The flash cache decrypts whatever is there: erased flash comes out as noise, not 0xFF.
+            out[i] = p->info.encrypted && !p->programmed[at / 16] ? (uint8_t)(Pad(at) ^ 0xFF) : p->data[at];
+        }
+
+        p->lastDestination = out;
+        p->lastRead.assign(out, out + size);
+    }
+
+    return err;
+}
+
+esp_err_t esp_partition_read_raw(const esp_partition_t *partition, size_t src_offset, void *dst, size_t size)
+{
+    esp_err_t err;
+    if (fake_idf::Failing("esp_partition_read_raw", err))
+    {
+        return err;
+    }
+
+    fake_idf::State::Partition *p = Find(partition);
+    if (p == nullptr || dst == nullptr)
+    {
+        return ESP_ERR_INVALID_ARG;
+    }
+
+    p->calls++;
+    err = CheckBounds(*p, src_offset, size);
+    if (err == ESP_OK)
+    {
+        uint8_t *out = (uint8_t *)dst;
+        for (size_t i = 0; i < size; i++)
+        {
+            size_t at = src_offset + i;
+            out[i] = !p->info.encrypted ? p->data[at] : p->programmed[at / 16] ? (uint8_t)(p->data[at] ^ Pad(at)) : 0xFF;
+        }
     }
 
     return err;
@@ -913,6 +972,7 @@ esp_err_t esp_partition_write(const esp_partition_t *partition, size_t dst_offse
     for (size_t i = 0; i < size; i++)
     {
         p->data[dst_offset + i] &= bytes[i]; // NOR: programming only clears bits
+        p->programmed[(dst_offset + i) / 16] = true;
     }
 
     return ESP_OK;
@@ -945,6 +1005,11 @@ esp_err_t esp_partition_erase_range(const esp_partition_t *partition, size_t off
     }
 
     memset(p->data.data() + offset, 0xFF, size);
+    for (size_t block = offset / 16; block < (offset + size) / 16; block++)
+    {
+        p->programmed[block] = false;
+    }
+
     for (size_t sector = offset / p->info.erase_size; sector < (offset + size) / p->info.erase_size; sector++)
     {
         p->erases[sector]++;
