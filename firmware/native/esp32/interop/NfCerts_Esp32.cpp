@@ -23,6 +23,9 @@ static const CLR_RT_MethodHandler method_lookup[] =
     Library_NfCerts_Esp32_NfCerts_Esp32_NativeKeys::MatchCertificate___STATIC__I4__SZARRAY_U1__SZARRAY_U1,
     Library_NfCerts_Esp32_NfCerts_Esp32_NativeKeys::Decrypt___STATIC__I4__SZARRAY_U1__SZARRAY_U1__SZARRAY_U1,
     Library_NfCerts_Esp32_NfCerts_Esp32_NativeKeys::Verify___STATIC__I4__SZARRAY_U1__SZARRAY_U1__SZARRAY_U1,
+    Library_NfCerts_Esp32_NfCerts_Esp32_NativeKeys::DeviceKeyStatus___STATIC__I4,
+    Library_NfCerts_Esp32_NfCerts_Esp32_NativeKeys::Seal___STATIC__I4__SZARRAY_U1__SZARRAY_U1,
+    Library_NfCerts_Esp32_NfCerts_Esp32_NativeKeys::Unseal___STATIC__I4__SZARRAY_U1__SZARRAY_U1,
     Library_NfCerts_Esp32_NfCerts_Esp32_NativeLibrary::GetInterfaceVersion___STATIC__I4,
     Library_NfCerts_Esp32_NfCerts_Esp32_NativeStation::ProfileBegin___STATIC__I4__I4,
     Library_NfCerts_Esp32_NfCerts_Esp32_NativeStation::ProfileSet___STATIC__I4__I4__SZARRAY_U1,
@@ -37,7 +40,7 @@ const CLR_RT_NativeAssemblyData g_CLR_AssemblyNative_NfCerts_Esp32 =
     "NfCerts.Esp32",
     0x00000000, // placeholder: take the checksum from the generated NfCerts_Esp32.cpp
     method_lookup,
-    { 1, 0, 0, 0 }
+    { 2, 0, 0, 0 }
 };
 
 // clang-format on
