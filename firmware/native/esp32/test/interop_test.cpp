@@ -1,6 +1,7 @@
 // The nanoCLR marshalling files (interop/) compiled against the nanoCLR stand-in and called with the argument
 // layout of static methods: each test checks that the managed parameters reach the core in the right order and
 // that the results come back where NfCerts.Esp32's declarations say.
+#include <dirent.h>
 #include <string.h>
 
 #include <fstream>
@@ -120,6 +121,31 @@ TEST(Interop, TheMethodTableListsTheManagedDeclarationsInTheirOrder)
     std::string table = RepoFile("firmware/native/esp32/interop/NfCerts_Esp32.cpp");
     EXPECT_EQ(managed, Matches(table, "NfCerts_Esp32_(Native\\w+)::(\\w+?)___", true));
     EXPECT_EQ(20u, managed.size());
+}
+
+TEST(Interop, TheFirmwareModuleCompilesEverySourceOfTheLibrary)
+{
+    std::string module = RepoFile("firmware/native/esp32/FindINTEROP-NfCerts.Esp32.cmake");
+    int sources = 0;
+    for (const char *folder : {"src", "interop"})
+    {
+        DIR *dir = opendir((std::string(NFCERTS_REPO_ROOT) + "/firmware/native/esp32/" + folder).c_str());
+        ASSERT_NE(nullptr, dir) << folder;
+        for (dirent *entry = readdir(dir); entry != nullptr; entry = readdir(dir))
+        {
+            std::string name = entry->d_name;
+            if (name.size() > 4 && name.compare(name.size() - 4, 4, ".cpp") == 0)
+            {
+                sources++;
+                EXPECT_NE(std::string::npos, module.find("${NFCERTS_NATIVE_DIR}/" + std::string(folder) + "/" + name))
+                    << name << " is missing from the firmware build's source list";
+            }
+        }
+
+        closedir(dir);
+    }
+
+    EXPECT_EQ(12, sources);
 }
 
 TEST(Interop, TheKeyStatusCodesAreNativeKeysConstants)
