@@ -92,26 +92,6 @@ std::vector<uint8_t> LastReadValue(const std::string &label)
 
 using fake_idf::F;
 
-extern "C" {
-
-const esp_partition_t *esp_partition_find_first(esp_partition_type_t type, esp_partition_subtype_t subtype,
-                                                const char *label)
-{
-    fake_idf::RecordCall("esp_partition_find_first");
-    for (auto &entry : F().partitions)
-    {
-        const esp_partition_t &info = entry.second.info;
-        if ((type == ESP_PARTITION_TYPE_ANY || info.type == type) &&
-            (subtype == ESP_PARTITION_SUBTYPE_ANY || info.subtype == subtype) &&
-            (label == nullptr || strcmp(label, info.label) == 0))
-        {
-            return &entry.second.info;
-        }
-    }
-
-    return nullptr;
-}
-
 namespace
 {
 
@@ -149,12 +129,11 @@ esp_err_t CheckBounds(const fake_idf::Partition &p, size_t offset, size_t size)
     return ESP_OK;
 }
 
-} // namespace
-
-esp_err_t esp_partition_read(const esp_partition_t *partition, size_t src_offset, void *dst, size_t size)
+// Both reads: the driver call, then each byte as the chosen view of the medium shows it.
+esp_err_t Read(const char *function, const esp_partition_t *partition, size_t offset, void *dst, size_t size, bool raw)
 {
     esp_err_t err;
-    if (fake_idf::Failing("esp_partition_read", err))
+    if (fake_idf::Failing(function, err))
     {
         return err;
     }
@@ -166,51 +145,71 @@ esp_err_t esp_partition_read(const esp_partition_t *partition, size_t src_offset
     }
 
     p->calls++;
-    err = CheckBounds(*p, src_offset, size);
-    if (err == ESP_OK)
+    err = CheckBounds(*p, offset, size);
+    if (err != ESP_OK)
     {
-        uint8_t *out = (uint8_t *)dst;
-        for (size_t i = 0; i < size; i++)
-        {
-            size_t at = src_offset + i;
-            // The flash cache decrypts whatever is there: erased flash comes out as noise, not 0xFF.
-            out[i] = p->info.encrypted && !p->programmed[at / 16] ? (uint8_t)(Pad(at) ^ 0xFF) : p->data[at];
-        }
+        return err;
+    }
 
+    uint8_t *out = (uint8_t *)dst;
+    for (size_t i = 0; i < size; i++)
+    {
+        size_t at = offset + i;
+        bool programmed = p->programmed[at / 16];
+        if (!p->info.encrypted)
+        {
+            out[i] = p->data[at];
+        }
+        else if (raw)
+        {
+            out[i] = programmed ? (uint8_t)(p->data[at] ^ Pad(at)) : 0xFF; // ciphertext; erased is 0xFF
+        }
+        else
+        {
+            // The flash cache decrypts whatever is there: erased flash comes out as noise, not 0xFF.
+            out[i] = programmed ? p->data[at] : (uint8_t)(Pad(at) ^ 0xFF);
+        }
+    }
+
+    if (!raw)
+    {
         p->lastDestination = out;
         p->lastRead.assign(out, out + size);
     }
 
-    return err;
+    return ESP_OK;
+}
+
+} // namespace
+
+extern "C" {
+
+const esp_partition_t *esp_partition_find_first(esp_partition_type_t type, esp_partition_subtype_t subtype,
+                                                const char *label)
+{
+    fake_idf::RecordCall("esp_partition_find_first");
+    for (auto &entry : F().partitions)
+    {
+        const esp_partition_t &info = entry.second.info;
+        if ((type == ESP_PARTITION_TYPE_ANY || info.type == type) &&
+            (subtype == ESP_PARTITION_SUBTYPE_ANY || info.subtype == subtype) &&
+            (label == nullptr || strcmp(label, info.label) == 0))
+        {
+            return &entry.second.info;
+        }
+    }
+
+    return nullptr;
+}
+
+esp_err_t esp_partition_read(const esp_partition_t *partition, size_t src_offset, void *dst, size_t size)
+{
+    return Read("esp_partition_read", partition, src_offset, dst, size, false);
 }
 
 esp_err_t esp_partition_read_raw(const esp_partition_t *partition, size_t src_offset, void *dst, size_t size)
 {
-    esp_err_t err;
-    if (fake_idf::Failing("esp_partition_read_raw", err))
-    {
-        return err;
-    }
-
-    fake_idf::Partition *p = Find(partition);
-    if (p == nullptr || dst == nullptr)
-    {
-        return ESP_ERR_INVALID_ARG;
-    }
-
-    p->calls++;
-    err = CheckBounds(*p, src_offset, size);
-    if (err == ESP_OK)
-    {
-        uint8_t *out = (uint8_t *)dst;
-        for (size_t i = 0; i < size; i++)
-        {
-            size_t at = src_offset + i;
-            out[i] = !p->info.encrypted ? p->data[at] : p->programmed[at / 16] ? (uint8_t)(p->data[at] ^ Pad(at)) : 0xFF;
-        }
-    }
-
-    return err;
+    return Read("esp_partition_read_raw", partition, src_offset, dst, size, true);
 }
 
 esp_err_t esp_partition_write(const esp_partition_t *partition, size_t dst_offset, const void *src, size_t size)
