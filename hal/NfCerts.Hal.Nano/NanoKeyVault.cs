@@ -117,15 +117,17 @@ namespace NfCerts.Hal.Nano
         /// <inheritdoc/>
         /// <remarks>True when the interop library is built in and reports a device key (NativeKeys.DeviceKeyStatus): an
         /// HMAC_UP eFuse key on chips with the HMAC peripheral, or the encrypted key partition on the ESP32 with flash
-        /// encryption on. Asked once; on the ESP32 the first ask creates the device key.</remarks>
+        /// encryption on. Asked once (again after a hardware failure); on the ESP32 the first ask creates the device
+        /// key.</remarks>
         public bool CanSealKeys
         {
             get
             {
                 lock (_gate)
                 {
-                    if (_deviceKeyStatus == DeviceKeyUnknown)
+                    if (_deviceKeyStatus == DeviceKeyUnknown || _deviceKeyStatus == NativeKeys.StatusFailed)
                     {
+                        // A hardware failure is asked again next time; a key, or its absence, is final.
                         _deviceKeyStatus = Esp32Native.IsAvailable ? NativeKeys.DeviceKeyStatus() : NativeKeys.StatusNotSupported;
                     }
 
