@@ -2,7 +2,7 @@
 // nanoCLR declarations of the NfCerts.Esp32 interop assembly, in the layout and with the names the nanoFramework
 // metadata processor generates (Library_<assembly>_<namespace>_<class>::<method>___<signature>). Written by hand
 // here; after the managed assembly is built with NFMDP_GENERATE_STUBS, the generated header must declare the same
-// functions (see ../README.md, "Regenerating the stubs").
+// functions (see ../README.md, "Building a firmware image", step 2).
 //-----------------------------------------------------------------------------
 #ifndef NFCERTS_ESP32_H
 #define NFCERTS_ESP32_H
