@@ -19,7 +19,10 @@ namespace NfCerts.Hal.Nano
     {
         private const int OutputSize = 4096;
 
+        private const int DeviceKeyUnknown = int.MinValue;
+
         private readonly object _gate = new object();
+        private int _deviceKeyStatus = DeviceKeyUnknown;
 
         /// <inheritdoc/>
         public byte[] Sha1(byte[] data, int offset, int count)
@@ -112,22 +115,90 @@ namespace NfCerts.Hal.Nano
         }
 
         /// <inheritdoc/>
-        /// <remarks>Not yet backed by the interop library: false, so keys are kept unsealed and reported.</remarks>
+        /// <remarks>True when the interop library is built in and reports a device key (NativeKeys.DeviceKeyStatus): an
+        /// HMAC_UP eFuse key on chips with the HMAC peripheral, or the encrypted key partition on the ESP32 with flash
+        /// encryption on. Asked once (again after a hardware failure); on the ESP32 the first ask creates the device
+        /// key.</remarks>
         public bool CanSealKeys
         {
-            get { return false; }
+            get
+            {
+                lock (_gate)
+                {
+                    if (_deviceKeyStatus == DeviceKeyUnknown || _deviceKeyStatus == NativeKeys.StatusFailed)
+                    {
+                        // A hardware failure is asked again next time; a key, or its absence, is final.
+                        _deviceKeyStatus = Esp32Native.IsAvailable ? NativeKeys.DeviceKeyStatus() : NativeKeys.StatusNotSupported;
+                    }
+
+                    return _deviceKeyStatus == 1;
+                }
+            }
         }
 
         /// <inheritdoc/>
         public byte[] SealPrivateKey(byte[] privateKey)
         {
-            throw new KeyVaultException(KeyVaultError.NotSupported, "This firmware cannot seal keys.");
+            Require(privateKey, "privateKey");
+            byte[] sealedKey = new byte[privateKey.Length + NativeKeys.SealOverhead];
+            int length = SealCall(true, privateKey, sealedKey, "Sealing the private key failed: the key is empty.");
+            if (length != sealedKey.Length)
+            {
+                throw Failure(NativeKeys.StatusFailed, "Sealing the private key failed.");
+            }
+
+            return sealedKey;
         }
 
         /// <inheritdoc/>
         public byte[] UnsealPrivateKey(byte[] sealedKey)
         {
-            throw new KeyVaultException(KeyVaultError.NotSupported, "This firmware cannot unseal keys.");
+            Require(sealedKey, "sealedKey");
+            if (sealedKey.Length <= NativeKeys.SealOverhead)
+            {
+                throw new KeyVaultException(KeyVaultError.InvalidData, "The sealed key is malformed.");
+            }
+
+            byte[] privateKey = new byte[sealedKey.Length - NativeKeys.SealOverhead];
+            int length = SealCall(false, sealedKey, privateKey,
+                "Unsealing the private key failed: the sealed key is malformed, altered, or sealed by another device.");
+            if (length != privateKey.Length)
+            {
+                Array.Clear(privateKey, 0, privateKey.Length);
+                throw Failure(NativeKeys.StatusFailed, "Unsealing the private key failed.");
+            }
+
+            return privateKey;
+        }
+
+        // Seal or unseal into output; a failure clears output and throws (invalid: the message for InvalidData).
+        private int SealCall(bool seal, byte[] input, byte[] output, string invalid)
+        {
+            if (!CanSealKeys)
+            {
+                throw new KeyVaultException(KeyVaultError.NotSupported, _deviceKeyStatus == NativeKeys.StatusNotProtected
+                    ? "This device cannot seal keys: its device key would not be protected (flash encryption is off)."
+                    : "This device cannot seal keys: it has no device key (none provisioned, or no native key vault).");
+            }
+
+            int length;
+            lock (_gate)
+            {
+                length = seal ? NativeKeys.Seal(input, output) : NativeKeys.Unseal(input, output);
+            }
+
+            if (length < 0)
+            {
+                Array.Clear(output, 0, output.Length);
+                if (length == NativeKeys.StatusInvalidData)
+                {
+                    throw new KeyVaultException(KeyVaultError.InvalidData, invalid);
+                }
+
+                throw Failure(length, (seal ? "Sealing" : "Unsealing") + " the private key failed.");
+            }
+
+            return length;
         }
 
         // One native call that writes DER into a scratch buffer: generation (key == null, subject == null),
@@ -226,6 +297,8 @@ namespace NfCerts.Hal.Nano
                     return new KeyVaultException(KeyVaultError.InvalidData, message + " The input is not valid DER of the expected kind.");
                 case NativeKeys.StatusNotSupported:
                     return new KeyVaultException(KeyVaultError.NotSupported, message + " The algorithm or scheme is not supported by the device.");
+                case NativeKeys.StatusNotProtected:
+                    return new KeyVaultException(KeyVaultError.NotSupported, message + " The device key is not protected (flash encryption is off).");
                 case NativeKeys.StatusWrongPassword:
                     return new KeyVaultException(KeyVaultError.WrongPassword, message + " The password is wrong (or the ciphertext is corrupt).");
                 default:

@@ -2,7 +2,7 @@
 // nanoCLR declarations of the NfCerts.Esp32 interop assembly, in the layout and with the names the nanoFramework
 // metadata processor generates (Library_<assembly>_<namespace>_<class>::<method>___<signature>). Written by hand
 // here; after the managed assembly is built with NFMDP_GENERATE_STUBS, the generated header must declare the same
-// functions (see ../README.md, "Regenerating the stubs").
+// functions (see ../README.md, "Building a firmware image", step 2).
 //-----------------------------------------------------------------------------
 #ifndef NFCERTS_ESP32_H
 #define NFCERTS_ESP32_H
@@ -29,6 +29,9 @@ struct Library_NfCerts_Esp32_NfCerts_Esp32_NativeKeys
     NANOCLR_NATIVE_DECLARE(MatchCertificate___STATIC__I4__SZARRAY_U1__SZARRAY_U1);
     NANOCLR_NATIVE_DECLARE(Decrypt___STATIC__I4__SZARRAY_U1__SZARRAY_U1__SZARRAY_U1);
     NANOCLR_NATIVE_DECLARE(Verify___STATIC__I4__SZARRAY_U1__SZARRAY_U1__SZARRAY_U1);
+    NANOCLR_NATIVE_DECLARE(DeviceKeyStatus___STATIC__I4);
+    NANOCLR_NATIVE_DECLARE(Seal___STATIC__I4__SZARRAY_U1__SZARRAY_U1);
+    NANOCLR_NATIVE_DECLARE(Unseal___STATIC__I4__SZARRAY_U1__SZARRAY_U1);
 
     //--//
 };

@@ -3,6 +3,7 @@
 #include "NfCerts_Esp32.h"
 
 #include "nfcerts_keys.h"
+#include "nfcerts_seal.h"
 
 namespace
 {
@@ -138,4 +139,44 @@ HRESULT Library_NfCerts_Esp32_NfCerts_Esp32_NativeKeys::Verify___STATIC__I4__SZA
         nfcerts::KeysVerify(certificate, certificateLength, data, dataLength, signature, signatureLength));
 
     NANOCLR_NOCLEANUP_NOLABEL();
+}
+
+HRESULT Library_NfCerts_Esp32_NfCerts_Esp32_NativeKeys::DeviceKeyStatus___STATIC__I4(CLR_RT_StackFrame &stack)
+{
+    NANOCLR_HEADER();
+
+    stack.SetResult_I4(nfcerts::SealDeviceKeyStatus());
+
+    NANOCLR_NOCLEANUP_NOLABEL();
+}
+
+HRESULT Library_NfCerts_Esp32_NfCerts_Esp32_NativeKeys::Seal___STATIC__I4__SZARRAY_U1__SZARRAY_U1(CLR_RT_StackFrame &stack)
+{
+    NANOCLR_HEADER();
+
+    const uint8_t *key;
+    size_t keyLength;
+    NfCertsBytes(stack.Arg0(), key, keyLength);
+    Output out = OutputOf(stack.Arg1());
+    FAULT_ON_NULL_ARG(key);
+    FAULT_ON_NULL_ARG(out.data);
+    stack.SetResult_I4(nfcerts::SealKey(key, keyLength, out.data, out.size));
+
+    NANOCLR_NOCLEANUP();
+}
+
+HRESULT Library_NfCerts_Esp32_NfCerts_Esp32_NativeKeys::Unseal___STATIC__I4__SZARRAY_U1__SZARRAY_U1(
+    CLR_RT_StackFrame &stack)
+{
+    NANOCLR_HEADER();
+
+    const uint8_t *sealed;
+    size_t sealedLength;
+    NfCertsBytes(stack.Arg0(), sealed, sealedLength);
+    Output out = OutputOf(stack.Arg1());
+    FAULT_ON_NULL_ARG(sealed);
+    FAULT_ON_NULL_ARG(out.data);
+    stack.SetResult_I4(nfcerts::UnsealKey(sealed, sealedLength, out.data, out.size));
+
+    NANOCLR_NOCLEANUP();
 }

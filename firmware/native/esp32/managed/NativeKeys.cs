@@ -16,6 +16,11 @@ namespace NfCerts.Esp32
         public const int StatusFailed = -4;
         /// <summary>The output buffer is too small.</summary>
         public const int StatusBufferTooSmall = -5;
+        /// <summary>Sealing refused: the device key would lie readable in flash (ESP32 without flash encryption).</summary>
+        public const int StatusNotProtected = -6;
+
+        /// <summary>How many bytes a sealed key is longer than the key: version, nonce and tag.</summary>
+        public const int SealOverhead = 29;
 
         /// <summary>Hash algorithm: SHA-1.</summary>
         public const int HashSha1 = 1;
@@ -45,5 +50,21 @@ namespace NfCerts.Esp32
         /// <summary>1 when the SHA-256 signature verifies with the certificate's key, 0 when not.</summary>
         [MethodImpl(MethodImplOptions.InternalCall)]
         public static extern int Verify(byte[] certificate, byte[] data, byte[] signature);
+
+        /// <summary>1 when the firmware has a device key to seal keys with; otherwise <see cref="StatusNotSupported"/>
+        /// (none provisioned: no HMAC_UP eFuse key, or no key partition) or <see cref="StatusNotProtected"/>.</summary>
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern int DeviceKeyStatus();
+
+        /// <summary>Seals a private key under the device key into <paramref name="output"/> (at least the key's length
+        /// plus <see cref="SealOverhead"/> bytes) and returns the sealed length.</summary>
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern int Seal(byte[] key, byte[] output);
+
+        /// <summary>Unseals into <paramref name="output"/> (at least the sealed length minus <see cref="SealOverhead"/>)
+        /// and returns the key's length; <see cref="StatusInvalidData"/> when the blob is malformed, altered or
+        /// sealed by another device.</summary>
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern int Unseal(byte[] sealedKey, byte[] output);
     }
 }

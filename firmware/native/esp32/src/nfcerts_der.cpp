@@ -1,8 +1,10 @@
+#include "nfcerts_mbedtls_config.h"
+
 #include "nfcerts_der.h"
 
 #include <string.h>
 
-#include "mbedtls/pem.h"
+#include "mbedtls/base64.h"
 #include "mbedtls/version.h"
 
 namespace nfcerts
@@ -71,6 +73,34 @@ bool SplitDerCertificates(const uint8_t *data, size_t len, std::vector<std::pair
     return true;
 }
 
+// One "-----BEGIN CERTIFICATE-----" block, base64 in lines of 64 characters (RFC 7468). Written here because
+// mbedtls_pem_write_buffer is compiled out of nanoFramework's ESP32 mbedTLS (CONFIG_MBEDTLS_PEM_WRITE_C=n).
+static bool AppendPemCertificate(const uint8_t *der, size_t len, std::vector<uint8_t> &pem)
+{
+    static const char header[] = "-----BEGIN CERTIFICATE-----\n";
+    static const char footer[] = "-----END CERTIFICATE-----\n";
+    const size_t line = 64;
+    size_t needed = 0;
+    mbedtls_base64_encode(nullptr, 0, &needed, der, len); // reports the size, NUL included
+    std::vector<uint8_t> text(needed);
+    size_t written = 0;
+    if (needed == 0 || mbedtls_base64_encode(text.data(), text.size(), &written, der, len) != 0)
+    {
+        return false;
+    }
+
+    pem.insert(pem.end(), header, header + sizeof(header) - 1);
+    for (size_t at = 0; at < written; at += line)
+    {
+        size_t n = written - at < line ? written - at : line;
+        pem.insert(pem.end(), text.begin() + at, text.begin() + at + n);
+        pem.push_back('\n');
+    }
+
+    pem.insert(pem.end(), footer, footer + sizeof(footer) - 1);
+    return true;
+}
+
 bool BuildPemBundle(const uint8_t *der, size_t len, std::vector<uint8_t> &pem)
 {
     std::vector<std::pair<size_t, size_t> > parts;
@@ -80,24 +110,13 @@ bool BuildPemBundle(const uint8_t *der, size_t len, std::vector<uint8_t> &pem)
         return false;
     }
 
-    static const char header[] = "-----BEGIN CERTIFICATE-----\n";
-    static const char footer[] = "-----END CERTIFICATE-----\n";
     for (size_t i = 0; i < parts.size(); i++)
     {
-        // Base64 grows 4/3, plus a newline per 64 characters, plus header, footer and NUL.
-        size_t room = parts[i].second * 4 / 3 + parts[i].second / 48 + sizeof(header) + sizeof(footer) + 16;
-        std::vector<uint8_t> block(room);
-        size_t written = 0;
-        if (mbedtls_pem_write_buffer(header, footer, der + parts[i].first, parts[i].second, block.data(), block.size(),
-                                     &written) != 0 ||
-            written == 0)
+        if (!AppendPemCertificate(der + parts[i].first, parts[i].second, pem))
         {
             pem.clear();
             return false;
         }
-
-        // written counts the terminating NUL; keep only the last one.
-        pem.insert(pem.end(), block.begin(), block.begin() + (written - 1));
     }
 
     pem.push_back(0);

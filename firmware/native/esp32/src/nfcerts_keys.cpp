@@ -1,3 +1,5 @@
+#include "nfcerts_mbedtls_config.h"
+
 #include "nfcerts_keys.h"
 
 #include <string.h>

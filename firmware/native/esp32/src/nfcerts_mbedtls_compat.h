@@ -1,8 +1,8 @@
 // The few mbedTLS calls whose signatures differ between mbedTLS 2.28 (Debian's libmbedtls-dev, used by the host
 // tests) and mbedTLS 3.x (what ESP-IDF 5.x ships). Everything else the key vault calls has the same signature in
 // both lines: mbedtls_pk_setup, mbedtls_ecp_gen_key, mbedtls_rsa_gen_key, mbedtls_pk_write_key_der,
-// mbedtls_x509write_csr_*, mbedtls_x509_crt_parse_der, mbedtls_pk_verify, mbedtls_md, mbedtls_pem_write_buffer,
-// mbedtls_ctr_drbg_*, mbedtls_entropy_*.
+// mbedtls_x509write_csr_*, mbedtls_x509_crt_parse_der, mbedtls_pk_verify, mbedtls_md, mbedtls_base64_encode,
+// mbedtls_gcm_*, mbedtls_ctr_drbg_*, mbedtls_entropy_*.
 #pragma once
 
 #include "mbedtls/version.h"

@@ -1,3 +1,5 @@
+#include "nfcerts_mbedtls_config.h"
+
 #include "nfcerts_station.h"
 
 #include <stdarg.h>
@@ -24,10 +26,13 @@ namespace nfcerts
 namespace
 {
 
-// ESP-IDF limits, from esp_eap_client.h (identity and domain "limited to 1~127 bytes") and wifi_sta_config_t.
+// ESP-IDF limits: the identity from esp_eap_client.h ("limited to 1~127 bytes"), the server domain from
+// esp_eap_client.c (MAX_DOMAIN_MATCH_LEN, 255; the header's "1~127" is wrong), the SSID from wifi_sta_config_t.
 const size_t MaxSsid = 32;
 const size_t MaxIdentity = 127;
-const size_t MaxDomain = 127;
+const size_t MaxDomain = 255;
+// The supplicant's log tag (wpa_debug.h) and the level of the lines NoteSupplicantLine parses (wpa_printf MSG_INFO).
+const char SupplicantLogTag[] = "wpa";
 
 // One profile's buffers. ESP-IDF may read the CA bundle, certificate, key and password until the generation is
 // released; the destructor zeroes everything, key material included.
@@ -393,6 +398,13 @@ int StationInit()
     if (err != ESP_OK)
     {
         return err;
+    }
+
+    // nanoFramework's app_main silences every tag (esp_log_level_set("*", ESP_LOG_NONE)), which would drop the
+    // supplicant's TLS result before it reaches the hook: let the "wpa" tag through at INFO, or keep a higher level.
+    if (esp_log_level_get(SupplicantLogTag) < ESP_LOG_INFO)
+    {
+        esp_log_level_set(SupplicantLogTag, ESP_LOG_INFO);
     }
 
     core.previousLog = esp_log_set_vprintf(&OnLog);

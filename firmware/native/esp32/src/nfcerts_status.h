@@ -13,7 +13,8 @@ enum KeyStatus
     KeyNotSupported = -2,  // KeyVaultError.NotSupported
     KeyWrongPassword = -3, // KeyVaultError.WrongPassword
     KeyFailed = -4,        // KeyVaultError.Failed
-    KeyBufferTooSmall = -5 // the caller's output buffer is too small (a bug on the managed side)
+    KeyBufferTooSmall = -5, // the caller's output buffer is too small (a bug on the managed side)
+    KeyNotProtected = -6    // sealing refused: the device key would lie readable in flash (flash encryption off)
 };
 
 // Results of the flash partition functions.

@@ -1,8 +1,13 @@
 // The nanoCLR marshalling files (interop/) compiled against the nanoCLR stand-in and called with the argument
 // layout of static methods: each test checks that the managed parameters reach the core in the right order and
 // that the results come back where NfCerts.Esp32's declarations say.
+#include <dirent.h>
 #include <string.h>
 
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -11,6 +16,7 @@
 #include "NfCerts_Esp32.h"
 #include "fake_idf.h"
 #include "nfcerts_flash.h"
+#include "nfcerts_seal.h"
 #include "nfcerts_station.h"
 
 namespace
@@ -59,6 +65,26 @@ int32_t IntAt(CLR_RT_HeapBlock_Array &array, int index)
     return ((int32_t *)array.GetFirstElement())[index];
 }
 
+std::string RepoFile(const std::string &path)
+{
+    std::ifstream in(std::string(NFCERTS_REPO_ROOT) + "/" + path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+std::vector<std::string> Matches(const std::string &text, const std::string &pattern, bool withClass)
+{
+    std::vector<std::string> found;
+    std::regex re(pattern);
+    for (std::sregex_iterator it(text.begin(), text.end(), re), end; it != end; ++it)
+    {
+        found.push_back(withClass ? (*it)[1].str() + "." + (*it)[2].str() : (*it)[1].str());
+    }
+
+    return found;
+}
+
 typedef Library_NfCerts_Esp32_NfCerts_Esp32_NativeStation Station;
 typedef Library_NfCerts_Esp32_NfCerts_Esp32_NativeKeys Keys;
 typedef Library_NfCerts_Esp32_NfCerts_Esp32_NativeFlash Flash;
@@ -68,16 +94,78 @@ typedef Library_NfCerts_Esp32_NfCerts_Esp32_NativeFlash Flash;
 TEST(Interop, TheMethodTableNamesTheAssemblyAndHoldsEveryNativeMethod)
 {
     EXPECT_STREQ("NfCerts.Esp32", g_CLR_AssemblyNative_NfCerts_Esp32.m_szAssemblyName);
-    EXPECT_EQ(1, g_CLR_AssemblyNative_NfCerts_Esp32.m_Version.iMajorVersion);
+    EXPECT_EQ(2, g_CLR_AssemblyNative_NfCerts_Esp32.m_Version.iMajorVersion); // AssemblyNativeVersion("2.0.0.0")
     const CLR_RT_MethodHandler *table = (const CLR_RT_MethodHandler *)g_CLR_AssemblyNative_NfCerts_Esp32.m_pNativeMethods;
-    for (int i = 0; i < 17; i++)
+    for (int i = 0; i < 20; i++)
     {
-        EXPECT_NE(nullptr, table[i]) << i; // the 17 InternalCall methods of managed/
+        EXPECT_NE(nullptr, table[i]) << i; // the 20 InternalCall methods of managed/
     }
 
     Frame f;
     ASSERT_EQ(S_OK, Library_NfCerts_Esp32_NfCerts_Esp32_NativeLibrary::GetInterfaceVersion___STATIC__I4(f.stack));
-    EXPECT_EQ(1, f.stack.result); // NativeLibrary.InterfaceVersion
+    EXPECT_EQ(2, f.stack.result); // NativeLibrary.InterfaceVersion
+}
+
+TEST(Interop, TheMethodTableListsTheManagedDeclarationsInTheirOrder)
+{
+    std::vector<std::string> managed;
+    for (const char *type : {"NativeFlash", "NativeKeys", "NativeLibrary", "NativeStation"})
+    {
+        std::string source = RepoFile(std::string("firmware/native/esp32/managed/") + type + ".cs");
+        for (const std::string &method : Matches(source, "static extern \\w+ (\\w+)\\(", false))
+        {
+            managed.push_back(std::string(type) + "." + method);
+        }
+    }
+
+    std::string table = RepoFile("firmware/native/esp32/interop/NfCerts_Esp32.cpp");
+    EXPECT_EQ(managed, Matches(table, "NfCerts_Esp32_(Native\\w+)::(\\w+?)___", true));
+    EXPECT_EQ(20u, managed.size());
+}
+
+TEST(Interop, TheFirmwareModuleCompilesEverySourceOfTheLibrary)
+{
+    std::string module = RepoFile("firmware/native/esp32/FindINTEROP-NfCerts.Esp32.cmake");
+    int sources = 0;
+    for (const char *folder : {"src", "interop"})
+    {
+        DIR *dir = opendir((std::string(NFCERTS_REPO_ROOT) + "/firmware/native/esp32/" + folder).c_str());
+        ASSERT_NE(nullptr, dir) << folder;
+        for (dirent *entry = readdir(dir); entry != nullptr; entry = readdir(dir))
+        {
+            std::string name = entry->d_name;
+            if (name.size() > 4 && name.compare(name.size() - 4, 4, ".cpp") == 0)
+            {
+                sources++;
+                EXPECT_NE(std::string::npos, module.find("${NFCERTS_NATIVE_DIR}/" + std::string(folder) + "/" + name))
+                    << name << " is missing from the firmware build's source list";
+            }
+        }
+
+        closedir(dir);
+    }
+
+    EXPECT_EQ(12, sources);
+}
+
+TEST(Interop, TheKeyStatusCodesAreNativeKeysConstants)
+{
+    std::string source = RepoFile("firmware/native/esp32/managed/NativeKeys.cs");
+    std::map<std::string, int> managed;
+    std::regex constant("const int Status(\\w+) = (-?[0-9]+);");
+    for (std::sregex_iterator it(source.begin(), source.end(), constant), end; it != end; ++it)
+    {
+        managed[(*it)[1]] = std::stoi((*it)[2]);
+    }
+
+    std::map<std::string, int> native = {{"InvalidData", nfcerts::KeyInvalidData},
+                                         {"NotSupported", nfcerts::KeyNotSupported},
+                                         {"WrongPassword", nfcerts::KeyWrongPassword},
+                                         {"Failed", nfcerts::KeyFailed},
+                                         {"BufferTooSmall", nfcerts::KeyBufferTooSmall},
+                                         {"NotProtected", nfcerts::KeyNotProtected}};
+    EXPECT_EQ(native, managed);
+    EXPECT_NE(std::string::npos, source.find("SealOverhead = " + std::to_string(nfcerts::SealOverhead) + ";"));
 }
 
 TEST(Interop, StationCallsReachTheGlueAndPollFillsTheStatusArray)
@@ -139,6 +227,37 @@ TEST(Interop, HashTakesAlgorithmDataOffsetCountAndDigestInThatOrder)
 
     f.Int(3, 6); // runs past the end of the data
     EXPECT_EQ(CLR_E_OUT_OF_RANGE, Keys::Hash___STATIC__I4__I4__SZARRAY_U1__I4__I4__SZARRAY_U1(f.stack));
+}
+
+TEST(Interop, SealTakesTheKeyThenTheOutputAndUnsealReversesIt)
+{
+    fake_idf::Reset();
+    nfcerts::SealSetDeviceKeySource(&nfcerts::DeviceKeyFromHmac);
+    fake_idf::BurnKey(EFUSE_BLK_KEY0, ESP_EFUSE_KEY_PURPOSE_HMAC_UP, std::vector<uint8_t>(32, 0x42));
+
+    Frame status;
+    ASSERT_EQ(S_OK, Keys::DeviceKeyStatus___STATIC__I4(status.stack));
+    EXPECT_EQ(1, status.stack.result);
+
+    std::vector<uint8_t> key = Text("a private key, DER in real life");
+    Frame seal;
+    seal.Bytes(0, key);
+    CLR_RT_HeapBlock_Array &sealed = seal.Bytes(1, std::vector<uint8_t>(key.size() + 29, 0));
+    ASSERT_EQ(S_OK, Keys::Seal___STATIC__I4__SZARRAY_U1__SZARRAY_U1(seal.stack));
+    ASSERT_EQ((int)key.size() + 29, seal.stack.result);
+    EXPECT_EQ(0x01, sealed.GetFirstElement()[0]);
+
+    Frame unseal;
+    unseal.Bytes(0, sealed.storage);
+    CLR_RT_HeapBlock_Array &plain = unseal.Bytes(1, std::vector<uint8_t>(key.size(), 0));
+    ASSERT_EQ(S_OK, Keys::Unseal___STATIC__I4__SZARRAY_U1__SZARRAY_U1(unseal.stack));
+    EXPECT_EQ((int)key.size(), unseal.stack.result);
+    EXPECT_EQ(key, plain.storage);
+
+    Frame null;
+    null.Bytes(1, std::vector<uint8_t>(8, 0));
+    EXPECT_EQ(CLR_E_ARGUMENT_NULL, Keys::Seal___STATIC__I4__SZARRAY_U1__SZARRAY_U1(null.stack));
+    nfcerts::SealSetDeviceKeySource(nullptr);
 }
 
 TEST(Interop, FlashReadsIntoTheBufferAtItsOffsetAndChecksTheBufferRange)

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "esp_log.h"
 #include "fake_idf.h"
 #include "nfcerts_station.h"
 #include "openssl_tool.h"
@@ -391,6 +392,10 @@ TEST_F(StationTest, UnusableRequestsAreRefusedWithoutTouchingTheDriver)
              StationProfileBegin(SecurityWpa2EapTls); Set(FieldSsid, "Network1"); Set(FieldIdentity, longIdentity);
              Set(FieldTrustedRoot, material->root1); Set(FieldClientCertificate, material->certificate);
              Set(FieldClientKey, material->key); }},
+        {"server domain over 255 bytes", [&] {
+             StationProfileBegin(SecurityWpa2EapTls); Set(FieldSsid, "Network1"); Set(FieldIdentity, "d");
+             Set(FieldTrustedRoot, material->root1); Set(FieldClientCertificate, material->certificate);
+             Set(FieldClientKey, material->key); Set(FieldServerDomain, std::string(256, 'd')); }},
         {"no profile begun", [] {}},
     };
     for (const Case &c : cases)
@@ -407,6 +412,30 @@ TEST_F(StationTest, UnusableRequestsAreRefusedWithoutTouchingTheDriver)
     const uint8_t withNul[] = {'a', 0, 'b'};
     EXPECT_EQ(WifiInvalidRequest, StationProfileSet(FieldServerDomain, withNul, sizeof(withNul)));
     EXPECT_EQ(WifiInvalidRequest, StationProfileSet(99, withNul, 1));
+}
+
+TEST_F(StationTest, AServerDomainUpTo255BytesReachesTheSupplicant)
+{
+    std::string domain = std::string(251, 'a') + ".com";
+    ASSERT_EQ(WifiNone, ConnectEap("Network1", {material->root1}, domain.c_str()));
+    EXPECT_TRUE(fake_idf::Eap().hasDomain);
+    EXPECT_EQ(domain, fake_idf::Eap().domain);
+    fake_idf::RunEvents();
+    EXPECT_EQ(WifiServerCertificateNotTrusted, Poll().result); // the server is radius.contoso.test
+}
+
+TEST_F(StationTest, TheSupplicantLogTagIsLetThroughThoughNanoFrameworkSilencesEveryTag)
+{
+    // SetUp's fake starts as nanoFramework's app_main leaves ESP-IDF: every tag at ESP_LOG_NONE.
+    EXPECT_EQ(ESP_LOG_INFO, esp_log_level_get("wpa"));
+    EXPECT_EQ(ESP_LOG_NONE, esp_log_level_get("wifi")); // only the supplicant's tag is raised
+
+    // A level set higher before the station starts is kept.
+    StationResetForTests();
+    fake_idf::Reset();
+    esp_log_level_set("wpa", ESP_LOG_DEBUG);
+    ASSERT_EQ(ESP_OK, StationInit());
+    EXPECT_EQ(ESP_LOG_DEBUG, esp_log_level_get("wpa"));
 }
 
 TEST_F(StationTest, ADriverRefusalIsARadioErrorAndLeavesNothingHandedOver)

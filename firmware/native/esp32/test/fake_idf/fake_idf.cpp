@@ -1,4 +1,5 @@
 #include "fake_idf.h"
+#include "fake_internal.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -67,14 +68,8 @@ struct State
     int staleReads = 0;
     int bufferReads = 0;
     vprintf_like_t log = nullptr;
-    struct Partition
-    {
-        esp_partition_t info;
-        std::vector<uint8_t> data;
-        std::vector<int> erases;
-        int calls = 0;
-    };
-    std::map<std::string, Partition> partitions;
+    esp_log_level_t logDefault = ESP_LOG_NONE;
+    std::map<std::string, esp_log_level_t> logLevels;
 };
 
 State &S()
@@ -86,21 +81,6 @@ State &S()
 int DiscardLog(const char *, va_list)
 {
     return 0;
-}
-
-bool Failing(const char *function, esp_err_t &err)
-{
-    State &s = S();
-    s.calls.push_back(function);
-    auto it = s.failNext.find(function);
-    if (it == s.failNext.end())
-    {
-        return false;
-    }
-
-    err = it->second;
-    s.failNext.erase(it);
-    return true;
 }
 
 void Keep(Kept &kept, const unsigned char *pointer, int length)
@@ -134,16 +114,18 @@ std::vector<uint8_t> ReadKept(const Kept &kept)
     return now;
 }
 
-void Log(const char *format, ...)
+// The supplicant's wpa_printf: ESP_LOG_LEVEL_LOCAL(level, "wpa", ...) with CONFIG_ESP_WIFI_DEBUG_PRINT, which
+// esp_log_write drops unless the "wpa" tag's level admits it.
+void Log(esp_log_level_t level, const char *format, ...)
 {
     State &s = S();
-    if (s.log == nullptr)
+    if (s.log == nullptr || level > esp_log_level_get("wpa"))
     {
         return;
     }
 
     char line[256];
-    snprintf(line, sizeof(line), "W (1234) wpa: %s\n", format);
+    snprintf(line, sizeof(line), "%c (1234) wpa: %s\n", "NEWIDV"[level], format);
     va_list args;
     va_start(args, format);
     s.log(line, args);
@@ -211,7 +193,7 @@ uint8_t RunEapTls(const AccessPoint &ap)
     if (ca.empty() || mbedtls_x509_crt_parse(&roots, ca.data(), ca.size()) != 0)
     {
         mbedtls_x509_crt_free(&roots);
-        Log("mbedtls_x509_crt_parse returned -0x%x", 0x2180);
+        Log(ESP_LOG_ERROR, "mbedtls_x509_crt_parse returned -0x%x", 0x2180);
         return WIFI_REASON_802_1X_AUTH_FAILED;
     }
 
@@ -237,13 +219,13 @@ uint8_t RunEapTls(const AccessPoint &ap)
     mbedtls_pk_free(&pk);
     if (parsed != 0)
     {
-        Log("mbedtls_x509_crt_parse returned -0x%x", -parsed);
+        Log(ESP_LOG_ERROR, "mbedtls_x509_crt_parse returned -0x%x", -parsed);
         return WIFI_REASON_802_1X_AUTH_FAILED;
     }
 
     if (keyParsed != 0)
     {
-        Log("mbedtls_pk_parse_keyfile returned -0x%x", -keyParsed);
+        Log(ESP_LOG_ERROR, "mbedtls_pk_parse_keyfile returned -0x%x", -keyParsed);
         return WIFI_REASON_802_1X_AUTH_FAILED;
     }
 
@@ -254,13 +236,13 @@ uint8_t RunEapTls(const AccessPoint &ap)
 
     if (!trusted)
     {
-        Log("tls_connection_handshake: ret is %d line:%d", -0x2700, 771);
+        Log(ESP_LOG_INFO, "tls_connection_handshake: ret is %d line:%d", -0x2700, 771);
         return WIFI_REASON_802_1X_AUTH_FAILED;
     }
 
     if (!ap.acceptClientCertificate)
     {
-        Log("tls_connection_handshake: ret is %d line:%d", -0x7780, 771);
+        Log(ESP_LOG_INFO, "tls_connection_handshake: ret is %d line:%d", -0x7780, 771);
         return WIFI_REASON_802_1X_AUTH_FAILED;
     }
 
@@ -333,6 +315,26 @@ void Attempt()
 
 } // namespace
 
+bool Failing(const char *function, esp_err_t &err)
+{
+    State &s = S();
+    s.calls.push_back(function);
+    auto it = s.failNext.find(function);
+    if (it == s.failNext.end())
+    {
+        return false;
+    }
+
+    err = it->second;
+    s.failNext.erase(it);
+    return true;
+}
+
+void RecordCall(const char *function)
+{
+    S().calls.push_back(function);
+}
+
 void Reset()
 {
     State &s = S();
@@ -353,7 +355,12 @@ void Reset()
     s.staleReads = 0;
     s.bufferReads = 0;
     s.log = &DiscardLog;
-    s.partitions.clear();
+    // As nanoFramework's app_main leaves it (targets/ESP32/_IDF/<chip>/app_main.c): esp_log_level_set("*",
+    // ESP_LOG_NONE) and esp_log_set_vprintf(dummyLog).
+    s.logDefault = ESP_LOG_NONE;
+    s.logLevels.clear();
+    ResetFlash();
+    ResetSecurity();
 }
 
 void AddAccessPoint(const AccessPoint &ap)
@@ -464,37 +471,6 @@ void FailNext(const std::string &function, esp_err_t err)
     S().failNext[function] = err;
 }
 
-void AddPartition(const std::string &label, uint32_t size, bool encrypted, uint32_t eraseSize)
-{
-    State::Partition p;
-    memset(&p.info, 0, sizeof(p.info));
-    p.info.type = ESP_PARTITION_TYPE_DATA;
-    p.info.subtype = ESP_PARTITION_SUBTYPE_DATA_UNDEFINED;
-    p.info.address = 0x380000;
-    p.info.size = size;
-    p.info.erase_size = eraseSize;
-    p.info.encrypted = encrypted;
-    snprintf(p.info.label, sizeof(p.info.label), "%s", label.c_str());
-    p.data.assign(size, 0xFF);
-    p.erases.assign(size / eraseSize + 1, 0);
-    S().partitions[label] = p;
-}
-
-std::vector<uint8_t> &PartitionData(const std::string &label)
-{
-    return S().partitions[label].data;
-}
-
-int EraseCount(const std::string &label, uint32_t sector)
-{
-    return S().partitions[label].erases[sector];
-}
-
-int DriverCalls(const std::string &label)
-{
-    return S().partitions[label].calls;
-}
-
 } // namespace fake_idf
 
 using fake_idf::S;
@@ -524,6 +500,25 @@ esp_err_t esp_event_handler_instance_register(esp_event_base_t event_base, int32
     }
 
     return ESP_OK;
+}
+
+void esp_log_level_set(const char *tag, esp_log_level_t level)
+{
+    S().calls.push_back("esp_log_level_set");
+    if (strcmp(tag, "*") == 0) // the default for every tag; forgets the tags set before (log_level.c)
+    {
+        S().logDefault = level;
+        S().logLevels.clear();
+        return;
+    }
+
+    S().logLevels[tag] = level;
+}
+
+esp_log_level_t esp_log_level_get(const char *tag)
+{
+    auto it = S().logLevels.find(tag);
+    return it != S().logLevels.end() ? it->second : S().logDefault;
 }
 
 vprintf_like_t esp_log_set_vprintf(vprintf_like_t func)
@@ -764,6 +759,11 @@ esp_err_t esp_eap_client_set_domain_name(const char *domain_name)
     }
 
     fake_idf::State &s = S();
+    if (domain_name != nullptr && strnlen(domain_name, 256) > 255) // MAX_DOMAIN_MATCH_LEN in esp_eap_client.c
+    {
+        return ESP_ERR_INVALID_ARG;
+    }
+
     if (domain_name == nullptr) // NULL clears; a name is copied
     {
         s.eap.hasDomain = false;
@@ -773,151 +773,6 @@ esp_err_t esp_eap_client_set_domain_name(const char *domain_name)
 
     s.eap.hasDomain = true;
     s.eap.domain = domain_name;
-    return ESP_OK;
-}
-
-const esp_partition_t *esp_partition_find_first(esp_partition_type_t type, esp_partition_subtype_t subtype,
-                                                const char *label)
-{
-    S().calls.push_back("esp_partition_find_first");
-    for (auto &entry : S().partitions)
-    {
-        const esp_partition_t &info = entry.second.info;
-        if ((type == ESP_PARTITION_TYPE_ANY || info.type == type) &&
-            (subtype == ESP_PARTITION_SUBTYPE_ANY || info.subtype == subtype) &&
-            (label == nullptr || strcmp(label, info.label) == 0))
-        {
-            return &entry.second.info;
-        }
-    }
-
-    return nullptr;
-}
-
-namespace
-{
-
-fake_idf::State::Partition *Find(const esp_partition_t *partition)
-{
-    for (auto &entry : S().partitions)
-    {
-        if (&entry.second.info == partition)
-        {
-            return &entry.second;
-        }
-    }
-
-    return nullptr;
-}
-
-esp_err_t CheckBounds(const fake_idf::State::Partition &p, size_t offset, size_t size)
-{
-    if (offset > p.info.size)
-    {
-        return ESP_ERR_INVALID_ARG;
-    }
-
-    if (size > p.info.size - offset)
-    {
-        return ESP_ERR_INVALID_SIZE;
-    }
-
-    return ESP_OK;
-}
-
-} // namespace
-
-esp_err_t esp_partition_read(const esp_partition_t *partition, size_t src_offset, void *dst, size_t size)
-{
-    esp_err_t err;
-    if (fake_idf::Failing("esp_partition_read", err))
-    {
-        return err;
-    }
-
-    fake_idf::State::Partition *p = Find(partition);
-    if (p == nullptr || dst == nullptr)
-    {
-        return ESP_ERR_INVALID_ARG;
-    }
-
-    p->calls++;
-    err = CheckBounds(*p, src_offset, size);
-    if (err == ESP_OK)
-    {
-        memcpy(dst, p->data.data() + src_offset, size);
-    }
-
-    return err;
-}
-
-esp_err_t esp_partition_write(const esp_partition_t *partition, size_t dst_offset, const void *src, size_t size)
-{
-    esp_err_t err;
-    if (fake_idf::Failing("esp_partition_write", err))
-    {
-        return err;
-    }
-
-    fake_idf::State::Partition *p = Find(partition);
-    if (p == nullptr || src == nullptr)
-    {
-        return ESP_ERR_INVALID_ARG;
-    }
-
-    p->calls++;
-    err = CheckBounds(*p, dst_offset, size);
-    if (err != ESP_OK)
-    {
-        return err;
-    }
-
-    if (p->info.encrypted && (dst_offset % 16 != 0 || size % 16 != 0))
-    {
-        return ESP_ERR_INVALID_ARG; // esp_flash_write_encrypted: 16-byte units
-    }
-
-    const uint8_t *bytes = (const uint8_t *)src;
-    for (size_t i = 0; i < size; i++)
-    {
-        p->data[dst_offset + i] &= bytes[i]; // NOR: programming only clears bits
-    }
-
-    return ESP_OK;
-}
-
-esp_err_t esp_partition_erase_range(const esp_partition_t *partition, size_t offset, size_t size)
-{
-    esp_err_t err;
-    if (fake_idf::Failing("esp_partition_erase_range", err))
-    {
-        return err;
-    }
-
-    fake_idf::State::Partition *p = Find(partition);
-    if (p == nullptr)
-    {
-        return ESP_ERR_INVALID_ARG;
-    }
-
-    p->calls++;
-    if (offset % p->info.erase_size != 0 || size % p->info.erase_size != 0)
-    {
-        return ESP_ERR_INVALID_ARG;
-    }
-
-    err = CheckBounds(*p, offset, size);
-    if (err != ESP_OK)
-    {
-        return err;
-    }
-
-    memset(p->data.data() + offset, 0xFF, size);
-    for (size_t sector = offset / p->info.erase_size; sector < (offset + size) / p->info.erase_size; sector++)
-    {
-        p->erases[sector]++;
-    }
-
     return ESP_OK;
 }
 

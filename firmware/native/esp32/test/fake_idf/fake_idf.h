@@ -10,7 +10,10 @@
 //  - certificate failures are announced the way the real supplicant does: a log line through the installed
 //    esp_log vprintf hook, then a disconnect with WIFI_REASON_802_1X_AUTH_FAILED;
 //  - partitions are NOR flash: erase only in whole erase_size units, program ANDs, bounds and (encrypted)
-//    16-byte alignment rules as esp_partition.h documents.
+//    16-byte alignment rules as esp_partition.h documents; an encrypted partition reads erased flash as noise
+//    through esp_partition_read and holds "ciphertext" for esp_partition_read_raw;
+//  - the security hardware (fake_security.cpp): eFuse key blocks with purposes, the HMAC peripheral (HMAC-SHA256
+//    with a key that only the fake can read), the flash encryption state and the random number generator.
 #pragma once
 
 #include <stddef.h>
@@ -19,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "esp_efuse.h"
 #include "esp_err.h"
 #include "esp_partition.h"
 #include "esp_wifi.h"
@@ -92,5 +96,19 @@ void AddPartition(const std::string &label, uint32_t size, bool encrypted, uint3
 std::vector<uint8_t> &PartitionData(const std::string &label);
 int EraseCount(const std::string &label, uint32_t sector);
 int DriverCalls(const std::string &label); // read + write + erase calls that reached the partition
+
+// Security hardware (fake_security.cpp). Reset() leaves no key burnt, flash encryption off and a seeded generator.
+void ResetSecurity();
+// Burns a 32-byte key into an eFuse key block (EFUSE_BLK_KEY0..KEY5) with a purpose, as espefuse.py burn_key does.
+void BurnKey(esp_efuse_block_t block, esp_efuse_purpose_t purpose, const std::vector<uint8_t> &key);
+void SetFlashEncryption(bool enabled);
+// The next esp_fill_random calls return these bytes first, then the generator's.
+void QueueRandom(const std::vector<uint8_t> &bytes);
+// Where the last esp_hmac_calculate wrote its 32 bytes, and what it wrote.
+uint8_t *LastHmacOutput();
+std::vector<uint8_t> LastHmacValue();
+// Where the last esp_partition_read on the named partition put its bytes, and what they were.
+uint8_t *LastReadDestination(const std::string &label);
+std::vector<uint8_t> LastReadValue(const std::string &label);
 
 } // namespace fake_idf

@@ -1,4 +1,4 @@
-// Host stand-in for ESP-IDF's esp_partition.h (components/esp_partition/include, v5.x): the types and the four
+// Host stand-in for ESP-IDF's esp_partition.h (components/esp_partition/include, v5.x): the types and the
 // functions the glue uses, with their real signatures and documented error codes.
 #pragma once
 
@@ -40,6 +40,9 @@ typedef struct {
 const esp_partition_t *esp_partition_find_first(esp_partition_type_t type, esp_partition_subtype_t subtype,
                                                 const char *label);
 esp_err_t esp_partition_read(const esp_partition_t *partition, size_t src_offset, void *dst, size_t size);
+// Reads without decryption: on an encrypted partition, the ciphertext (erased flash reads 0xFF here, and garbage
+// through esp_partition_read).
+esp_err_t esp_partition_read_raw(const esp_partition_t *partition, size_t src_offset, void *dst, size_t size);
 esp_err_t esp_partition_write(const esp_partition_t *partition, size_t dst_offset, const void *src, size_t size);
 esp_err_t esp_partition_erase_range(const esp_partition_t *partition, size_t offset, size_t size);
 
