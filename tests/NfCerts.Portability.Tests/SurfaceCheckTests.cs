@@ -30,6 +30,7 @@ namespace NfCerts.Portability.Tests
             { "using System.Linq", "[|using System.Linq;|]\npublic class C { }", "N:System.Linq" },
             { "LINQ query", "public class C { public object M(int[] a) { return [|from x in a select x|]; } }", "N:System.Linq" },
             { "int?", "public class C { private [|int?|] _count; }", "T:System.Nullable`1" },
+            { "decimal", "public class C { private [|decimal|] _amount; }", "T:System.Decimal" },
             { "Task", "public class C { private [|System.Threading.Tasks.Task|]? _pending; }", "T:System.Threading.Tasks.Task" },
             { "async method", "public class C { [|public async void M() { }|] }", "T:System.Runtime.CompilerServices.AsyncVoidMethodBuilder" },
             { "tuple literal", "public class C { public object M() { return [|(1, 2)|]; } }", "T:System.ValueTuple`2" },
