@@ -16,7 +16,11 @@ namespace NfCerts.Hal
         /// <summary>Device private key, DER; goes to the TLS stack only.</summary>
         public byte[]? ClientKey;
         /// <summary>Roots trusted for the hub's chain, DER each: all of them are trusted together.</summary>
-        public byte[][]? TrustedRoots;
+        // Oblivious on purpose: byte[][]? is annotated with NullableAttribute(byte[]), which nanoFramework's metadata
+        // processor encodes, and nanoCLR parses, only since May 2026 (see DeviceAssemblyMetadataTests).
+#nullable disable
+        public byte[][] TrustedRoots;
+#nullable restore
         /// <summary>Give up connecting or waiting for a reply after this long.</summary>
         public TimeSpan Timeout = TimeSpan.FromSeconds(30);
     }

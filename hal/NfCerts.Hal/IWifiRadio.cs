@@ -52,7 +52,11 @@ namespace NfCerts.Hal
         /// <summary>Client private key, DER (PKCS#8, SEC1 or PKCS#1). Goes to the EAP stack only.</summary>
         public byte[]? ClientKey;
         /// <summary>Roots trusted for the RADIUS server's chain, DER each. Never empty for EAP-TLS.</summary>
-        public byte[][]? TrustedRoots;
+        // Oblivious on purpose: byte[][]? is annotated with NullableAttribute(byte[]), which nanoFramework's metadata
+        // processor encodes, and nanoCLR parses, only since May 2026 (see DeviceAssemblyMetadataTests).
+#nullable disable
+        public byte[][] TrustedRoots;
+#nullable restore
         /// <summary>If set, the server certificate must carry this DNS name (SAN or suffix match); null skips the check.</summary>
         public string? ServerDomain;
         /// <summary>Give up after this long.</summary>

@@ -16,9 +16,10 @@ using Xunit;
 namespace NfCerts.Portability.Tests
 {
     /// <summary>
-    /// Compiles C# with Roslyn against either the nanoFramework surface (tools/NanoSurface's
-    /// mscorlib.dll, and nothing else) or the .NET reference set of the running runtime, and runs
-    /// the portability analyzer over the result.
+    /// Compiles C# with Roslyn against either the nanoFramework 1.x reference set (the real core library,
+    /// nanoFramework.CoreLibrary's mscorlib.dll, and tools/NanoSurface's stand-ins for the other nanoFramework
+    /// assemblies, and nothing else) or the .NET reference set of the running runtime, and runs the portability
+    /// analyzer over the result.
     /// </summary>
     internal static class Harness
     {
@@ -32,19 +33,35 @@ namespace NfCerts.Portability.Tests
         public static string Configuration =>
             typeof(Harness).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
 
-        /// <summary>tools/NanoSurface/bin/&lt;Configuration&gt;/net10.0/mscorlib.dll.</summary>
-        public static string NanoSurfacePath =>
-            Path.Combine(RepoRoot, "tools", "NanoSurface", "bin", Configuration, "net10.0", "mscorlib.dll");
+        /// <summary>tools/NanoSurface/bin/&lt;Configuration&gt;/net10.0/surface: the surface assemblies and a copy of the real mscorlib.dll.</summary>
+        public static string NanoSurfaceDirectory =>
+            Path.Combine(RepoRoot, "tools", "NanoSurface", "bin", Configuration, "net10.0", "surface");
 
-        /// <summary>The nanoFramework surface as the one and only reference.</summary>
-        public static ImmutableArray<MetadataReference> NanoSurfaceReferences
+        /// <summary>The real nanoFramework core library, as tools/NanoSurface copied it from the NuGet package.</summary>
+        public static string NanoCorlibPath => Path.Combine(NanoSurfaceDirectory, "mscorlib.dll");
+
+        /// <summary>tools/NanoCheck's output: the device image's sources compiled against the nanoFramework reference set.</summary>
+        public static string NanoCheckAssemblyPath =>
+            Path.Combine(RepoRoot, "tools", "NanoCheck", "bin", Configuration, "net10.0", "NfCerts.NanoCheck.dll");
+
+        /// <summary>The surface assemblies tools/NanoSurface built, without the real mscorlib.dll.</summary>
+        public static IReadOnlyList<string> NanoSurfaceAssemblyPaths
         {
             get
             {
-                Assert.True(File.Exists(NanoSurfacePath), "The nanoFramework surface is not built: " + NanoSurfacePath);
-                return ImmutableArray.Create<MetadataReference>(MetadataReference.CreateFromFile(NanoSurfacePath));
+                Assert.True(File.Exists(NanoCorlibPath), "The nanoFramework surface is not built: " + NanoCorlibPath);
+                return Directory.GetFiles(NanoSurfaceDirectory, "*.dll")
+                    .Where(p => !string.Equals(Path.GetFileName(p), "mscorlib.dll", StringComparison.Ordinal))
+                    .OrderBy(p => p, StringComparer.Ordinal)
+                    .ToList();
             }
         }
+
+        /// <summary>The nanoFramework reference set (real mscorlib.dll plus the surface assemblies) as the only references.</summary>
+        public static ImmutableArray<MetadataReference> NanoSurfaceReferences =>
+            NanoSurfaceAssemblyPaths.Prepend(NanoCorlibPath)
+                .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
+                .ToImmutableArray();
 
         /// <summary>Every assembly of the shared .NET runtime this test runs on.</summary>
         public static ImmutableArray<MetadataReference> DotNetReferences => LazyDotNetReferences.Value;

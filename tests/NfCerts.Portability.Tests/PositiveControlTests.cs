@@ -163,9 +163,23 @@ public class GeneratedHelper { public System.Collections.Generic.List<int> Items
         }
 
         /// <summary>
-        /// Both checks pass: kept within what the placeholder surface declares today (Object,
-        /// String.Length, Int32, Exception(string), enums, structs, delegates, array indexing; not yet
-        /// Array.Length or IEnumerable, so no foreach here: the .NET control above covers foreach).
+        /// The same idiomatic code builds against the nanoFramework reference set too (the real corlib and the
+        /// surface): what it uses, and what the compiler needs for it (foreach, lock, events, interpolation, using,
+        /// the string indexer), is really there.
+        /// </summary>
+        [Fact]
+        public void Idiomatic_nanoFramework_code_builds_against_the_real_corlib_and_the_surface()
+        {
+            var compilation = Harness.Compile(Harness.NanoSurfaceReferences, Idiomatic);
+
+            var errors = Harness.CompileErrors(compilation);
+
+            Assert.True(errors.IsEmpty, "Expected to build against the nanoFramework reference set:\n" + Harness.Format(errors));
+        }
+
+        /// <summary>
+        /// Both checks pass: the bare language (Object, String.Length, Int32, Exception(string), enums, structs,
+        /// delegates, array indexing) with no library beyond the core.
         /// </summary>
         private const string WithinSurface = @"
 namespace Demo

@@ -6,32 +6,43 @@ using Xunit;
 namespace NfCerts.Portability.Tests
 {
     /// <summary>
-    /// Check (a), the surface check: code compiled against tools/NanoSurface's mscorlib.dll, and
-    /// nothing else, fails on APIs nanoFramework 1.x lacks, with a compiler error at the construct.
-    /// This is what tools/NanoCheck does to the real portable sources on every build.
+    /// Check (a), the surface check: code compiled against the nanoFramework 1.x reference set (the real core library
+    /// and tools/NanoSurface's assemblies, and nothing else) fails on APIs nanoFramework 1.x lacks, with a compiler
+    /// error at the construct. This is what tools/NanoCheck does to the real portable sources on every build.
     /// </summary>
     public class SurfaceCheckTests
     {
-        public static TheoryData<string, string> MissingApis => new TheoryData<string, string>
+        /// <summary>
+        /// Each row: the construct, the snippet with the expected error marked, and the documentation-comment ID of what
+        /// the real mscorlib.dll lacks that makes it fail there (checked by <see cref="Real_corlib_lacks_what_each_missing_api_row_relies_on"/>).
+        /// </summary>
+        public static TheoryData<string, string, string> MissingApis => new TheoryData<string, string, string>
         {
-            { "Console.WriteLine", "public class C { public void M() { [|System.Console.WriteLine(\"x\")|]; } }" },
-            { "List<int>", "public class C { private [|System.Collections.Generic.List<int>|]? _items; }" },
-            { "using System.Collections.Generic", "[|using System.Collections.Generic;|]\npublic class C { }" },
-            { "using System.Linq", "[|using System.Linq;|]\npublic class C { }" },
-            { "LINQ query", "public class C { public object M(int[] a) { return [|from x in a select x|]; } }" },
-            { "int?", "public class C { private [|int?|] _count; }" },
-            { "Task", "public class C { private [|System.Threading.Tasks.Task|]? _pending; }" },
-            { "async method", "public class C { [|public async void M() { }|] }" },
-            { "tuple literal", "public class C { public object M() { return [|(1, 2)|]; } }" },
-            { "Span<byte>", "public class C { private [|System.Span<byte>|] _s; }" },
-            { "System.Text.Json", "public class C { public object? M() { return [|System.Text.Json.JsonDocument|].Parse(\"{}\"); } }" },
-            { "Enum.GetValues", "public class C { public object M() { return [|System.Enum.GetValues|](typeof(C)); } }" },
-            { "record", "[|public record R(int X);|]" },
+            { "string.Replace", "public class C { public string M(string s) { return [|s.Replace|](\"a\", \"b\"); } }", "M:System.String.Replace" },
+            { "string.Join", "public class C { public string M(string[] s) { return [|string.Join|](\",\", s); } }", "M:System.String.Join" },
+            { "string.CompareOrdinal", "public class C { public int M(string a, string b) { return [|string.CompareOrdinal|](a, b); } }", "M:System.String.CompareOrdinal" },
+            { "char.IsDigit", "public class C { public bool M(char c) { return [|char.IsDigit|](c); } }", "M:System.Char.IsDigit" },
+            { "Array.Sort", "public class C { public void M(int[] a) { [|System.Array.Sort|](a); } }", "M:System.Array.Sort" },
+            { "TimeSpan.FromSeconds(double)", "public class C { public System.TimeSpan M() { return System.TimeSpan.FromSeconds([|1.5|]); } }", "M:System.TimeSpan.FromSeconds(System.Double)" },
+            { "MethodImplOptions.AggressiveInlining", "using System.Runtime.CompilerServices;\npublic class C { [MethodImpl([|MethodImplOptions.AggressiveInlining|])] public void M() { } }", "F:System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining" },
+            { "List<int>", "public class C { private [|System.Collections.Generic.List<int>|]? _items; }", "T:System.Collections.Generic.List`1" },
+            { "using System.Collections.Generic", "[|using System.Collections.Generic;|]\npublic class C { }", "N:System.Collections.Generic" },
+            { "using System.Linq", "[|using System.Linq;|]\npublic class C { }", "N:System.Linq" },
+            { "LINQ query", "public class C { public object M(int[] a) { return [|from x in a select x|]; } }", "N:System.Linq" },
+            { "int?", "public class C { private [|int?|] _count; }", "T:System.Nullable`1" },
+            { "decimal", "public class C { private [|decimal|] _amount; }", "T:System.Decimal" },
+            { "Task", "public class C { private [|System.Threading.Tasks.Task|]? _pending; }", "T:System.Threading.Tasks.Task" },
+            { "async method", "public class C { [|public async void M() { }|] }", "T:System.Runtime.CompilerServices.AsyncVoidMethodBuilder" },
+            { "tuple literal", "public class C { public object M() { return [|(1, 2)|]; } }", "T:System.ValueTuple`2" },
+            { "Span<byte>", "public class C { private [|System.Span<byte>|] _s; }", "T:System.Span`1" },
+            { "System.Text.Json", "public class C { public object? M() { return [|System.Text.Json.JsonDocument|].Parse(\"{}\"); } }", "N:System.Text.Json" },
+            { "Enum.GetValues", "public class C { public object M() { return [|System.Enum.GetValues|](typeof(C)); } }", "M:System.Enum.GetValues" },
+            { "record", "[|public record R(int X);|]", "T:System.Collections.Generic.EqualityComparer`1" },
         };
 
         [Theory]
         [MemberData(nameof(MissingApis))]
-        public void Surface_compile_fails_at_an_api_nanoFramework_lacks(string construct, string marked)
+        public void Surface_compile_fails_at_an_api_nanoFramework_lacks(string construct, string marked, string missing)
         {
             var (code, span) = Harness.Unmark(marked);
 
@@ -39,7 +50,36 @@ namespace NfCerts.Portability.Tests
 
             Assert.True(
                 errors.Any(e => e.Location.IsInSource && e.Location.SourceSpan.OverlapsWith(span)),
-                construct + ": expected a compile error at [" + code.Substring(span.Start, span.Length) + "], got:\n" + Harness.Format(errors));
+                construct + " (needs " + missing + "): expected a compile error at [" + code.Substring(span.Start, span.Length) + "], got:\n" + Harness.Format(errors));
+        }
+
+        /// <summary>
+        /// The negative cases above are about the device, not about a hand-written list: each fails because the real
+        /// nanoFramework.CoreLibrary lacks the named API, read from its mscorlib.dll, and no surface assembly adds it.
+        /// </summary>
+        [Theory]
+        [MemberData(nameof(MissingApis))]
+        public void Real_corlib_lacks_what_each_missing_api_row_relies_on(string construct, string marked, string missing)
+        {
+            Assert.NotNull(marked);
+            Assert.False(NanoAssemblies.Defines(NanoAssemblies.Corlib, missing), construct + ": the real mscorlib.dll defines " + missing);
+            foreach (var surface in NanoAssemblies.Surface)
+            {
+                Assert.False(NanoAssemblies.Defines(surface, missing), construct + ": tools/NanoSurface/" + surface.Name + " declares " + missing);
+            }
+        }
+
+        /// <summary>The ID lookup the row check relies on finds what the real corlib does define, so its "absent" means absent.</summary>
+        [Theory]
+        [InlineData("M:System.String.Split")]
+        [InlineData("M:System.TimeSpan.FromSeconds(System.Int64)")]
+        [InlineData("F:System.Runtime.CompilerServices.MethodImplOptions.InternalCall")]
+        [InlineData("T:System.Collections.ArrayList")]
+        [InlineData("T:System.Console")]
+        [InlineData("N:System.Threading")]
+        public void Corlib_lookup_finds_what_the_real_corlib_defines(string id)
+        {
+            Assert.True(NanoAssemblies.Defines(NanoAssemblies.Corlib, id), id);
         }
 
         private const string Point = "public class Point { public int X; public int Y; public void Deconstruct(out int x, out int y) { x = X; y = Y; } }\n";
