@@ -15,7 +15,8 @@ namespace NfCerts.Cli
                 .WithExamples("bench store", "bench store --seed 7");
             store.SetAction(r =>
             {
-                StoreBenchmark.Print(StoreBenchmark.Run(r.GetValue(seed)), ui.Out);
+                var result = ProgressDisplay.Run(ui, "store benchmark", p => StoreBenchmark.Run(r.GetValue(seed), progress: p));
+                StoreBenchmark.Print(result, ui.Out);
                 return 0;
             });
             bench.Add(store);
