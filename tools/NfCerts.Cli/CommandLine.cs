@@ -67,8 +67,9 @@ namespace NfCerts.Cli
                 StoreCommands.Build(ui),
                 WifiCommands.Build(ui),
                 BenchCommands.Build(ui),
+                Completion.Build(),
             };
-            root.WithExamples("store init device.img", "store ls device.img --json", "wifi --help");
+            root.WithExamples("store init device.img", "store ls device.img --json", "wifi --help", "completion bash");
             HelpWithExamples.Install(root);
             root.Options.OfType<VersionOption>().Single().Action = new PrintVersion();
             return root;

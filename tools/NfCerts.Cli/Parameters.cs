@@ -42,6 +42,14 @@ namespace NfCerts.Cli
             return option;
         }
 
+        /// <summary>Restricts <paramref name="argument"/> to <paramref name="values"/>, which are also its completions.</summary>
+        public static Argument<string> Choice(Argument<string> argument, params string[] values)
+        {
+            argument.CompletionSources.Add(values);
+            argument.Validators.Add(r => CheckChoice(r, argument.Name, values));
+            return argument;
+        }
+
         private static void CheckChoice(SymbolResult r, string name, string[] values)
         {
             foreach (var t in r.Tokens)

@@ -56,6 +56,7 @@ namespace NfCerts.Cli
         {
             var image = Parameters.Image();
             var id = Parameters.Text("ID", "Certificate identifier, e.g. RootCA1 or ClientCert1");
+            id.CompletionSources.Add(c => CertificateIds(c.ParseResult.GetValue(image)));
             var json = Parameters.Json();
             var show = new Command("show", "Show one entry's certificate fields") { image, id, json }
                 .WithExamples("store show device.img ClientCert1", "store show device.img RootCA1 --json");
@@ -92,6 +93,7 @@ namespace NfCerts.Cli
         {
             var image = Parameters.Image();
             var src = Parameters.Text("SRC", "Identifier to rename");
+            src.CompletionSources.Add(c => CertificateIds(c.ParseResult.GetValue(image)));
             var dst = Parameters.Text("DST", "New identifier; an entry already there is replaced");
             var move = new Command("move", "Rename SRC to DST atomically, replacing DST") { image, src, dst }
                 .WithExamples("store move device.img RootCA2 RootCA1");
@@ -103,6 +105,7 @@ namespace NfCerts.Cli
         {
             var image = Parameters.Image();
             var id = Parameters.Text("ID", "Identifier to delete");
+            id.CompletionSources.Add(c => CertificateIds(c.ParseResult.GetValue(image)));
             var rm = new Command("rm", "Delete an entry") { image, id }
                 .WithExamples("store rm device.img ClientCert2");
             rm.SetAction(r => Remove(r.GetValue(image)!, r.GetValue(id)!, ui.Out));
@@ -187,6 +190,24 @@ namespace NfCerts.Cli
             using var s = Open(image, false);
             Stats(s, ui, json);
             return 0;
+        }
+
+        /// <summary>The identifiers in an image, for tab completion: none when it is missing or not a store image.</summary>
+        internal static IEnumerable<string> CertificateIds(string? image)
+        {
+            var ids = new List<string>();
+            try
+            {
+                using var s = Open(image ?? "", false);
+                for (int i = 0; i < s.Store.GetCertificateCount(); i++)
+                {
+                    ids.Add(s.Store.GetCertificateIdentifierAt(i));
+                }
+            }
+            catch (Exception e) when (e is CommandException || e is StorageException || e is CertStoreException)
+            {
+            }
+            return ids;
         }
 
         public static string TypeName(CertificateType t) => t == CertificateType.RootCA ? "root-ca" : "client";

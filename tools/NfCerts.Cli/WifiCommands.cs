@@ -47,7 +47,9 @@ namespace NfCerts.Cli
             }, "open", "psk", "eap-tls");
             var psk = Parameters.Value("--psk", "P", "Pre-shared key (with --security psk)");
             var clientCert = Parameters.Value("--client-cert", "ID", "Store identifier of the client certificate (EAP-TLS)");
+            clientCert.CompletionSources.Add(c => StoreCommands.CertificateIds(c.ParseResult.GetValue(image)));
             var rootCa = Parameters.Value("--root-ca", "ID", "Store identifier of the RADIUS server's root CA (EAP-TLS)");
+            rootCa.CompletionSources.Add(c => StoreCommands.CertificateIds(c.ParseResult.GetValue(image)));
             var identity = Parameters.Value("--identity", "I", "EAP identity (EAP-TLS; the ESP32 takes 1 to 127 bytes)");
             var domain = Parameters.Value("--domain", "D", "Server domain the RADIUS certificate must match (EAP-TLS)");
             var disabled = new Option<bool>("--disabled") { Description = "Store the network disabled" };
@@ -65,6 +67,7 @@ namespace NfCerts.Cli
         {
             var image = Parameters.Image();
             var configName = Parameters.Text("CONFIGNAME", "Configuration name of the network");
+            configName.CompletionSources.Add(c => NetworkNames(c.ParseResult.GetValue(image)));
             var json = Parameters.Json();
             var show = new Command("show", "One network's settings (the PSK is never printed)") { image, configName, json }
                 .WithExamples("wifi show device.img Network1", "wifi show device.img Network1 --json");
@@ -76,6 +79,7 @@ namespace NfCerts.Cli
         {
             var image = Parameters.Image();
             var configName = Parameters.Text("CONFIGNAME", "Configuration name of an EAP-TLS network");
+            configName.CompletionSources.Add(c => NetworkNames(c.ParseResult.GetValue(image)));
             var radius = Parameters.Value("--radius", "HOST:PORT", "The RADIUS server to authenticate against", required: true);
             var secret = Parameters.Value("--secret", "SECRET", "Its RADIUS shared secret", required: true);
             var json = Parameters.Json();
@@ -252,6 +256,25 @@ namespace NfCerts.Cli
                 Timeout = TimeSpan.FromSeconds(10),
             };
             return new EapolTestSupplicant(host, port, secret).Authenticate(request);
+        }
+
+        /// <summary>The network names in an image, for tab completion: none when it is missing or not a store image.</summary>
+        private static IEnumerable<string> NetworkNames(string? image)
+        {
+            var names = new List<string>();
+            try
+            {
+                using var s = StoreCommands.Open(image ?? "", false);
+                var config = Config(s);
+                for (int i = 0; i < config.GetStoredNetworkCount(); i++)
+                {
+                    names.Add(config.GetNetwork(i).ConfigName);
+                }
+            }
+            catch (Exception e) when (e is CommandException || e is WifiConfigException || e is NfCerts.Core.Storage.StorageException)
+            {
+            }
+            return names;
         }
 
         private static WifiConfig Config(StoreCommands.Session s) => new WifiConfig(s.Log, new SimulatedRadio(new SystemClock()));

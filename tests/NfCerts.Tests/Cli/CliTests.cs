@@ -32,7 +32,7 @@ namespace NfCerts.Tests.Cli
         {
             var (code, help, _) = Run("--help");
             Assert.Equal(0, code);
-            foreach (var group in new[] { "cert", "store", "wifi", "bench" })
+            foreach (var group in new[] { "cert", "store", "wifi", "bench", "completion" })
             {
                 Assert.Matches(@"\n  " + group + @"\b", help);
             }

@@ -69,7 +69,7 @@ namespace NfCerts.Tests.Cli
         {
             var paths = Nfcerts.Walk(Nfcerts.Tree()).Select(x => string.Join(" ", x.Path)).ToHashSet();
             foreach (var p in new[] { "cert show", "store init", "store ls", "store show", "store install-root", "store install-client",
-                "store move", "store rm", "store stats", "wifi ls", "wifi add", "wifi show", "wifi test", "bench store" })
+                "store move", "store rm", "store stats", "wifi ls", "wifi add", "wifi show", "wifi test", "bench store", "completion" })
             {
                 Assert.Contains(p, paths);
             }

@@ -17,6 +17,7 @@ namespace NfCerts.Tests.Cli
         [InlineData("option '--radius' is required", "wifi", "test", "x.img", "Network1", "--secret", "s")]
         [InlineData("--size must be a positive number of bytes, not '12Q'", "store", "init", "x.img", "--size", "12Q")]
         [InlineData("--security must be open, psk or eap-tls, not 'wep'", "wifi", "add", "x.img", "--name", "N", "--ssid", "S", "--security", "wep")]
+        [InlineData("SHELL must be bash, zsh or pwsh, not 'fish'", "completion", "fish")]
         [InlineData("--radius must be HOST:PORT, not '127.0.0.1'", "wifi", "test", "x.img", "Network1", "--radius", "127.0.0.1", "--secret", "s")]
         [InlineData("--sector must be a power of two from 512 to 65536", "store", "init", "x.img", "--sector", "3000")]
         public void ExitsTwoNamingTheBadArgument(string message, params string[] args)
