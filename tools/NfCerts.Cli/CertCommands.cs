@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.CommandLine;
 using System.IO;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -11,19 +12,20 @@ namespace NfCerts.Cli
     /// <summary><c>nfcerts cert ...</c>: inspect certificate files.</summary>
     internal static class CertCommands
     {
-        public const string Usage =
-            "  cert show FILE [--json]         certificate fields of a PEM or DER file\n";
-
-        public static int Run(Args a, TextWriter stdout)
+        public static Command Build(Ui ui)
         {
-            var sub = a[0];
-            if (sub != "show")
-            {
-                throw new UsageException("unknown command 'cert " + sub + "'");
-            }
-            bool json = a.Flag("--json");
-            a.Done(2, 2);
-            var path = a[1];
+            var cert = new Command("cert", "Inspect certificate files").WithExamples("cert show device.pem");
+            var file = Parameters.Text("FILE", "Certificate file, PEM or DER");
+            var json = Parameters.Json();
+            var show = new Command("show", "Certificate fields of a PEM or DER file") { file, json }
+                .WithExamples("cert show device.pem", "cert show radius-root.der --json");
+            show.SetAction(r => Show(r.GetValue(file)!, r.GetValue(json), ui.Out));
+            cert.Add(show);
+            return cert;
+        }
+
+        private static int Show(string path, bool json, TextWriter stdout)
+        {
             byte[] input = ReadFile(path, 4 * CertStore.MaxCertificateSize);
             byte[] der;
             CertificateInfo info;

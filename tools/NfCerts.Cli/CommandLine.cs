@@ -1,54 +1,37 @@
 using System;
+using System.CommandLine;
+using System.CommandLine.Invocation;
 using System.IO;
 using System.Linq;
 using System.Reflection;
 using NfCerts.Core.Certificates;
 using NfCerts.Core.Storage;
+using NfCerts.Core.Wifi;
 
 namespace NfCerts.Cli
 {
-    /// <summary>Top-level dispatch of the <c>nfcerts</c> command.</summary>
+    /// <summary>The <c>nfcerts</c> command tree on System.CommandLine, and its exit codes: 0 success, 1 failure, 2 usage error.</summary>
     internal static class CommandLine
     {
-        public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+        public static int Run(string[] args, TextWriter stdout, TextWriter stderr) =>
+            Run(args, stdout, stderr, Terminal.Detect(stdout, stderr));
+
+        public static int Run(string[] args, TextWriter stdout, TextWriter stderr, Terminal terminal)
         {
-            if (args.Length == 0 || args[0] == "--help" || args[0] == "-h" || args[0] == "help")
+            var root = Build(new Ui(stdout, stderr, terminal));
+            var parsed = root.Parse(args);
+            if (parsed.Action is ParseErrorAction)
             {
-                (args.Length == 0 ? stderr : stdout).Write(Usage);
-                return args.Length == 0 ? 2 : 0;
-            }
-            if (args[0] == "--version")
-            {
-                stdout.WriteLine("nfcerts " + Version);
-                return 0;
+                UsageErrors.Report(parsed, stderr);
+                return 2;
             }
             try
             {
-                var rest = new Args(args.Skip(1), new[] { "--size", "--sector", "--password", "--seed" }.Concat(WifiCommands.ValuedOptions).ToArray());
-                switch (args[0])
-                {
-                    case "cert":
-                        return CertCommands.Run(rest, stdout);
-                    case "store":
-                        return StoreCommands.Run(rest, stdout);
-                    case "wifi":
-                        return WifiCommands.Run(rest, stdout);
-                    case "bench":
-                        if (rest[0] != "store")
-                        {
-                            throw new UsageException("unknown benchmark '" + rest[0] + "' (known: store)");
-                        }
-                        int seed = rest.Int("--seed", 2026);
-                        rest.Done(1, 1);
-                        StoreBenchmark.Print(StoreBenchmark.Run(seed), stdout);
-                        return 0;
-                    default:
-                        throw new UsageException("unknown command '" + args[0] + "'");
-                }
+                return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
             }
             catch (UsageException e)
             {
-                stderr.WriteLine("nfcerts: " + e.Message + " (see nfcerts --help)");
+                stderr.WriteLine("nfcerts: " + e.Message + " (see '" + UsageErrors.PathOf(parsed.CommandResult) + " --help')");
                 return 2;
             }
             catch (CommandException e)
@@ -61,7 +44,7 @@ namespace NfCerts.Cli
                 stderr.WriteLine("nfcerts: " + e.Message + " [" + e.Error + "]");
                 return 1;
             }
-            catch (NfCerts.Core.Wifi.WifiConfigException e)
+            catch (WifiConfigException e)
             {
                 stderr.WriteLine("nfcerts: " + e.Message + " [" + e.Error + "]");
                 return 1;
@@ -71,6 +54,25 @@ namespace NfCerts.Cli
                 stderr.WriteLine("nfcerts: " + e.Message + " [" + e.Error + "]");
                 return 1;
             }
+        }
+
+        /// <summary>The whole command tree; its actions write through <paramref name="ui"/>.</summary>
+        public static RootCommand Build(Ui ui)
+        {
+            var root = new RootCommand(
+                "nfcerts - tools for nf.Certs devices: certificates, flash store images, Wi-Fi networks, benchmarks.\n" +
+                "Errors go to stderr; the exit code is 0 on success, 1 on failure, 2 on a usage error.")
+            {
+                CertCommands.Build(ui),
+                StoreCommands.Build(ui),
+                WifiCommands.Build(ui),
+                BenchCommands.Build(ui),
+                Completion.Build(),
+            };
+            root.WithExamples("store init device.img", "store ls device.img --json", "wifi --help", "completion bash");
+            HelpWithExamples.Install(root);
+            root.Options.OfType<VersionOption>().Single().Action = new PrintVersion();
+            return root;
         }
 
         public static string Version
@@ -84,19 +86,14 @@ namespace NfCerts.Cli
             }
         }
 
-        public static readonly string Usage =
-            "nfcerts - tools for nf.Certs devices: certificates, flash store images, benchmarks\n" +
-            "\n" +
-            "Usage: nfcerts COMMAND [ARGS]\n" +
-            "\n" +
-            "Commands:\n" +
-            CertCommands.Usage +
-            StoreCommands.Usage +
-            WifiCommands.Usage +
-            "  bench store [--seed N]          the certificate-store benchmark (bytes programmed, erases, mount)\n" +
-            "  --help                          show this help\n" +
-            "  --version                       print the version\n" +
-            "\n" +
-            "Errors go to stderr; the exit code is 0 on success, 1 on failure, 2 on a usage error.\n";
+        /// <summary><c>nfcerts --version</c> prints "nfcerts 0.1.0", without the build's commit suffix.</summary>
+        private sealed class PrintVersion : SynchronousCommandLineAction
+        {
+            public override int Invoke(ParseResult parseResult)
+            {
+                parseResult.InvocationConfiguration.Output.WriteLine("nfcerts " + Version);
+                return 0;
+            }
+        }
     }
 }

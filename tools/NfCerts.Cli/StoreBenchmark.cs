@@ -36,7 +36,7 @@ namespace NfCerts.Cli
             public double EraseRatio => (double)RandomErasedBytes / RandomPayload;
         }
 
-        public static Result Run(int seed = 2026, int mountRepeats = 50)
+        public static Result Run(int seed = 2026, int mountRepeats = 50, IProgress<ProgressUpdate>? progress = null)
         {
             var r = new Result();
             var flash = new NorFlash(RegionSize, SectorSize);
@@ -58,6 +58,7 @@ namespace NfCerts.Cli
             flash.ResetCounters();
             for (int i = 0; i < 2000; i++)
             {
+                if (i % 100 == 0) progress?.Report(new ProgressUpdate("random operations", i, 2000));
                 var id = ids[rnd.Next(ids.Length)];
                 int kind = rnd.Next(4);
                 var t = log.Begin();
@@ -97,6 +98,7 @@ namespace NfCerts.Cli
             var times = new double[mountRepeats];
             for (int i = 0; i < mountRepeats; i++)
             {
+                progress?.Report(new ProgressUpdate("mount", i, mountRepeats));
                 var sw = Stopwatch.StartNew();
                 RecordLog.Mount(flash, CertStore.MaxEntrySize);
                 times[i] = sw.Elapsed.TotalMilliseconds * 1000;

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.CommandLine;
 using System.IO;
 using System.Text.Json;
 using NfCerts.Core.Certificates;
@@ -11,107 +12,202 @@ namespace NfCerts.Cli
     /// <summary><c>nfcerts store ...</c>: the certificate store in a flash image file.</summary>
     internal static class StoreCommands
     {
-        public const string Usage =
-            "  store init IMAGE [--size BYTES] [--sector BYTES]\n" +
-            "                                  create an empty store image (default 256K, 4096-byte sectors)\n" +
-            "  store ls IMAGE [--json]         list identifiers, types, subjects and expiry\n" +
-            "  store show IMAGE ID [--json]    one entry's certificate fields\n" +
-            "  store install-root IMAGE ID CERT\n" +
-            "                                  install or replace a root CA certificate (PEM or DER)\n" +
-            "  store install-client IMAGE ID CERT KEY [--password P]\n" +
-            "                                  install or replace a client certificate and its private key\n" +
-            "  store move IMAGE SRC DST        rename SRC to DST atomically, replacing DST\n" +
-            "  store rm IMAGE ID               delete an entry\n" +
-            "  store stats IMAGE [--json]      free space, bytes programmed in live sectors, erases per sector\n";
-
         public const int DefaultSize = 256 * 1024;
         public const int DefaultSector = 4096;
 
-        public static int Run(Args a, TextWriter stdout)
+        public static Command Build(Ui ui)
         {
-            var sub = a[0];
-            switch (sub)
+            var store = new Command("store", "Build and edit certificate-store flash images")
+                .WithExamples("store init device.img", "store ls device.img");
+            store.Add(InitCommand(ui));
+            store.Add(LsCommand(ui));
+            store.Add(ShowCommand(ui));
+            store.Add(InstallRootCommand(ui));
+            store.Add(InstallClientCommand(ui));
+            store.Add(MoveCommand(ui));
+            store.Add(RmCommand(ui));
+            store.Add(StatsCommand(ui));
+            // `store deploy-file` (FileDeployment.cs, another branch) is added here at merge.
+            return store;
+        }
+
+        private static Command InitCommand(Ui ui)
+        {
+            var image = Parameters.Image();
+            var size = Parameters.Bytes("--size", DefaultSize, "Image size, a whole number of sectors (256K is the ESP32 partition)");
+            var sector = Parameters.Bytes("--sector", DefaultSector, "Flash sector size, a power of two from 512 to 65536");
+            var init = new Command("init", "Create an empty store image") { image, size, sector }
+                .WithExamples("store init device.img", "store init small.img --size 64K --sector 4096");
+            init.SetAction(r => Init(r.GetValue(image)!, r.GetValue(size), r.GetValue(sector), ui.Out));
+            return init;
+        }
+
+        private static Command LsCommand(Ui ui)
+        {
+            var image = Parameters.Image();
+            var json = Parameters.Json();
+            var ls = new Command("ls", "List identifiers, types, subjects and expiry") { image, json }
+                .WithExamples("store ls device.img", "store ls device.img --json");
+            ls.SetAction(r => Ls(r.GetValue(image)!, r.GetValue(json), ui));
+            return ls;
+        }
+
+        private static Command ShowCommand(Ui ui)
+        {
+            var image = Parameters.Image();
+            var id = Parameters.Text("ID", "Certificate identifier, e.g. RootCA1 or ClientCert1");
+            id.CompletionSources.Add(c => CertificateIds(c.ParseResult.GetValue(image)));
+            var json = Parameters.Json();
+            var show = new Command("show", "Show one entry's certificate fields") { image, id, json }
+                .WithExamples("store show device.img ClientCert1", "store show device.img RootCA1 --json");
+            show.SetAction(r => Show(r.GetValue(image)!, r.GetValue(id)!, r.GetValue(json), ui.Out));
+            return show;
+        }
+
+        private static Command InstallRootCommand(Ui ui)
+        {
+            var image = Parameters.Image();
+            var id = Parameters.Text("ID", "Identifier to install under, e.g. RootCA1");
+            var cert = Parameters.Text("CERT", "Root CA certificate file, PEM or DER");
+            var installRoot = new Command("install-root", "Install or replace a root CA certificate") { image, id, cert }
+                .WithExamples("store install-root device.img RootCA1 radius-root.pem");
+            installRoot.SetAction(r => InstallRoot(r.GetValue(image)!, r.GetValue(id)!, r.GetValue(cert)!, ui.Out));
+            return installRoot;
+        }
+
+        private static Command InstallClientCommand(Ui ui)
+        {
+            var image = Parameters.Image();
+            var id = Parameters.Text("ID", "Identifier to install under, e.g. ClientCert1");
+            var cert = Parameters.Text("CERT", "Client certificate file, PEM or DER");
+            var key = Parameters.Text("KEY", "Its private key file, PEM or DER (PKCS#8, PKCS#1 or SEC1)");
+            var password = Parameters.Value("--password", "P", "Password of an encrypted PKCS#8 key");
+            var installClient = new Command("install-client", "Install or replace a client certificate and its private key")
+                { image, id, cert, key, password }
+                .WithExamples("store install-client device.img ClientCert1 device.pem device.key");
+            installClient.SetAction(r => InstallClient(r.GetValue(image)!, r.GetValue(id)!, r.GetValue(cert)!, r.GetValue(key)!, r.GetValue(password), ui.Out));
+            return installClient;
+        }
+
+        private static Command MoveCommand(Ui ui)
+        {
+            var image = Parameters.Image();
+            var src = Parameters.Text("SRC", "Identifier to rename");
+            src.CompletionSources.Add(c => CertificateIds(c.ParseResult.GetValue(image)));
+            var dst = Parameters.Text("DST", "New identifier; an entry already there is replaced");
+            var move = new Command("move", "Rename SRC to DST atomically, replacing DST") { image, src, dst }
+                .WithExamples("store move device.img RootCA2 RootCA1");
+            move.SetAction(r => Move(r.GetValue(image)!, r.GetValue(src)!, r.GetValue(dst)!, ui.Out));
+            return move;
+        }
+
+        private static Command RmCommand(Ui ui)
+        {
+            var image = Parameters.Image();
+            var id = Parameters.Text("ID", "Identifier to delete");
+            id.CompletionSources.Add(c => CertificateIds(c.ParseResult.GetValue(image)));
+            var rm = new Command("rm", "Delete an entry") { image, id }
+                .WithExamples("store rm device.img ClientCert2");
+            rm.SetAction(r => Remove(r.GetValue(image)!, r.GetValue(id)!, ui.Out));
+            return rm;
+        }
+
+        private static Command StatsCommand(Ui ui)
+        {
+            var image = Parameters.Image();
+            var json = Parameters.Json();
+            var stats = new Command("stats", "Free space, bytes programmed in live sectors, erases per sector") { image, json }
+                .WithExamples("store stats device.img", "store stats device.img --json");
+            stats.SetAction(r => Stats(r.GetValue(image)!, r.GetValue(json), ui));
+            return stats;
+        }
+
+        private static int Init(string image, int size, int sector, TextWriter stdout)
+        {
+            Init(image, size, sector);
+            stdout.WriteLine("initialised " + image + ": " + size + " bytes, " + sector + "-byte sectors");
+            return 0;
+        }
+
+        private static int Ls(string image, bool json, Ui ui)
+        {
+            using var s = Open(image, false);
+            List(s.Store, ui, json);
+            return 0;
+        }
+
+        private static int Show(string image, string id, bool json, TextWriter stdout)
+        {
+            using var s = Open(image, false);
+            var store = s.Store;
+            var der = store.GetCertificate(id);
+            var extra = new List<KeyValuePair<string, object?>>
             {
-                case "init":
-                    {
-                        int size = a.Int("--size", DefaultSize);
-                        int sector = a.Int("--sector", DefaultSector);
-                        a.Done(2, 2);
-                        Init(a[1], size, sector);
-                        stdout.WriteLine("initialised " + a[1] + ": " + size + " bytes, " + sector + "-byte sectors");
-                        return 0;
-                    }
-                case "ls":
-                    {
-                        bool json = a.Flag("--json");
-                        a.Done(2, 2);
-                        using var s = Open(a[1], false);
-                        List(s.Store, stdout, json);
-                        return 0;
-                    }
-                case "show":
-                    {
-                        bool json = a.Flag("--json");
-                        a.Done(3, 3);
-                        using var s = Open(a[1], false);
-                        var store = s.Store;
-                        var id = a[2];
-                        var der = store.GetCertificate(id);
-                        var extra = new List<KeyValuePair<string, object?>>
-                        {
-                            new("id", id),
-                            new("type", TypeName(store.GetCertificateType(id))),
-                        };
-                        CertCommands.Print(stdout, CertCommands.Describe(store.GetCertificateInfo(id), der, extra), json);
-                        return 0;
-                    }
-                case "install-root":
-                    {
-                        a.Done(4, 4);
-                        var cert = CertCommands.ReadFile(a[3], 4 * CertStore.MaxCertificateSize);
-                        using var s = Open(a[1], true);
-                        s.Store.InstallRootCACertificate(a[2], cert);
-                        stdout.WriteLine("installed root CA " + a[2]);
-                        return 0;
-                    }
-                case "install-client":
-                    {
-                        var password = a.Value("--password");
-                        a.Done(5, 5);
-                        var cert = CertCommands.ReadFile(a[3], 4 * CertStore.MaxCertificateSize);
-                        var key = CertCommands.ReadFile(a[4], 4 * CertStore.MaxKeySize);
-                        using var s = Open(a[1], true);
-                        s.Store.InstallClientCertificate(a[2], cert, key, password);
-                        stdout.WriteLine("installed client certificate " + a[2]);
-                        return 0;
-                    }
-                case "move":
-                    {
-                        a.Done(4, 4);
-                        using var s = Open(a[1], true);
-                        s.Store.MoveCertificate(a[2], a[3]);
-                        stdout.WriteLine("moved " + a[2] + " to " + a[3]);
-                        return 0;
-                    }
-                case "rm":
-                    {
-                        a.Done(3, 3);
-                        using var s = Open(a[1], true);
-                        s.Store.DeleteCertificate(a[2]);
-                        stdout.WriteLine("deleted " + a[2]);
-                        return 0;
-                    }
-                case "stats":
-                    {
-                        bool json = a.Flag("--json");
-                        a.Done(2, 2);
-                        using var s = Open(a[1], false);
-                        Stats(s, stdout, json);
-                        return 0;
-                    }
-                default:
-                    throw new UsageException("unknown command 'store " + sub + "'");
+                new("id", id),
+                new("type", TypeName(store.GetCertificateType(id))),
+            };
+            CertCommands.Print(stdout, CertCommands.Describe(store.GetCertificateInfo(id), der, extra), json);
+            return 0;
+        }
+
+        private static int InstallRoot(string image, string id, string certFile, TextWriter stdout)
+        {
+            var cert = CertCommands.ReadFile(certFile, 4 * CertStore.MaxCertificateSize);
+            using var s = Open(image, true);
+            s.Store.InstallRootCACertificate(id, cert);
+            stdout.WriteLine("installed root CA " + id);
+            return 0;
+        }
+
+        private static int InstallClient(string image, string id, string certFile, string keyFile, string? password, TextWriter stdout)
+        {
+            var cert = CertCommands.ReadFile(certFile, 4 * CertStore.MaxCertificateSize);
+            var key = CertCommands.ReadFile(keyFile, 4 * CertStore.MaxKeySize);
+            using var s = Open(image, true);
+            s.Store.InstallClientCertificate(id, cert, key, password);
+            stdout.WriteLine("installed client certificate " + id);
+            return 0;
+        }
+
+        private static int Move(string image, string src, string dst, TextWriter stdout)
+        {
+            using var s = Open(image, true);
+            s.Store.MoveCertificate(src, dst);
+            stdout.WriteLine("moved " + src + " to " + dst);
+            return 0;
+        }
+
+        private static int Remove(string image, string id, TextWriter stdout)
+        {
+            using var s = Open(image, true);
+            s.Store.DeleteCertificate(id);
+            stdout.WriteLine("deleted " + id);
+            return 0;
+        }
+
+        private static int Stats(string image, bool json, Ui ui)
+        {
+            using var s = Open(image, false);
+            Stats(s, ui, json);
+            return 0;
+        }
+
+        /// <summary>The identifiers in an image, for tab completion: none when it is missing or not a store image.</summary>
+        internal static IEnumerable<string> CertificateIds(string? image)
+        {
+            var ids = new List<string>();
+            try
+            {
+                using var s = Open(image ?? "", false);
+                for (int i = 0; i < s.Store.GetCertificateCount(); i++)
+                {
+                    ids.Add(s.Store.GetCertificateIdentifierAt(i));
+                }
             }
+            catch (Exception e) when (e is CommandException || e is StorageException || e is CertStoreException)
+            {
+            }
+            return ids;
         }
 
         public static string TypeName(CertificateType t) => t == CertificateType.RootCA ? "root-ca" : "client";
@@ -218,7 +314,7 @@ namespace NfCerts.Cli
             }
         }
 
-        private static void List(CertStore store, TextWriter stdout, bool json)
+        private static void List(CertStore store, Ui ui, bool json)
         {
             int n = store.GetCertificateCount();
             var rows = new List<Dictionary<string, object?>>();
@@ -236,22 +332,23 @@ namespace NfCerts.Cli
             }
             if (json)
             {
-                stdout.WriteLine(JsonSerializer.Serialize(rows, CertCommands.JsonOptions));
+                ui.Out.WriteLine(JsonSerializer.Serialize(rows, CertCommands.JsonOptions));
                 return;
             }
             if (n == 0)
             {
-                stdout.WriteLine("(empty)");
+                ui.Out.WriteLine("(empty)");
                 return;
             }
-            stdout.WriteLine("ID".PadRight(17) + "TYPE".PadRight(8) + "NOT AFTER".PadRight(21) + "SUBJECT");
+            var table = Ui.Table("ID", "TYPE", "NOT AFTER", "SUBJECT");
             foreach (var r in rows)
             {
-                stdout.WriteLine(((string)r["id"]!).PadRight(17) + ((string)r["type"]!).PadRight(8) + ((string)r["notAfter"]!).PadRight(21) + r["subject"]);
+                Ui.AddRow(table, r["id"], r["type"], r["notAfter"], r["subject"]);
             }
+            ui.Console.Write(table);
         }
 
-        private static void Stats(Session s, TextWriter stdout, bool json)
+        private static void Stats(Session s, Ui ui, bool json)
         {
             var log = s.Log;
             var erases = log.GetEraseCounts();
@@ -273,20 +370,15 @@ namespace NfCerts.Cli
             };
             if (json)
             {
-                stdout.WriteLine(JsonSerializer.Serialize(d, CertCommands.JsonOptions));
+                ui.Out.WriteLine(JsonSerializer.Serialize(d, CertCommands.JsonOptions));
                 return;
             }
+            var table = Ui.Table("FIELD", "VALUE");
             foreach (var kv in d)
             {
-                if (kv.Value is uint[] e)
-                {
-                    stdout.WriteLine("erasesPerSector: " + string.Join(" ", e));
-                }
-                else
-                {
-                    stdout.WriteLine(kv.Key + ": " + kv.Value);
-                }
+                Ui.AddRow(table, kv.Key, kv.Value is uint[] e ? string.Join(" ", e) : kv.Value);
             }
+            ui.Console.Write(table);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.CommandLine;
 using System.IO;
 using System.Net;
 using System.Text.Json;
@@ -13,30 +14,86 @@ namespace NfCerts.Cli
     /// <summary><c>nfcerts wifi ...</c>: the Wi-Fi networks in a flash image, and a real EAP-TLS check of one.</summary>
     internal static class WifiCommands
     {
-        public const string Usage =
-            "  wifi ls IMAGE [--json]          list the networks stored in an image\n" +
-            "  wifi add IMAGE --name N --ssid S [--security open|psk|eap-tls] [--psk P]\n" +
-            "           [--client-cert ID] [--root-ca ID] [--identity I] [--domain D] [--disabled]\n" +
-            "                                  add a network and save the configuration\n" +
-            "  wifi show IMAGE CONFIGNAME [--json]\n" +
-            "                                  one network's settings (the PSK is never printed)\n" +
-            "  wifi test IMAGE CONFIGNAME --radius HOST:PORT --secret SECRET [--json]\n" +
-            "                                  a real EAP-TLS authentication with the network's certificates,\n" +
-            "                                  through eapol_test; exit 0 only on success\n";
-
-        public static readonly string[] ValuedOptions =
-            { "--name", "--ssid", "--security", "--psk", "--client-cert", "--root-ca", "--identity", "--domain", "--radius", "--secret" };
-
-        public static int Run(Args a, TextWriter stdout)
+        public static Command Build(Ui ui)
         {
-            var sub = a[0];
-            switch (sub)
+            var wifi = new Command("wifi", "The Wi-Fi networks in a store image, and a real EAP-TLS check of one")
+                .WithExamples("wifi ls device.img", "wifi test device.img Network1 --radius 127.0.0.1:1812 --secret s3cret");
+            wifi.Add(LsCommand(ui));
+            wifi.Add(AddCommand(ui));
+            wifi.Add(ShowCommand(ui));
+            wifi.Add(TestCommand(ui));
+            return wifi;
+        }
+
+        private static Command LsCommand(Ui ui)
+        {
+            var image = Parameters.Image();
+            var json = Parameters.Json();
+            var ls = new Command("ls", "List the networks stored in an image") { image, json }
+                .WithExamples("wifi ls device.img", "wifi ls device.img --json");
+            ls.SetAction(r => Ls(r.GetValue(image)!, r.GetValue(json), ui));
+            return ls;
+        }
+
+        private static Command AddCommand(Ui ui)
+        {
+            var image = Parameters.Image();
+            var name = Parameters.Value("--name", "N", "Configuration name of the network, e.g. Network1", required: true);
+            var ssid = Parameters.Value("--ssid", "S", "SSID of the access point", required: true);
+            var security = Parameters.Choice(new Option<string>("--security")
             {
-                case "ls":
-                    {
-                        bool json = a.Flag("--json");
-                        a.Done(2, 2);
-                        using var s = StoreCommands.Open(a[1], false);
+                Description = "Security of the network",
+                DefaultValueFactory = _ => "eap-tls",
+            }, "open", "psk", "eap-tls");
+            var psk = Parameters.Value("--psk", "P", "Pre-shared key (with --security psk)");
+            var clientCert = Parameters.Value("--client-cert", "ID", "Store identifier of the client certificate (EAP-TLS)");
+            clientCert.CompletionSources.Add(c => StoreCommands.CertificateIds(c.ParseResult.GetValue(image)));
+            var rootCa = Parameters.Value("--root-ca", "ID", "Store identifier of the RADIUS server's root CA (EAP-TLS)");
+            rootCa.CompletionSources.Add(c => StoreCommands.CertificateIds(c.ParseResult.GetValue(image)));
+            var identity = Parameters.Value("--identity", "I", "EAP identity (EAP-TLS; the ESP32 takes 1 to 127 bytes)");
+            var domain = Parameters.Value("--domain", "D", "Server domain the RADIUS certificate must match (EAP-TLS)");
+            var disabled = new Option<bool>("--disabled") { Description = "Store the network disabled" };
+            var add = new Command("add", "Add a network and save the configuration")
+                { image, name, ssid, security, psk, clientCert, rootCa, identity, domain, disabled }
+                .WithExamples(
+                    "wifi add device.img --name Network1 --ssid corp --security eap-tls --client-cert ClientCert1 --root-ca RootCA1 --identity device-001",
+                    "wifi add device.img --name Home --ssid home --security psk --psk 'long passphrase'");
+            add.SetAction(r => Add(r.GetValue(image)!, r.GetValue(name)!, r.GetValue(ssid)!, ParseSecurity(r.GetValue(security)!), r.GetValue(psk),
+                r.GetValue(clientCert), r.GetValue(rootCa), r.GetValue(identity), r.GetValue(domain), r.GetValue(disabled), ui.Out));
+            return add;
+        }
+
+        private static Command ShowCommand(Ui ui)
+        {
+            var image = Parameters.Image();
+            var configName = Parameters.Text("CONFIGNAME", "Configuration name of the network");
+            configName.CompletionSources.Add(c => NetworkNames(c.ParseResult.GetValue(image)));
+            var json = Parameters.Json();
+            var show = new Command("show", "One network's settings (the PSK is never printed)") { image, configName, json }
+                .WithExamples("wifi show device.img Network1", "wifi show device.img Network1 --json");
+            show.SetAction(r => Show(r.GetValue(image)!, r.GetValue(configName)!, r.GetValue(json), ui.Out));
+            return show;
+        }
+
+        private static Command TestCommand(Ui ui)
+        {
+            var image = Parameters.Image();
+            var configName = Parameters.Text("CONFIGNAME", "Configuration name of an EAP-TLS network");
+            configName.CompletionSources.Add(c => NetworkNames(c.ParseResult.GetValue(image)));
+            var radius = Parameters.Value("--radius", "HOST:PORT", "The RADIUS server to authenticate against", required: true);
+            var secret = Parameters.Value("--secret", "SECRET", "Its RADIUS shared secret", required: true);
+            var json = Parameters.Json();
+            var test = new Command("test", "A real EAP-TLS authentication with the network's certificates, through eapol_test; exit 0 only on success")
+                { image, configName, radius, secret, json }
+                .WithExamples("wifi test device.img Network1 --radius 127.0.0.1:1812 --secret s3cret");
+            test.SetAction(r => Test(r.GetValue(image)!, r.GetValue(configName)!, r.GetValue(radius)!, r.GetValue(secret)!, r.GetValue(json), ui.Out));
+            return test;
+        }
+
+        private static int Ls(string image, bool json, Ui ui)
+        {
+                        var stdout = ui.Out;
+                        using var s = StoreCommands.Open(image, false);
                         var config = Config(s);
                         var rows = new List<Dictionary<string, object?>>();
                         for (int i = 0; i < config.GetStoredNetworkCount(); i++)
@@ -53,22 +110,21 @@ namespace NfCerts.Cli
                         }
                         else
                         {
-                            stdout.WriteLine("ID  " + "NAME".PadRight(17) + "SECURITY".PadRight(9) + "ENABLED  " + "SSID");
+                            var table = Ui.Table("ID", "NAME", "SECURITY", "ENABLED", "SSID");
                             foreach (var r in rows)
                             {
-                                stdout.WriteLine(r["id"]!.ToString()!.PadRight(4) + ((string)r["configName"]!).PadRight(17) + ((string)r["security"]!).PadRight(9)
-                                    + ((bool)r["enabled"]! ? "yes" : "no").PadRight(9) + r["ssid"]);
+                                Ui.AddRow(table, r["id"], r["configName"], r["security"], (bool)r["enabled"]! ? "yes" : "no", r["ssid"]);
                             }
+                            ui.Console.Write(table);
                         }
                         return 0;
-                    }
-                case "show":
-                    {
-                        bool json = a.Flag("--json");
-                        a.Done(3, 3);
-                        using var s = StoreCommands.Open(a[1], false);
+        }
+
+        private static int Show(string image, string configName, bool json, TextWriter stdout)
+        {
+                        using var s = StoreCommands.Open(image, false);
                         var config = Config(s);
-                        int id = Lookup(config, a[2]);
+                        int id = Lookup(config, configName);
                         var d = Describe(id, config.GetNetwork(id));
                         if (json)
                         {
@@ -82,19 +138,11 @@ namespace NfCerts.Cli
                             }
                         }
                         return 0;
-                    }
-                case "add":
-                    {
-                        var name = a.Value("--name") ?? throw new UsageException("wifi add needs --name");
-                        var ssid = a.Value("--ssid") ?? throw new UsageException("wifi add needs --ssid");
-                        var security = ParseSecurity(a.Value("--security") ?? "eap-tls");
-                        var psk = a.Value("--psk");
-                        var clientCert = a.Value("--client-cert");
-                        var rootCa = a.Value("--root-ca");
-                        var identity = a.Value("--identity");
-                        var domain = a.Value("--domain");
-                        bool disabled = a.Flag("--disabled");
-                        a.Done(2, 2);
+        }
+
+        private static int Add(string image, string name, string ssid, WifiSecurity security, string? psk, string? clientCert, string? rootCa,
+            string? identity, string? domain, bool disabled, TextWriter stdout)
+        {
                         if (security == WifiSecurity.Wpa2Psk && psk == null)
                         {
                             throw new UsageException("--security psk needs --psk");
@@ -103,7 +151,7 @@ namespace NfCerts.Cli
                         {
                             throw new UsageException("--security eap-tls needs --client-cert, --root-ca and --identity");
                         }
-                        using var s = StoreCommands.Open(a[1], true);
+                        using var s = StoreCommands.Open(image, true);
                         var config = Config(s);
                         try
                         {
@@ -142,21 +190,18 @@ namespace NfCerts.Cli
                         }
                         stdout.WriteLine("added network " + name);
                         return 0;
-                    }
-                case "test":
-                    {
-                        var radius = a.Value("--radius") ?? throw new UsageException("wifi test needs --radius HOST:PORT");
-                        var secret = a.Value("--secret") ?? throw new UsageException("wifi test needs --secret");
-                        bool json = a.Flag("--json");
-                        a.Done(3, 3);
+        }
+
+        private static int Test(string image, string configName, string radius, string secret, bool json, TextWriter stdout)
+        {
                         var (host, port) = ParseEndpoint(radius);
-                        using var s = StoreCommands.Open(a[1], false);
+                        using var s = StoreCommands.Open(image, false);
                         var config = Config(s);
-                        int id = Lookup(config, a[2]);
+                        int id = Lookup(config, configName);
                         var net = config.GetNetwork(id);
                         if (net.Security != WifiSecurity.Wpa2EapTls)
                         {
-                            throw new CommandException("'" + a[2] + "' is not an EAP-TLS network");
+                            throw new CommandException("'" + configName + "' is not an EAP-TLS network");
                         }
                         var result = Authenticate(s.Store, net, host, port, secret);
                         var d = new Dictionary<string, object?>
@@ -183,10 +228,6 @@ namespace NfCerts.Cli
                                 + (string.IsNullOrEmpty(result.Detail) ? "" : "\n  " + result.Detail));
                         }
                         return result.Success ? 0 : 1;
-                    }
-                default:
-                    throw new UsageException("unknown command 'wifi " + sub + "'");
-            }
         }
 
         /// <summary>The EAP-TLS material of <paramref name="net"/> from the store, run through eapol_test.</summary>
@@ -215,6 +256,25 @@ namespace NfCerts.Cli
                 Timeout = TimeSpan.FromSeconds(10),
             };
             return new EapolTestSupplicant(host, port, secret).Authenticate(request);
+        }
+
+        /// <summary>The network names in an image, for tab completion: none when it is missing or not a store image.</summary>
+        private static IEnumerable<string> NetworkNames(string? image)
+        {
+            var names = new List<string>();
+            try
+            {
+                using var s = StoreCommands.Open(image ?? "", false);
+                var config = Config(s);
+                for (int i = 0; i < config.GetStoredNetworkCount(); i++)
+                {
+                    names.Add(config.GetNetwork(i).ConfigName);
+                }
+            }
+            catch (Exception e) when (e is CommandException || e is WifiConfigException || e is NfCerts.Core.Storage.StorageException)
+            {
+            }
+            return names;
         }
 
         private static WifiConfig Config(StoreCommands.Session s) => new WifiConfig(s.Log, new SimulatedRadio(new SystemClock()));

@@ -32,13 +32,7 @@ namespace NfCerts.Tests.Cli
 
         public void Dispose() => Directory.Delete(_dir, true);
 
-        private static (int Code, string Out, string Err) Run(params string[] args)
-        {
-            var o = new StringWriter();
-            var e = new StringWriter();
-            int code = CommandLine.Run(args, o, e);
-            return (code, o.ToString(), e.ToString());
-        }
+        private static (int Code, string Out, string Err) Run(params string[] args) => Nfcerts.Run(args);
 
         [Fact]
         public void AddListAndShowANetwork()
@@ -80,6 +74,9 @@ namespace NfCerts.Tests.Cli
             using (var doc = JsonDocument.Parse(ok.Out))
             {
                 Assert.True(doc.RootElement.GetProperty("success").GetBoolean());
+                // The fields the hand-written CLI printed, in its order.
+                Assert.Equal(new[] { "network", "success", "reason", "certDepth", "certSubject", "detail" },
+                    System.Linq.Enumerable.Select(doc.RootElement.EnumerateObject(), p => p.Name));
             }
 
             // The site moves its RADIUS server to a certificate from another root: the image's Network1 would fail.
