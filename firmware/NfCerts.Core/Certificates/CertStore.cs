@@ -15,8 +15,9 @@ namespace NfCerts.Core.Certificates
     /// <see cref="MoveCertificate"/> overwrites the destination and removes the source in one step. On any error nothing
     /// changed. Networks see changes only after <c>WifiConfig.ReloadConfig</c>.</para>
     /// <para>Input is PEM or DER. Keys are kept as given (PKCS#8, SEC1 EC or PKCS#1 RSA DER); encrypted PKCS#8 is
-    /// decrypted through <see cref="IKeyVault"/> first. Private keys leave the store only through
-    /// <see cref="GetPrivateKey"/>, for the TLS/EAP stack.</para>
+    /// decrypted through <see cref="IKeyVault"/> first. Where the vault can seal (<see cref="IKeyVault.CanSealKeys"/>),
+    /// a key is sealed before it is written and unsealed only by <see cref="GetPrivateKey"/>, for the TLS/EAP stack;
+    /// elsewhere it is written in clear and reported as such (<see cref="GetKeyProtection"/>).</para>
     /// <para>Layout in the log (README.md): the certificate DER under <c>"C" + identifier</c>, and for a client its key
     /// under <c>"K" + identifier</c>, both written in one commit, so that certificate queries never read the key. The RAM
     /// each operation needs is stated in README.md.</para>
@@ -91,7 +92,7 @@ namespace NfCerts.Core.Certificates
                 CheckKeyMatches(der, key);
                 var t = _log.Begin();
                 t.Put(Prefix + identifier, der);
-                t.Put(KeyPrefix + identifier, key);
+                t.Put(KeyPrefix + identifier, KeyAtRest(key));
                 Commit(t);
             }
             finally
@@ -166,12 +167,12 @@ namespace NfCerts.Core.Certificates
         }
 
         /// <summary>Bytes of certificate and key data that can still be installed, as one new client entry with a
-        /// 16-character identifier (both its values counted).</summary>
+        /// 16-character identifier (its two values and a sealed key's overhead counted).</summary>
         public int GetAvailableSpace()
         {
             int keyLength = Prefix.Length + MaxIdentifierLength;
             int free = _log.AvailableBytes - _log.ValueOverhead(keyLength, MaxCertificateSize)
-                - _log.ValueOverhead(keyLength, MaxKeySize);
+                - _log.ValueOverhead(keyLength, MaxKeySize + SealOverhead) - SealOverhead;
             return free > 0 ? free : 0;
         }
 

@@ -23,6 +23,9 @@ namespace NfCerts.Core.Certificates
         WrongPassword = 8,
         /// <summary>The flash failed or holds corrupt data; see the inner exception.</summary>
         StorageFailure = 9,
+        /// <summary>A private key does not unseal (it was altered, or sealed by another device, or this firmware has no
+        /// device key), or the vault failed to seal one. Nothing in the store changed.</summary>
+        KeyUnreadable = 10,
     }
 
     /// <summary>A certificate store call failed; <see cref="Error"/> says why. Messages never contain key material.</summary>

@@ -47,7 +47,15 @@ namespace NfCerts.Tests.Certificates
         public byte[] GenerateKey(KeyAlgorithm algorithm) => Bytes(() => _inner.GenerateKey(algorithm));
         public byte[] CreateCertificateRequest(byte[] privateKey, string subject) => Bytes(() => _inner.CreateCertificateRequest(privateKey, subject));
         public bool VerifySignature(byte[] certificate, byte[] data, byte[] signature) => Native(() => _inner.VerifySignature(certificate, data, signature), _ => -32);
-        public byte[] SealPrivateKey(byte[] privateKey) => Bytes(() => _inner.SealPrivateKey(privateKey));
+        /// <summary>The array last handed to <see cref="SealPrivateKey"/>, to check that the store wipes what it decoded.</summary>
+        public byte[]? LastSealed { get; private set; }
+
+        public byte[] SealPrivateKey(byte[] privateKey)
+        {
+            LastSealed = privateKey;
+            return Bytes(() => _inner.SealPrivateKey(privateKey));
+        }
+
         public byte[] UnsealPrivateKey(byte[] sealedKey) => Bytes(() => _inner.UnsealPrivateKey(sealedKey));
     }
 }
