@@ -176,7 +176,8 @@ namespace NfCerts.Core.Certificates
             return free > 0 ? free : 0;
         }
 
-        /// <summary>What kind of entry <paramref name="identifier"/> holds: a client when it has a key. Reads no flash.</summary>
+        /// <summary>What kind of entry <paramref name="identifier"/> holds: a client when it has a key. Reads no flash,
+        /// so it answers for an entry whose data is damaged too.</summary>
         public CertificateType GetCertificateType(string identifier)
         {
             CheckIdentifier(identifier);
@@ -185,9 +186,18 @@ namespace NfCerts.Core.Certificates
         }
 
         /// <summary>The parsed certificate under <paramref name="identifier"/>. Reads the certificate only, never the key.</summary>
+        /// <exception cref="CertStoreException">NotFound; StorageFailure when the stored bytes fail their CRC or are no
+        /// certificate (the message says which, and names the entry).</exception>
         public CertificateInfo GetCertificateInfo(string identifier)
         {
-            return CertificateInfo.Parse(GetCertificate(identifier));
+            try
+            {
+                return CertificateInfo.Parse(GetCertificate(identifier));
+            }
+            catch (CertificateFormatException e)
+            {
+                throw new CertStoreException(CertStoreError.StorageFailure, "'" + identifier + "' does not hold a readable certificate: " + e.Message);
+            }
         }
 
         /// <summary>Start of validity (UTC).</summary>
