@@ -256,7 +256,8 @@ namespace NfCerts.Core.Certificates
                     }
                     if (e.Error == KeyVaultError.NotSupported)
                     {
-                        throw new CertStoreException(CertStoreError.NotSupported, "this device cannot decrypt keys: install the key unencrypted");
+                        throw new CertStoreException(CertStoreError.NotSupported, "the private key is encrypted with "
+                            + description.EncryptionScheme + ", which is not supported: " + e.Message);
                     }
                     throw new CertStoreException(CertStoreError.InvalidData, "the encrypted private key cannot be read: " + e.Message);
                 }

@@ -17,7 +17,7 @@ namespace NfCerts.Core.Certificates
         KeyMismatch = 5,
         /// <summary>The identifier is not 1-16 characters of <c>[A-Za-z0-9._-]</c>.</summary>
         InvalidIdentifier = 6,
-        /// <summary>The key is encrypted and this device cannot decrypt keys.</summary>
+        /// <summary>The key is encrypted with a scheme this device does not decrypt (the message names it).</summary>
         NotSupported = 7,
         /// <summary>The password does not decrypt the key.</summary>
         WrongPassword = 8,

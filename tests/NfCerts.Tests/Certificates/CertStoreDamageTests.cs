@@ -1,5 +1,7 @@
 using System;
 using System.IO;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using NfCerts.Cli;
 using NfCerts.Core.Certificates;
@@ -10,8 +12,8 @@ using Xunit;
 
 namespace NfCerts.Tests.Certificates
 {
-    /// <summary>What the store does with an entry it cannot read (bit rot, an outside writer): it reports that entry
-    /// and goes on with the others.</summary>
+    /// <summary>What the store does with an entry it cannot read (bit rot, an outside writer) or a key it cannot decrypt:
+    /// it reports that entry and goes on with the others.</summary>
     public sealed class CertStoreDamageTests : IDisposable
     {
         private static readonly Issued Ca = TestPki.Root("Damage Root");
@@ -91,6 +93,32 @@ namespace NfCerts.Tests.Certificates
             Assert.Equal(0, CommandLine.Run(new[] { "store", "ls", img }, o, e));
             Assert.Contains("RootCA1", o.ToString());
             Assert.Matches("RootCA2 .*unreadable", o.ToString());
+        }
+
+        [Fact]
+        public void AnScryptKeyIsRefusedByNamingItsScheme()
+        {
+            using var dir = new Host.TempDir();
+            string plain = dir.WriteSecret("key.pem", Encoding.ASCII.GetBytes(Client.Pkcs8Pem));
+            string output = dir.PathOf("key.enc");
+            Host.OpenSsl.Ok("pkcs8", "-topk8", "-in", plain, "-out", output, "-passout", "pass:pw", "-scrypt");
+            var flash = new NorFlash(32 * 4096, 4096);
+            RecordLog.Format(flash, CertStore.MaxEntrySize);
+            var store = new CertStore(RecordLog.Mount(flash, CertStore.MaxEntrySize), new HostKeyVault());
+            var before = flash.Snapshot();
+
+            var e = Assert.Throws<CertStoreException>(() => store.InstallClientCertificate("c", Client.Der, File.ReadAllBytes(output), "pw"));
+
+            Assert.Equal(CertStoreError.NotSupported, e.Error);
+            Assert.Contains("scrypt", e.Message);
+            Assert.Contains("not supported", e.Message);
+            Assert.DoesNotContain("cannot decrypt keys", e.Message);
+            Assert.Equal(before, flash.Snapshot());
+            // Schemes the vault does decrypt still install.
+            string pbes2 = dir.PathOf("key.aes");
+            Host.OpenSsl.Ok("pkcs8", "-topk8", "-in", plain, "-out", pbes2, "-passout", "pass:pw", "-v2", "aes-256-cbc");
+            store.InstallClientCertificate("c", Client.Der, File.ReadAllBytes(pbes2), "pw");
+            Assert.Equal(Client.Pkcs8, store.GetPrivateKey("c"));
         }
     }
 }
