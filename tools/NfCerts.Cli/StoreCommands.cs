@@ -321,14 +321,21 @@ namespace NfCerts.Cli
             for (int i = 0; i < n; i++)
             {
                 var id = store.GetCertificateIdentifierAt(i);
-                var info = store.GetCertificateInfo(id);
-                rows.Add(new Dictionary<string, object?>
+                var row = new Dictionary<string, object?> { ["id"] = id, ["type"] = TypeName(store.GetCertificateType(id)) };
+                try
                 {
-                    ["id"] = id,
-                    ["type"] = TypeName(store.GetCertificateType(id)),
-                    ["subject"] = info.Subject.Name,
-                    ["notAfter"] = CertCommands.Iso(info.NotAfter),
-                });
+                    var info = store.GetCertificateInfo(id);
+                    row["subject"] = info.Subject.Name;
+                    row["notAfter"] = CertCommands.Iso(info.NotAfter);
+                }
+                catch (CertStoreException e)
+                {
+                    // One damaged entry is listed as such; the others are still shown.
+                    row["subject"] = "(unreadable: " + e.Message + ")";
+                    row["notAfter"] = "-";
+                    row["error"] = e.Message;
+                }
+                rows.Add(row);
             }
             if (json)
             {

@@ -14,13 +14,15 @@ namespace NfCerts.Core.Certificates
     /// <para>Every change is one atomic commit: installing under an existing identifier replaces it (of either type),
     /// <see cref="MoveCertificate"/> overwrites the destination and removes the source in one step. On any error nothing
     /// changed. Networks see changes only after <c>WifiConfig.ReloadConfig</c>.</para>
-    /// <para>Input is PEM or DER. Keys are stored as given (PKCS#8, SEC1 EC or PKCS#1 RSA DER); encrypted PKCS#8 is
-    /// decrypted through <see cref="IKeyVault"/> before it is stored. Private keys leave the store only through
-    /// <see cref="GetPrivateKey"/>, for the TLS/EAP stack.</para>
-    /// <para>Entries live under log keys <c>"C" + identifier</c>; the value is one type byte (1 root CA, 2 client),
-    /// the certificate DER, then for a client the key DER.</para>
+    /// <para>Input is PEM or DER. Keys are kept as given (PKCS#8, SEC1 EC or PKCS#1 RSA DER); encrypted PKCS#8 is
+    /// decrypted through <see cref="IKeyVault"/> first. Where the vault can seal (<see cref="IKeyVault.CanSealKeys"/>),
+    /// a key is sealed before it is written and unsealed only by <see cref="GetPrivateKey"/>, for the TLS/EAP stack;
+    /// elsewhere it is written in clear and reported as such (<see cref="GetKeyProtection"/>).</para>
+    /// <para>Layout in the log (README.md): the certificate DER under <c>"C" + identifier</c>, and for a client its key
+    /// under <c>"K" + identifier</c>, both written in one commit, so that certificate queries never read the key. The RAM
+    /// each operation needs is stated in README.md.</para>
     /// </remarks>
-    public sealed class CertStore
+    public sealed partial class CertStore
     {
         /// <summary>Longest identifier.</summary>
         public const int MaxIdentifierLength = 16;
@@ -30,10 +32,13 @@ namespace NfCerts.Core.Certificates
         public const int MaxKeySize = 4096;
         /// <summary>Longest private key password.</summary>
         public const int MaxPasswordLength = 256;
-        /// <summary>Largest log value an entry needs; pass it to <see cref="RecordLog.Mount"/>.</summary>
+        /// <summary>The largest log value the store is mounted for; pass it to <see cref="RecordLog.Mount"/>. An entry's largest
+        /// value is its certificate (<see cref="MaxCertificateSize"/>); this stays at the size of the first layout, which kept
+        /// a whole entry in one value, so that the log's reserve does not change under existing stores.</summary>
         public const int MaxEntrySize = 1 + MaxCertificateSize + MaxKeySize;
 
         private const string Prefix = "C";
+        private const string KeyPrefix = "K";
         private readonly RecordLog _log;
         private readonly IKeyVault _vault;
 
@@ -63,7 +68,13 @@ namespace NfCerts.Core.Certificates
         {
             CheckIdentifier(identifier);
             byte[] der = DecodeCertificate(certificate);
-            Commit(Put(identifier, CertificateType.RootCA, der, null));
+            var t = _log.Begin();
+            t.Put(Prefix + identifier, der);
+            if (_log.Contains(KeyPrefix + identifier))
+            {
+                t.Delete(KeyPrefix + identifier);
+            }
+            Commit(t);
         }
 
         /// <summary>Installs (or replaces) a client certificate and its private key under <paramref name="identifier"/>.</summary>
@@ -76,20 +87,22 @@ namespace NfCerts.Core.Certificates
             CheckIdentifier(identifier);
             byte[] der = DecodeCertificate(certificate);
             byte[] key = DecodeKey(privateKey, password);
-            bool match;
             try
             {
-                match = _vault.KeyMatchesCertificate(der, key);
+                CheckKeyMatches(der, key);
+                var t = _log.Begin();
+                t.Put(Prefix + identifier, der);
+                t.Put(KeyPrefix + identifier, KeyAtRest(key));
+                Commit(t);
             }
-            catch (KeyVaultException e)
+            finally
             {
-                throw new CertStoreException(CertStoreError.InvalidData, "the private key cannot be used: " + e.Message);
+                // A key the store decoded (from PEM or by decryption) is the store's to wipe; a DER key is the caller's array.
+                if (key != privateKey)
+                {
+                    Array.Clear(key, 0, key.Length);
+                }
             }
-            if (!match)
-            {
-                throw new CertStoreException(CertStoreError.KeyMismatch, "the private key does not belong to the certificate");
-            }
-            Commit(Put(identifier, CertificateType.Client, der, key));
         }
 
         /// <summary>Renames <paramref name="source"/> to <paramref name="destination"/> in one atomic step, replacing whatever
@@ -105,6 +118,14 @@ namespace NfCerts.Core.Certificates
             }
             var t = _log.Begin();
             t.Move(Prefix + source, Prefix + destination);
+            if (_log.Contains(KeyPrefix + source))
+            {
+                t.Move(KeyPrefix + source, KeyPrefix + destination);
+            }
+            else if (_log.Contains(KeyPrefix + destination))
+            {
+                t.Delete(KeyPrefix + destination);
+            }
             Commit(t);
         }
 
@@ -115,6 +136,10 @@ namespace NfCerts.Core.Certificates
             RequireExists(identifier);
             var t = _log.Begin();
             t.Delete(Prefix + identifier);
+            if (_log.Contains(KeyPrefix + identifier))
+            {
+                t.Delete(KeyPrefix + identifier);
+            }
             Commit(t);
         }
 
@@ -141,23 +166,38 @@ namespace NfCerts.Core.Certificates
             return IsValidIdentifier(identifier) && _log.Contains(Prefix + identifier);
         }
 
-        /// <summary>Bytes of certificate and key data that can still be installed, as one new entry with a 16-character identifier.</summary>
+        /// <summary>Bytes of certificate and key data that can still be installed, as one new client entry with a
+        /// 16-character identifier (its two values and a sealed key's overhead counted).</summary>
         public int GetAvailableSpace()
         {
-            int free = _log.AvailableBytes - _log.ValueOverhead(Prefix.Length + MaxIdentifierLength, MaxEntrySize) - 1;
+            int keyLength = Prefix.Length + MaxIdentifierLength;
+            int free = _log.AvailableBytes - _log.ValueOverhead(keyLength, MaxCertificateSize)
+                - _log.ValueOverhead(keyLength, MaxKeySize + SealOverhead) - SealOverhead;
             return free > 0 ? free : 0;
         }
 
-        /// <summary>What kind of entry <paramref name="identifier"/> holds.</summary>
+        /// <summary>What kind of entry <paramref name="identifier"/> holds: a client when it has a key. Reads no flash,
+        /// so it answers for an entry whose data is damaged too.</summary>
         public CertificateType GetCertificateType(string identifier)
         {
-            return (CertificateType)Load(identifier)[0];
+            CheckIdentifier(identifier);
+            RequireExists(identifier);
+            return _log.Contains(KeyPrefix + identifier) ? CertificateType.Client : CertificateType.RootCA;
         }
 
-        /// <summary>The parsed certificate under <paramref name="identifier"/>.</summary>
+        /// <summary>The parsed certificate under <paramref name="identifier"/>. Reads the certificate only, never the key.</summary>
+        /// <exception cref="CertStoreException">NotFound; StorageFailure when the stored bytes fail their CRC or are no
+        /// certificate (the message says which, and names the entry).</exception>
         public CertificateInfo GetCertificateInfo(string identifier)
         {
-            return CertificateInfo.Parse(GetCertificate(identifier));
+            try
+            {
+                return CertificateInfo.Parse(GetCertificate(identifier));
+            }
+            catch (CertificateFormatException e)
+            {
+                throw new CertStoreException(CertStoreError.StorageFailure, "'" + identifier + "' does not hold a readable certificate: " + e.Message);
+            }
         }
 
         /// <summary>Start of validity (UTC).</summary>
@@ -184,28 +224,16 @@ namespace NfCerts.Core.Certificates
             return GetCertificateInfo(identifier).Issuer.Name;
         }
 
-        /// <summary>The certificate's DER.</summary>
+        /// <summary>The certificate's DER (a fresh array, read from flash; the key is not read).</summary>
         public byte[] GetCertificate(string identifier)
         {
-            var v = Load(identifier);
-            int len = CertificateLength(v);
-            var der = new byte[len];
-            Array.Copy(v, 1, der, 0, len);
-            return der;
-        }
-
-        /// <summary>The private key DER of a client entry, for the TLS/EAP stack only. Never log it.</summary>
-        public byte[] GetPrivateKey(string identifier)
-        {
-            var v = Load(identifier);
-            if (v[0] != (byte)CertificateType.Client)
+            CheckIdentifier(identifier);
+            byte[] der;
+            if (!TryRead(Prefix + identifier, identifier, out der))
             {
-                throw new CertStoreException(CertStoreError.InvalidData, "'" + identifier + "' is a root CA certificate and has no private key");
+                throw NotFound(identifier);
             }
-            int start = 1 + CertificateLength(v);
-            var key = new byte[v.Length - start];
-            Array.Copy(v, start, key, 0, key.Length);
-            return key;
+            return der;
         }
 
         /// <summary>SHA-1 thumbprint, lowercase hex.</summary>
@@ -287,42 +315,26 @@ namespace NfCerts.Core.Certificates
         {
             if (!_log.Contains(Prefix + identifier))
             {
-                throw new CertStoreException(CertStoreError.NotFound, "no certificate '" + identifier + "' in the store");
+                throw NotFound(identifier);
             }
         }
 
-        private byte[] Load(string identifier)
+        private static CertStoreException NotFound(string identifier)
         {
-            CheckIdentifier(identifier);
-            byte[] v;
-            bool found;
+            return new CertStoreException(CertStoreError.NotFound, "no certificate '" + identifier + "' in the store");
+        }
+
+        /// <summary>Reads one log value of entry <paramref name="identifier"/>; false when there is none.</summary>
+        private bool TryRead(string logKey, string identifier, out byte[] value)
+        {
             try
             {
-                found = _log.TryGet(Prefix + identifier, out v);
+                return _log.TryGet(logKey, out value);
             }
             catch (StorageException e)
             {
                 throw new CertStoreException(CertStoreError.StorageFailure, "'" + identifier + "' cannot be read: " + e.Message, e);
             }
-            if (!found)
-            {
-                throw new CertStoreException(CertStoreError.NotFound, "no certificate '" + identifier + "' in the store");
-            }
-            return v;
-        }
-
-        private LogTransaction Put(string identifier, CertificateType type, byte[] der, byte[]? key)
-        {
-            var value = new byte[1 + der.Length + (key == null ? 0 : key.Length)];
-            value[0] = (byte)type;
-            Array.Copy(der, 0, value, 1, der.Length);
-            if (key != null)
-            {
-                Array.Copy(key, 0, value, 1 + der.Length, key.Length);
-            }
-            var t = _log.Begin();
-            t.Put(Prefix + identifier, value);
-            return t;
         }
 
         private static void Commit(LogTransaction t)
@@ -343,13 +355,6 @@ namespace NfCerts.Core.Certificates
                 }
                 throw new CertStoreException(CertStoreError.StorageFailure, "the certificate store could not be written: " + e.Message, e);
             }
-        }
-
-        /// <summary>Length of the certificate DER at offset 1 of a stored value.</summary>
-        private static int CertificateLength(byte[] v)
-        {
-            int offset;
-            return new DerReader(v, 1, v.Length - 1).ReadEncodedElement(out offset);
         }
 
         /// <summary>Checks a certificate as <see cref="InstallRootCACertificate"/> would (PEM or DER, well-formed, at most
@@ -383,68 +388,6 @@ namespace NfCerts.Core.Certificates
             catch (CertificateFormatException e)
             {
                 throw new CertStoreException(CertStoreError.InvalidData, "not a valid certificate: " + e.Message);
-            }
-            return der;
-        }
-
-        private byte[] DecodeKey(byte[] input, string? password)
-        {
-            if (input == null)
-            {
-                throw new ArgumentNullException("privateKey");
-            }
-            if (input.Length == 0)
-            {
-                throw new CertStoreException(CertStoreError.OutOfRange, "the private key is empty");
-            }
-            if (password != null && (password.Length == 0 || password.Length > MaxPasswordLength))
-            {
-                throw new CertStoreException(CertStoreError.OutOfRange, "a password must have 1-" + MaxPasswordLength + " characters");
-            }
-            if (input.Length > MaxKeySize * 3 / 2 + 200)
-            {
-                throw new CertStoreException(CertStoreError.OutOfRange, "the private key input is " + input.Length + " bytes; a key may have at most " + MaxKeySize);
-            }
-            byte[] der;
-            PrivateKeyDescription description;
-            try
-            {
-                der = PemOrDer.GetPrivateKeyDer(input, out description);
-            }
-            catch (CertificateFormatException e)
-            {
-                throw new CertStoreException(CertStoreError.InvalidData, "not a valid private key: " + e.Message);
-            }
-            if (description.Format == PrivateKeyFormat.EncryptedPkcs8)
-            {
-                if (password == null)
-                {
-                    throw new CertStoreException(CertStoreError.InvalidData, "the private key is encrypted: a password is required");
-                }
-                try
-                {
-                    der = _vault.DecryptPrivateKey(der, password);
-                }
-                catch (KeyVaultException e)
-                {
-                    if (e.Error == KeyVaultError.WrongPassword)
-                    {
-                        throw new CertStoreException(CertStoreError.WrongPassword, "the password does not decrypt the private key");
-                    }
-                    if (e.Error == KeyVaultError.NotSupported)
-                    {
-                        throw new CertStoreException(CertStoreError.NotSupported, "this device cannot decrypt keys: install the key unencrypted");
-                    }
-                    throw new CertStoreException(CertStoreError.InvalidData, "the encrypted private key cannot be read: " + e.Message);
-                }
-            }
-            else if (password != null)
-            {
-                throw new CertStoreException(CertStoreError.InvalidData, "a password was given but the private key is not encrypted");
-            }
-            if (der.Length > MaxKeySize)
-            {
-                throw new CertStoreException(CertStoreError.OutOfRange, "the private key is " + der.Length + " bytes; at most " + MaxKeySize + " are allowed");
             }
             return der;
         }

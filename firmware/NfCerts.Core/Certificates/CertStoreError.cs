@@ -17,12 +17,15 @@ namespace NfCerts.Core.Certificates
         KeyMismatch = 5,
         /// <summary>The identifier is not 1-16 characters of <c>[A-Za-z0-9._-]</c>.</summary>
         InvalidIdentifier = 6,
-        /// <summary>The key is encrypted and this device cannot decrypt keys.</summary>
+        /// <summary>The key is encrypted with a scheme this device does not decrypt (the message names it).</summary>
         NotSupported = 7,
         /// <summary>The password does not decrypt the key.</summary>
         WrongPassword = 8,
         /// <summary>The flash failed or holds corrupt data; see the inner exception.</summary>
         StorageFailure = 9,
+        /// <summary>A private key does not unseal (it was altered, or sealed by another device, or this firmware has no
+        /// device key), or the vault failed to seal one. Nothing in the store changed.</summary>
+        KeyUnreadable = 10,
     }
 
     /// <summary>A certificate store call failed; <see cref="Error"/> says why. Messages never contain key material.</summary>

@@ -28,6 +28,10 @@ namespace NfCerts.Core.X509
         /// <summary>For an encrypted key: the encryption scheme's OID (PBES2 is 1.2.840.113549.1.5.13); null otherwise.</summary>
         public string? EncryptionAlgorithmOid { get; private set; }
 
+        /// <summary>For an encrypted key: the scheme as OpenSSL names it, with the key derivation and cipher of PBES2, e.g.
+        /// "PBES2 (PBKDF2, aes-256-cbc)", "PBES2 (scrypt, aes-256-cbc)" or "PBE-SHA1-3DES"; null otherwise.</summary>
+        public string? EncryptionScheme { get; private set; }
+
         /// <summary>For an EC key whose curve is named: "P-256", "P-384", "P-521" or "secp256k1"; null otherwise.</summary>
         public string? CurveName { get; private set; }
 
@@ -142,11 +146,7 @@ namespace NfCerts.Core.X509
             PrivateKeyDescription description = new PrivateKeyDescription(PrivateKeyFormat.EncryptedPkcs8);
             DerReader algorithm = key.ReadSequence();
             description.EncryptionAlgorithmOid = algorithm.ReadOid();
-            if (algorithm.HasData)
-            {
-                algorithm.Skip();
-            }
-
+            description.EncryptionScheme = EncryptionSchemes.Describe(description.EncryptionAlgorithmOid, algorithm);
             algorithm.ExpectEnd();
             int offset;
             int length;

@@ -12,6 +12,51 @@ namespace NfCerts.Tests.Host
         private readonly HostKeyVault _vault = new HostKeyVault();
 
         [Fact]
+        public void SealedKeysRoundTripInTheStoreFormatWithAFreshNonceEachTime()
+        {
+            var vault = new HostKeyVault(RandomNumberGenerator.GetBytes(32));
+            byte[] key = TestKeys.Ec1.Pkcs8;
+
+            byte[] first = vault.SealPrivateKey(key);
+            byte[] second = vault.SealPrivateKey(key);
+
+            Assert.True(vault.CanSealKeys);
+            Assert.Equal(key.Length + 29, first.Length);
+            Assert.Equal(0x01, first[0]);
+            Assert.NotEqual(first.AsSpan(1, 12).ToArray(), second.AsSpan(1, 12).ToArray());
+            Assert.Equal(key, vault.UnsealPrivateKey(first));
+            Assert.Equal(key, vault.UnsealPrivateKey(second));
+            Assert.True(first.AsSpan().IndexOf(key.AsSpan(key.Length - 16)) < 0, "the key's last bytes lie in the blob");
+        }
+
+        [Fact]
+        public void AlteredOrForeignSealsAreInvalidDataAndAVaultWithoutDeviceKeyCannotSeal()
+        {
+            byte[] deviceKey = RandomNumberGenerator.GetBytes(32);
+            var vault = new HostKeyVault(deviceKey);
+            byte[] key = TestKeys.Ec1.Pkcs8;
+            byte[] blob = vault.SealPrivateKey(key);
+
+            for (int i = 0; i < blob.Length; i += 7)
+            {
+                byte[] altered = (byte[])blob.Clone();
+                altered[i] ^= 0x10;
+                KeyVaultException e = Assert.Throws<KeyVaultException>(() => vault.UnsealPrivateKey(altered));
+                Assert.Equal(KeyVaultError.InvalidData, e.Error);
+                AssertNoKeyMaterial(e.Message, key);
+            }
+
+            Assert.Equal(KeyVaultError.InvalidData, Assert.Throws<KeyVaultException>(() => vault.UnsealPrivateKey(blob[..29])).Error);
+            Assert.Equal(KeyVaultError.InvalidData, Assert.Throws<KeyVaultException>(() => new HostKeyVault(RandomNumberGenerator.GetBytes(32)).UnsealPrivateKey(blob)).Error);
+            deviceKey[0] ^= 1; // the vault keeps its own copy of the device key
+            Assert.Equal(key, vault.UnsealPrivateKey(blob));
+            Assert.False(_vault.CanSealKeys);
+            Assert.Equal(KeyVaultError.NotSupported, Assert.Throws<KeyVaultException>(() => _vault.SealPrivateKey(key)).Error);
+            Assert.Equal(KeyVaultError.NotSupported, Assert.Throws<KeyVaultException>(() => _vault.UnsealPrivateKey(blob)).Error);
+            Assert.Throws<ArgumentException>(() => new HostKeyVault(new byte[16]));
+        }
+
+        [Fact]
         public void HashesTheGivenSliceWithTheStandardAlgorithms()
         {
             byte[] data = Encoding.ASCII.GetBytes("--abc--");

@@ -238,6 +238,27 @@ namespace NfCerts.Tests.X509
             Assert.Equal("encrypted PKCS#8 (" + Pbes2 + ")", PrivateKeyDescription.Detect(_keys.Rsa.ExportEncryptedPkcs8PrivateKey("pw", Pbe)).ToString());
         }
 
+        [Theory]
+        [InlineData("-v2 aes-256-cbc", "PBES2 (PBKDF2, aes-256-cbc)")]
+        [InlineData("-v2 des3", "PBES2 (PBKDF2, des-ede3-cbc)")]
+        [InlineData("-scrypt", "PBES2 (scrypt, aes-256-cbc)")]
+        [InlineData("-v2 camellia-256-cbc", "PBES2 (PBKDF2, camellia-256-cbc)")]
+        [InlineData("-v1 PBE-SHA1-3DES", "PBE-SHA1-3DES")]
+        public void Encrypted_keys_name_their_scheme(string options, string scheme)
+        {
+            using var dir = new OpenSsl.TempDir();
+            File.WriteAllText(dir.File("key.pem"), _keys.P256.ExportPkcs8PrivateKeyPem());
+            string[] arguments = new[] { "pkcs8", "-topk8", "-in", dir.File("key.pem"), "-passout", "pass:pw", "-outform", "DER", "-out", dir.File("key.der") }
+                .Concat(options.Split(' ')).ToArray();
+            OpenSsl.Ok(null, arguments);
+
+            PrivateKeyDescription d = PrivateKeyDescription.Detect(File.ReadAllBytes(dir.File("key.der")));
+
+            Assert.Equal(PrivateKeyFormat.EncryptedPkcs8, d.Format);
+            Assert.Equal(scheme, d.EncryptionScheme);
+            Assert.Null(PrivateKeyDescription.Detect(_keys.P256.ExportPkcs8PrivateKey()).EncryptionScheme);
+        }
+
         private static PrivateKeyDescription AssertDescribed(byte[] der, PrivateKeyFormat format, KeyAlgorithm algorithm, string? oid, string? curve, int bits)
         {
             PrivateKeyDescription d = PrivateKeyDescription.Detect(der);
