@@ -1,3 +1,5 @@
+using System;
+
 namespace NfCerts.Core.Storage
 {
     /// <summary>Constants of the on-flash format described in SPEC.md. All integers are little-endian.</summary>
@@ -56,6 +58,30 @@ namespace NfCerts.Core.Storage
             return (uint)(b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24));
         }
 
+        /// <summary>A copy of <paramref name="a"/> with room for <paramref name="n"/> elements.</summary>
+        public static byte[] Grow(byte[] a, int n)
+        {
+            var b = new byte[n];
+            Array.Copy(a, b, a.Length);
+            return b;
+        }
+
+        /// <summary>A copy of <paramref name="a"/> with room for <paramref name="n"/> elements.</summary>
+        public static int[] Grow(int[] a, int n)
+        {
+            var b = new int[n];
+            Array.Copy(a, b, a.Length);
+            return b;
+        }
+
+        /// <summary>A copy of <paramref name="a"/> with room for <paramref name="n"/> elements.</summary>
+        public static uint[] Grow(uint[] a, int n)
+        {
+            var b = new uint[n];
+            Array.Copy(a, b, a.Length);
+            return b;
+        }
+
         public static bool AllErased(byte[] b, int o, int n)
         {
             for (int i = o; i < o + n; i++)
@@ -66,52 +92,6 @@ namespace NfCerts.Core.Storage
                 }
             }
             return true;
-        }
-    }
-
-    /// <summary>One record found on flash (or just written).</summary>
-    internal sealed class RecordRef
-    {
-        public byte Type;
-        public int Sector;
-        public int Address;
-        public string Key = "";
-        public string Key2 = "";
-        public int DataAddress;
-        public int DataLength;
-        public uint DataCrc;
-        public uint Seq;
-        /// <summary>RELEASE: the sector-sequence watermark. COMMIT: the record count.</summary>
-        public uint Aux;
-        /// <summary>RELEASE: the index of the sector it reclaims, and that sector's erase count after its erase.</summary>
-        public int ReleasedSector = -1;
-        public uint ReleasedEraseCount;
-    }
-
-    /// <summary>A live value: the PUT chunk and its continuations, in order.</summary>
-    internal sealed class ValueRef
-    {
-        public ValueRef(string key, uint seq)
-        {
-            Key = key;
-            Seq = seq;
-        }
-
-        public string Key;
-        public uint Seq;
-        public readonly System.Collections.ArrayList Chunks = new System.Collections.ArrayList();
-        public int Length;
-
-        public bool HasChunkIn(int sector)
-        {
-            for (int i = 0; i < Chunks.Count; i++)
-            {
-                if (((RecordRef)Chunks[i]!).Sector == sector)
-                {
-                    return true;
-                }
-            }
-            return false;
         }
     }
 
@@ -126,5 +106,7 @@ namespace NfCerts.Core.Storage
         public int End;
         /// <summary>Something that is neither a record nor erased flash follows the last good record: never write here again.</summary>
         public bool DirtyEnd;
+        /// <summary>Mount: the highest erase count a committed RELEASE gives this sector.</summary>
+        public uint ReleasedEraseCount;
     }
 }
