@@ -2,12 +2,122 @@ using NfCerts.Hal;
 
 namespace NfCerts.Core.Storage
 {
-    /// <summary>Compaction: relocating live values out of the oldest sector, streamed through one small
+    /// <summary>Compaction and purge: relocating live values out of the oldest sector, streamed through one small
     /// buffer (never a whole value in RAM), then releasing and erasing that sector.</summary>
     public sealed partial class RecordLog
     {
         /// <summary>Per index slot: relocate it in the compaction being written.</summary>
         private bool[] _relocate = new bool[0];
+
+        /// <summary>
+        /// Leaves no superseded or deleted data on flash: afterwards every sector holds only live values (and the log's
+        /// bookkeeping records) or is erased. Sectors up to the newest one that holds anything else are compacted (their
+        /// live values rewritten), then every sector that is not in use is erased if it is not blank already.
+        /// </summary>
+        /// <remarks>Power-safe like compaction: a cut at any point leaves the committed state as it was, with the purge
+        /// unfinished; purging again after mount completes it. A log that holds nothing stale is not written at all.</remarks>
+        /// <exception cref="StorageException">NoSpace when compaction cannot make progress (nothing was lost);
+        /// MountRequired after a flash failure.</exception>
+        public void Purge()
+        {
+            ThrowIfBroken();
+            try
+            {
+                // Relocating a value that spans sectors leaves its old chunks in newer sectors stale: look again until
+                // no live sector holds anything stale.
+                for (int round = 0; round < _sectorCount; round++)
+                {
+                    int newest = NewestStaleSector();
+                    if (newest < 0)
+                    {
+                        break;
+                    }
+                    uint limit = _sectors[newest].Seq;
+                    if (_sectors[_head].Seq <= limit)
+                    {
+                        // Close the head: the rewritten values go to fresh sectors, and the head can be released too.
+                        _headDirty = true;
+                    }
+                    while (true)
+                    {
+                        int oldest = OldestLive();
+                        if (oldest < 0 || _sectors[oldest].Seq > limit)
+                        {
+                            break;
+                        }
+                        if (!CompactOnce())
+                        {
+                            throw new StorageException(StorageError.NoSpace, "the store has no free sector to purge into");
+                        }
+                    }
+                }
+                for (int i = 0; i < _sectorCount; i++)
+                {
+                    if (!_sectors[i].Live)
+                    {
+                        EraseIfUsed(i);
+                    }
+                }
+            }
+            catch (FlashException e)
+            {
+                throw Broken(e);
+            }
+        }
+
+        /// <summary>The live sector with the highest sequence that holds stale data, or -1.</summary>
+        private int NewestStaleSector()
+        {
+            int mountBytesRead = _mountBytesRead;
+            int newest = -1;
+            for (int i = 0; i < _sectorCount; i++)
+            {
+                var s = _sectors[i];
+                if (s.Live && (newest < 0 || s.Seq > _sectors[newest].Seq) && HoldsStaleData(i))
+                {
+                    newest = i;
+                }
+            }
+            _mountBytesRead = mountBytesRead;
+            return newest;
+        }
+
+        /// <summary>True when a live sector holds bytes that are not live: a superseded, deleted or uncommitted value's
+        /// data, or anything programmed after its last record.</summary>
+        private bool HoldsStaleData(int sector)
+        {
+            var s = _sectors[sector];
+            bool head = sector == _head;
+            if (s.DirtyEnd || (head && _headDirty))
+            {
+                return true;
+            }
+            int end = head ? _headPos : s.End;
+            int pos = sector * _sectorSize + LogFormat.SectorHeaderSize;
+            while (pos < end)
+            {
+                int found = NextRecord(pos, end, false);
+                if (found != FoundRecord && found != FoundCommit)
+                {
+                    return true;
+                }
+                if ((_rType == LogFormat.TypePut || _rType == LogFormat.TypeCont) && found == FoundRecord && !_index.IsLiveChunk(_rDataAddress))
+                {
+                    return true;
+                }
+                pos += _rTotal;
+            }
+            for (int o = end; o < (sector + 1) * _sectorSize; o += IoSize)
+            {
+                int n = (sector + 1) * _sectorSize - o < IoSize ? (sector + 1) * _sectorSize - o : IoSize;
+                _flash.Read(o, _io, 0, n);
+                if (!LogFormat.AllErased(_io, 0, n))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
 
         /// <summary>The live sector with the lowest sequence that is not being written (the head, unless it is closed).</summary>
         private int OldestLive()
