@@ -106,6 +106,8 @@ namespace NfCerts.Core.Storage
         public int End;
         /// <summary>Something that is neither a record nor erased flash follows the last good record: never write here again.</summary>
         public bool DirtyEnd;
+        /// <summary>Mount: a committed transaction has records (or its COMMIT) here.</summary>
+        public bool Committed;
         /// <summary>Mount: the highest erase count a committed RELEASE gives this sector.</summary>
         public uint ReleasedEraseCount;
     }

@@ -20,8 +20,10 @@ namespace NfCerts.Core.Storage
         private uint _rCrc;
         private int _rTotal;
 
-        // Replay: whether a record was discarded since the last COMMIT, and whether any COMMIT was seen.
+        // Replay: whether a record was discarded since the last COMMIT, whether any COMMIT was seen, and the position in
+        // the sector order of the run's first record.
         private bool _runPreceded;
+        private int _runFirst;
         private bool _commitSeen;
 
         private void Load()
@@ -63,7 +65,7 @@ namespace NfCerts.Core.Storage
             _run.Clear(0);
             for (int i = 0; i < order.Length; i++)
             {
-                uint m = ReplaySector(order[i], order[i] == headIndex);
+                uint m = ReplaySector(order, i, order[i] == headIndex);
                 if (m > maxTxn)
                 {
                     maxTxn = m;
@@ -89,7 +91,7 @@ namespace NfCerts.Core.Storage
                 {
                     if (_sectors[order[i]].Live)
                     {
-                        ReplaySector(order[i], order[i] == headIndex);
+                        ReplaySector(order, i, order[i] == headIndex);
                     }
                 }
             }
@@ -102,9 +104,9 @@ namespace NfCerts.Core.Storage
                     s.EraseCount = s.ReleasedEraseCount;
                 }
             }
-            _head = headIndex;
-            _headPos = _sectors[headIndex].End;
-            _headDirty = _sectors[headIndex].DirtyEnd;
+            _head = ReclaimUncommitted(order);
+            _headPos = _sectors[_head].End;
+            _headDirty = _head != headIndex || _sectors[_head].DirtyEnd;
             _nextTxnSeq = maxTxn + 1;
             _nextSectorSeq = maxSectorSeq + 1;
         }
@@ -138,9 +140,44 @@ namespace NfCerts.Core.Storage
             return order;
         }
 
-        /// <summary>Streams the records of one sector into the replay; returns the highest transaction sequence seen.</summary>
-        private uint ReplaySector(int sector, bool isHead)
+        /// <summary>
+        /// Frees the live sectors that hold nothing committed: those a transaction opened before the power failed (a
+        /// large value or a compaction can open several). Left live, they would hold the reserve that compaction needs
+        /// to retry, until they became the oldest. Returns the head: the newest sector that holds committed data (the
+        /// oldest valid one when none does); when that is not the newest valid sector, writing resumes in a new sector.
+        /// </summary>
+        private int ReclaimUncommitted(int[] order)
         {
+            int head = -1;
+            for (int k = order.Length - 1; k >= 0 && head < 0; k--)
+            {
+                var s = _sectors[order[k]];
+                if (s.Live && s.Committed)
+                {
+                    head = order[k];
+                }
+            }
+            if (head < 0)
+            {
+                head = order[0];
+                _sectors[head].Live = true;
+            }
+            for (int k = 0; k < order.Length; k++)
+            {
+                var s = _sectors[order[k]];
+                if (s.Live && !s.Committed && order[k] != head)
+                {
+                    s.Live = false;
+                }
+            }
+            return head;
+        }
+
+        /// <summary>Streams the records of sector <paramref name="order"/>[<paramref name="k"/>] into the replay; returns
+        /// the highest transaction sequence seen.</summary>
+        private uint ReplaySector(int[] order, int k, bool isHead)
+        {
+            int sector = order[k];
             var s = _sectors[sector];
             int pos = sector * _sectorSize + LogFormat.SectorHeaderSize;
             uint maxTxn = 0;
@@ -159,7 +196,16 @@ namespace NfCerts.Core.Storage
                 }
                 if (found == FoundCommit)
                 {
-                    ReplayCommit(_rSeq, _rDataLength);
+                    if (ReplayCommit(_rSeq, _rDataLength))
+                    {
+                        // Every sector from the run's first record to its COMMIT holds committed data.
+                        int from = _run.Count > 0 ? _runFirst : k;
+                        for (int j = from; j <= k; j++)
+                        {
+                            _sectors[order[j]].Committed = true;
+                        }
+                    }
+                    _run.Clear(0);
                 }
                 else
                 {
@@ -169,6 +215,10 @@ namespace NfCerts.Core.Storage
                         _runPreceded = true;
                         _run.Clear(_rSeq);
                     }
+                    if (_run.Count == 0)
+                    {
+                        _runFirst = k;
+                    }
                     _run.Seq = _rSeq;
                     _run.Add(_rType, _hdr, LogFormat.RecordHeaderSize, _rKeyLength, _rDataAddress, _rDataLength, _rCrc);
                 }
@@ -176,8 +226,9 @@ namespace NfCerts.Core.Storage
             }
         }
 
-        /// <summary>A COMMIT of <paramref name="count"/> records: applies the run before it if that run is its transaction.</summary>
-        private void ReplayCommit(uint seq, int count)
+        /// <summary>A COMMIT of <paramref name="count"/> records: applies the run before it if that run is its transaction
+        /// (and says so). The caller clears the run.</summary>
+        private bool ReplayCommit(uint seq, int count)
         {
             int n = _run.Count > 0 && _run.Seq == seq ? _run.Count : 0;
             bool whole = n == count;
@@ -188,9 +239,9 @@ namespace NfCerts.Core.Storage
             {
                 ApplyRun(false);
             }
-            _run.Clear(0);
             _runPreceded = false;
             _commitSeen = true;
+            return whole || truncated;
         }
 
         /// <summary>
