@@ -95,20 +95,36 @@ namespace NfCerts.Core.Storage
         }
     }
 
-    /// <summary>What the store knows of one sector.</summary>
-    internal sealed class SectorState
+    /// <summary>What the store knows of each sector, in one array per field (a few bytes per sector, not an object).</summary>
+    internal sealed class SectorTable
     {
-        public bool Valid;
-        public uint Seq;
-        public uint EraseCount;
-        public bool Live;
-        /// <summary>Address just past the last good record (head sector: where the next record goes).</summary>
-        public int End;
+        public SectorTable(int sectors)
+        {
+            Valid = new bool[sectors];
+            Live = new bool[sectors];
+            DirtyEnd = new bool[sectors];
+            Committed = new bool[sectors];
+            Seq = new uint[sectors];
+            EraseCount = new uint[sectors];
+            ReleasedEraseCount = new uint[sectors];
+            End = new int[sectors];
+        }
+
+        /// <summary>The header is valid.</summary>
+        public readonly bool[] Valid;
+        /// <summary>Part of the log: valid, newer than the watermark and holding committed data (or the head).</summary>
+        public readonly bool[] Live;
         /// <summary>Something that is neither a record nor erased flash follows the last good record: never write here again.</summary>
-        public bool DirtyEnd;
+        public readonly bool[] DirtyEnd;
         /// <summary>Mount: a committed transaction has records (or its COMMIT) here.</summary>
-        public bool Committed;
-        /// <summary>Mount: the highest erase count a committed RELEASE gives this sector.</summary>
-        public uint ReleasedEraseCount;
+        public readonly bool[] Committed;
+        /// <summary>Sector sequence from the header.</summary>
+        public readonly uint[] Seq;
+        /// <summary>Erases as far as the log knows.</summary>
+        public readonly uint[] EraseCount;
+        /// <summary>Mount: the highest erase count a committed RELEASE gives the sector.</summary>
+        public readonly uint[] ReleasedEraseCount;
+        /// <summary>Address just past the last good record (head sector: where the next record went when the sector was left).</summary>
+        public readonly int[] End;
     }
 }

@@ -32,8 +32,8 @@ namespace NfCerts.Core.Storage
                     {
                         break;
                     }
-                    uint limit = _sectors[newest].Seq;
-                    if (_sectors[_head].Seq <= limit)
+                    uint limit = _sec.Seq[newest];
+                    if (_sec.Seq[_head] <= limit)
                     {
                         // Close the head: the rewritten values go to fresh sectors, and the head can be released too.
                         _headDirty = true;
@@ -41,7 +41,7 @@ namespace NfCerts.Core.Storage
                     while (true)
                     {
                         int oldest = OldestLive();
-                        if (oldest < 0 || _sectors[oldest].Seq > limit)
+                        if (oldest < 0 || _sec.Seq[oldest] > limit)
                         {
                             break;
                         }
@@ -53,7 +53,7 @@ namespace NfCerts.Core.Storage
                 }
                 for (int i = 0; i < _sectorCount; i++)
                 {
-                    if (!_sectors[i].Live)
+                    if (!_sec.Live[i])
                     {
                         EraseIfUsed(i);
                     }
@@ -72,8 +72,7 @@ namespace NfCerts.Core.Storage
             int newest = -1;
             for (int i = 0; i < _sectorCount; i++)
             {
-                var s = _sectors[i];
-                if (s.Live && (newest < 0 || s.Seq > _sectors[newest].Seq) && HoldsStaleData(i))
+                if (_sec.Live[i] && (newest < 0 || _sec.Seq[i] > _sec.Seq[newest]) && HoldsStaleData(i))
                 {
                     newest = i;
                 }
@@ -86,13 +85,12 @@ namespace NfCerts.Core.Storage
         /// data, or anything programmed after its last record.</summary>
         private bool HoldsStaleData(int sector)
         {
-            var s = _sectors[sector];
             bool head = sector == _head;
-            if (s.DirtyEnd || (head && _headDirty))
+            if (_sec.DirtyEnd[sector] || (head && _headDirty))
             {
                 return true;
             }
-            int end = head ? _headPos : s.End;
+            int end = head ? _headPos : _sec.End[sector];
             int pos = sector * _sectorSize + LogFormat.SectorHeaderSize;
             while (pos < end)
             {
@@ -125,8 +123,7 @@ namespace NfCerts.Core.Storage
             int victim = -1;
             for (int i = 0; i < _sectorCount; i++)
             {
-                var s = _sectors[i];
-                if (s.Live && (i != _head || _headDirty) && (victim < 0 || s.Seq < _sectors[victim].Seq))
+                if (_sec.Live[i] && (i != _head || _headDirty) && (victim < 0 || _sec.Seq[i] < _sec.Seq[victim]))
                 {
                     victim = i;
                 }
@@ -161,12 +158,11 @@ namespace NfCerts.Core.Storage
             WriteCompaction(victim);
             EndWrite(true);
             // The release is committed: the victim is dead whether or not this erase completes.
-            var vs = _sectors[victim];
-            vs.Live = false;
-            vs.Valid = false;
+            _sec.Live[victim] = false;
+            _sec.Valid[victim] = false;
             _flash.EraseSector(victim);
-            vs.EraseCount++;
-            vs.DirtyEnd = false;
+            _sec.EraseCount[victim]++;
+            _sec.DirtyEnd[victim] = false;
             return true;
         }
 
@@ -185,11 +181,10 @@ namespace NfCerts.Core.Storage
                     count += EmitPut(_index.Length(s), seq);
                 }
             }
-            var vs = _sectors[victim];
             LogFormat.PutU32(_key, 0, (uint)victim);
-            LogFormat.PutU32(_key, 4, vs.EraseCount + 1);
+            LogFormat.PutU32(_key, 4, _sec.EraseCount[victim] + 1);
             _keyLength = LogFormat.ReleaseKeyArea;
-            EmitRecord(LogFormat.TypeRelease, 0, 0, seq, vs.Seq);
+            EmitRecord(LogFormat.TypeRelease, 0, 0, seq, _sec.Seq[victim]);
             EmitCommit(seq, count + 1);
         }
 

@@ -33,7 +33,6 @@ namespace NfCerts.Core.Storage
             for (int i = 0; i < _sectorCount; i++)
             {
                 Read(i * _sectorSize, _hdr, LogFormat.SectorHeaderSize);
-                var s = _sectors[i];
                 bool ours = (LogFormat.GetU32(_hdr, 0) & LogFormat.MagicMask) == LogFormat.Magic && LogFormat.GetU32(_hdr, 12) == Crc32.Compute(_hdr, 0, 12);
                 if (ours && _hdr[3] != Log2(_sectorSize))
                 {
@@ -42,12 +41,12 @@ namespace NfCerts.Core.Storage
                 }
                 if (ours)
                 {
-                    s.Valid = true;
-                    s.Seq = LogFormat.GetU32(_hdr, 4);
-                    s.EraseCount = LogFormat.GetU32(_hdr, 8);
-                    if (s.Seq > maxSectorSeq)
+                    _sec.Valid[i] = true;
+                    _sec.Seq[i] = LogFormat.GetU32(_hdr, 4);
+                    _sec.EraseCount[i] = LogFormat.GetU32(_hdr, 8);
+                    if (_sec.Seq[i] > maxSectorSeq)
                     {
-                        maxSectorSeq = s.Seq;
+                        maxSectorSeq = _sec.Seq[i];
                     }
                 }
             }
@@ -77,9 +76,9 @@ namespace NfCerts.Core.Storage
             bool deadSeen = false;
             for (int i = 0; i < order.Length; i++)
             {
-                var s = _sectors[order[i]];
-                s.Live = s.Seq > _watermark;
-                deadSeen |= !s.Live;
+                int sx = order[i];
+                _sec.Live[sx] = _sec.Seq[sx] > _watermark;
+                deadSeen |= !_sec.Live[sx];
             }
             if (deadSeen)
             {
@@ -89,7 +88,7 @@ namespace NfCerts.Core.Storage
                 _commitSeen = false;
                 for (int i = 0; i < order.Length; i++)
                 {
-                    if (_sectors[order[i]].Live)
+                    if (_sec.Live[order[i]])
                     {
                         ReplaySector(order, i, order[i] == headIndex);
                     }
@@ -98,15 +97,14 @@ namespace NfCerts.Core.Storage
             // A reclaimed sector has no header until it is reused: its erase count is in the RELEASE that reclaimed it.
             for (int i = 0; i < _sectorCount; i++)
             {
-                var s = _sectors[i];
-                if (!s.Live && s.ReleasedEraseCount > s.EraseCount)
+                if (!_sec.Live[i] && _sec.ReleasedEraseCount[i] > _sec.EraseCount[i])
                 {
-                    s.EraseCount = s.ReleasedEraseCount;
+                    _sec.EraseCount[i] = _sec.ReleasedEraseCount[i];
                 }
             }
             _head = ReclaimUncommitted(order);
-            _headPos = _sectors[_head].End;
-            _headDirty = _head != headIndex || _sectors[_head].DirtyEnd;
+            _headPos = _sec.End[_head];
+            _headDirty = _head != headIndex || _sec.DirtyEnd[_head];
             _nextTxnSeq = maxTxn + 1;
             _nextSectorSeq = maxSectorSeq + 1;
         }
@@ -116,7 +114,7 @@ namespace NfCerts.Core.Storage
             int n = 0;
             for (int i = 0; i < _sectorCount; i++)
             {
-                if (_sectors[i].Valid)
+                if (_sec.Valid[i])
                 {
                     n++;
                 }
@@ -125,11 +123,11 @@ namespace NfCerts.Core.Storage
             int k = 0;
             for (int i = 0; i < _sectorCount; i++)
             {
-                if (_sectors[i].Valid)
+                if (_sec.Valid[i])
                 {
                     // insertion by sequence number
                     int j = k++;
-                    while (j > 0 && _sectors[order[j - 1]].Seq > _sectors[i].Seq)
+                    while (j > 0 && _sec.Seq[order[j - 1]] > _sec.Seq[i])
                     {
                         order[j] = order[j - 1];
                         j--;
@@ -151,8 +149,8 @@ namespace NfCerts.Core.Storage
             int head = -1;
             for (int k = order.Length - 1; k >= 0 && head < 0; k--)
             {
-                var s = _sectors[order[k]];
-                if (s.Live && s.Committed)
+                int sx = order[k];
+                if (_sec.Live[sx] && _sec.Committed[sx])
                 {
                     head = order[k];
                 }
@@ -160,14 +158,14 @@ namespace NfCerts.Core.Storage
             if (head < 0)
             {
                 head = order[0];
-                _sectors[head].Live = true;
+                _sec.Live[head] = true;
             }
             for (int k = 0; k < order.Length; k++)
             {
-                var s = _sectors[order[k]];
-                if (s.Live && !s.Committed && order[k] != head)
+                int sx = order[k];
+                if (_sec.Live[sx] && !_sec.Committed[sx] && order[k] != head)
                 {
-                    s.Live = false;
+                    _sec.Live[sx] = false;
                 }
             }
             return head;
@@ -178,7 +176,6 @@ namespace NfCerts.Core.Storage
         private uint ReplaySector(int[] order, int k, bool isHead)
         {
             int sector = order[k];
-            var s = _sectors[sector];
             int pos = sector * _sectorSize + LogFormat.SectorHeaderSize;
             uint maxTxn = 0;
             while (true)
@@ -186,8 +183,8 @@ namespace NfCerts.Core.Storage
                 int found = NextRecord(pos, (sector + 1) * _sectorSize, isHead);
                 if (found == FoundEnd || found == FoundDirty)
                 {
-                    s.End = pos;
-                    s.DirtyEnd = found == FoundDirty;
+                    _sec.End[sector] = pos;
+                    _sec.DirtyEnd[sector] = found == FoundDirty;
                     return maxTxn;
                 }
                 if (_rSeq > maxTxn)
@@ -202,7 +199,7 @@ namespace NfCerts.Core.Storage
                         int from = _run.Count > 0 ? _runFirst : k;
                         for (int j = from; j <= k; j++)
                         {
-                            _sectors[order[j]].Committed = true;
+                            _sec.Committed[order[j]] = true;
                         }
                     }
                     _run.Clear(0);
@@ -417,9 +414,9 @@ namespace NfCerts.Core.Storage
             }
             uint sector = LogFormat.GetU32(area, o);
             uint eraseCount = LogFormat.GetU32(area, o + 4);
-            if (sector < (uint)_sectorCount && eraseCount > _sectors[sector].ReleasedEraseCount)
+            if (sector < (uint)_sectorCount && eraseCount > _sec.ReleasedEraseCount[sector])
             {
-                _sectors[sector].ReleasedEraseCount = eraseCount;
+                _sec.ReleasedEraseCount[sector] = eraseCount;
             }
             for (int s = 0; s < _index.SlotLimit; s++)
             {
@@ -439,8 +436,8 @@ namespace NfCerts.Core.Storage
         {
             for (int i = 0; i < _index.ChunkCount(slot); i++)
             {
-                var s = _sectors[_index.ChunkAddress(slot, i) / _sectorSize];
-                if (s.Valid && s.Seq <= watermark)
+                int sx = _index.ChunkAddress(slot, i) / _sectorSize;
+                if (_sec.Valid[sx] && _sec.Seq[sx] <= watermark)
                 {
                     return true;
                 }

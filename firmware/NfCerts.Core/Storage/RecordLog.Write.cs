@@ -331,7 +331,7 @@ namespace NfCerts.Core.Storage
         {
             if (!_dry && !_wNeedNew)
             {
-                _sectors[_wSector].End = _wSector * _sectorSize + _wOff;
+                _sec.End[_wSector] = _wSector * _sectorSize + _wOff;
             }
             _wOpened++;
             _wNeedNew = false;
@@ -344,7 +344,7 @@ namespace NfCerts.Core.Storage
             for (int i = 1; i <= _sectorCount; i++)
             {
                 int c = (_wSector + i) % _sectorCount;
-                if (!_sectors[c].Live)
+                if (!_sec.Live[c])
                 {
                     pick = c;
                     break;
@@ -355,15 +355,14 @@ namespace NfCerts.Core.Storage
                 // Planning guarantees a free sector; reaching this is a bug, reported rather than hidden.
                 throw new StorageException(StorageError.NoSpace, "no free sector to open");
             }
-            var s = _sectors[pick];
             EraseIfUsed(pick);
             // The header carries the erases this sector has had as far as the log knows: none for one never erased.
-            var header = BuildSectorHeader(_sectorSize, _nextSectorSeq, s.EraseCount);
+            var header = BuildSectorHeader(_sectorSize, _nextSectorSeq, _sec.EraseCount[pick]);
             _flash.Program(pick * _sectorSize, header, 0, header.Length);
-            s.Valid = true;
-            s.Live = true;
-            s.Seq = _nextSectorSeq++;
-            s.DirtyEnd = false;
+            _sec.Valid[pick] = true;
+            _sec.Live[pick] = true;
+            _sec.Seq[pick] = _nextSectorSeq++;
+            _sec.DirtyEnd[pick] = false;
             _wSector = pick;
         }
 
@@ -374,11 +373,10 @@ namespace NfCerts.Core.Storage
             {
                 return false;
             }
-            var s = _sectors[sector];
-            s.Valid = false;
+            _sec.Valid[sector] = false;
             _flash.EraseSector(sector);
-            s.EraseCount++;
-            s.DirtyEnd = false;
+            _sec.EraseCount[sector]++;
+            _sec.DirtyEnd[sector] = false;
             return true;
         }
     }

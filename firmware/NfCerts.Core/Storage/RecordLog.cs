@@ -24,7 +24,7 @@ namespace NfCerts.Core.Storage
         private readonly int _sectorCount;
         private readonly int _maxValueLength;
         private readonly int _reserveSectors;
-        private readonly SectorState[] _sectors;
+        private readonly SectorTable _sec;
         private readonly LiveIndex _index = new LiveIndex();
         private readonly RecordRun _run = new RecordRun();
         /// <summary>Bytes streamed through when values are verified, relocated or checked for erased flash.</summary>
@@ -47,11 +47,7 @@ namespace NfCerts.Core.Storage
             _sectorCount = flash.SectorCount;
             _maxValueLength = maxValueLength;
             _reserveSectors = ReserveFor(_sectorSize, maxValueLength);
-            _sectors = new SectorState[_sectorCount];
-            for (int i = 0; i < _sectorCount; i++)
-            {
-                _sectors[i] = new SectorState();
-            }
+            _sec = new SectorTable(_sectorCount);
         }
 
         /// <summary>Erases the whole region and writes an empty log. Everything stored before is gone.</summary>
@@ -297,7 +293,7 @@ namespace NfCerts.Core.Storage
                 int n = 0;
                 for (int i = 0; i < _sectorCount; i++)
                 {
-                    if (!_sectors[i].Live)
+                    if (!_sec.Live[i])
                     {
                         n++;
                     }
@@ -315,10 +311,9 @@ namespace NfCerts.Core.Storage
                 int total = 0;
                 for (int i = 0; i < _sectorCount; i++)
                 {
-                    var s = _sectors[i];
-                    if (s.Live)
+                    if (_sec.Live[i])
                     {
-                        int end = i == _head ? _headPos : s.End;
+                        int end = i == _head ? _headPos : _sec.End[i];
                         total += end - i * _sectorSize;
                     }
                 }
@@ -338,7 +333,7 @@ namespace NfCerts.Core.Storage
             var r = new uint[_sectorCount];
             for (int i = 0; i < _sectorCount; i++)
             {
-                r[i] = _sectors[i].EraseCount;
+                r[i] = _sec.EraseCount[i];
             }
             return r;
         }
