@@ -1,3 +1,5 @@
+using System;
+
 namespace NfCerts.Core.Storage
 {
     /// <summary>Constants of the on-flash format described in SPEC.md. All integers are little-endian.</summary>
@@ -56,6 +58,30 @@ namespace NfCerts.Core.Storage
             return (uint)(b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24));
         }
 
+        /// <summary>A copy of <paramref name="a"/> with room for <paramref name="n"/> elements.</summary>
+        public static byte[] Grow(byte[] a, int n)
+        {
+            var b = new byte[n];
+            Array.Copy(a, b, a.Length);
+            return b;
+        }
+
+        /// <summary>A copy of <paramref name="a"/> with room for <paramref name="n"/> elements.</summary>
+        public static int[] Grow(int[] a, int n)
+        {
+            var b = new int[n];
+            Array.Copy(a, b, a.Length);
+            return b;
+        }
+
+        /// <summary>A copy of <paramref name="a"/> with room for <paramref name="n"/> elements.</summary>
+        public static uint[] Grow(uint[] a, int n)
+        {
+            var b = new uint[n];
+            Array.Copy(a, b, a.Length);
+            return b;
+        }
+
         public static bool AllErased(byte[] b, int o, int n)
         {
             for (int i = o; i < o + n; i++)
@@ -69,62 +95,36 @@ namespace NfCerts.Core.Storage
         }
     }
 
-    /// <summary>One record found on flash (or just written).</summary>
-    internal sealed class RecordRef
+    /// <summary>What the store knows of each sector, in one array per field (a few bytes per sector, not an object).</summary>
+    internal sealed class SectorTable
     {
-        public byte Type;
-        public int Sector;
-        public int Address;
-        public string Key = "";
-        public string Key2 = "";
-        public int DataAddress;
-        public int DataLength;
-        public uint DataCrc;
-        public uint Seq;
-        /// <summary>RELEASE: the sector-sequence watermark. COMMIT: the record count.</summary>
-        public uint Aux;
-        /// <summary>RELEASE: the index of the sector it reclaims, and that sector's erase count after its erase.</summary>
-        public int ReleasedSector = -1;
-        public uint ReleasedEraseCount;
-    }
-
-    /// <summary>A live value: the PUT chunk and its continuations, in order.</summary>
-    internal sealed class ValueRef
-    {
-        public ValueRef(string key, uint seq)
+        public SectorTable(int sectors)
         {
-            Key = key;
-            Seq = seq;
+            Valid = new bool[sectors];
+            Live = new bool[sectors];
+            DirtyEnd = new bool[sectors];
+            Committed = new bool[sectors];
+            Seq = new uint[sectors];
+            EraseCount = new uint[sectors];
+            ReleasedEraseCount = new uint[sectors];
+            End = new int[sectors];
         }
 
-        public string Key;
-        public uint Seq;
-        public readonly System.Collections.ArrayList Chunks = new System.Collections.ArrayList();
-        public int Length;
-
-        public bool HasChunkIn(int sector)
-        {
-            for (int i = 0; i < Chunks.Count; i++)
-            {
-                if (((RecordRef)Chunks[i]!).Sector == sector)
-                {
-                    return true;
-                }
-            }
-            return false;
-        }
-    }
-
-    /// <summary>What the store knows of one sector.</summary>
-    internal sealed class SectorState
-    {
-        public bool Valid;
-        public uint Seq;
-        public uint EraseCount;
-        public bool Live;
-        /// <summary>Address just past the last good record (head sector: where the next record goes).</summary>
-        public int End;
+        /// <summary>The header is valid.</summary>
+        public readonly bool[] Valid;
+        /// <summary>Part of the log: valid, newer than the watermark and holding committed data (or the head).</summary>
+        public readonly bool[] Live;
         /// <summary>Something that is neither a record nor erased flash follows the last good record: never write here again.</summary>
-        public bool DirtyEnd;
+        public readonly bool[] DirtyEnd;
+        /// <summary>Mount: a committed transaction has records (or its COMMIT) here.</summary>
+        public readonly bool[] Committed;
+        /// <summary>Sector sequence from the header.</summary>
+        public readonly uint[] Seq;
+        /// <summary>Erases as far as the log knows.</summary>
+        public readonly uint[] EraseCount;
+        /// <summary>Mount: the highest erase count a committed RELEASE gives the sector.</summary>
+        public readonly uint[] ReleasedEraseCount;
+        /// <summary>Address just past the last good record (head sector: where the next record went when the sector was left).</summary>
+        public readonly int[] End;
     }
 }

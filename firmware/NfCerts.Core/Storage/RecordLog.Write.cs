@@ -1,9 +1,10 @@
 using System;
-using System.Collections;
 using NfCerts.Hal;
 
 namespace NfCerts.Core.Storage
 {
+    /// <summary>The writer: validates a transaction, plans it (a dry run of the same code), makes room, writes its
+    /// records and COMMIT, then applies them to the index.</summary>
     public sealed partial class RecordLog
     {
         /// <summary>Smallest data chunk worth starting at the end of a sector for a value larger than a sector.</summary>
@@ -15,7 +16,15 @@ namespace NfCerts.Core.Storage
         private int _wOff;
         private bool _wNeedNew;
         private int _wOpened;
-        private ArrayList? _written;
+
+        /// <summary>The header being written and the key area of the record being emitted (reused).</summary>
+        private readonly byte[] _whdr = new byte[LogFormat.MaxHeadOp];
+        private readonly byte[] _key = new byte[LogFormat.MaxKeyArea];
+        private int _keyLength;
+
+        // The value a PUT writes: an array the caller gave, or (when null) the value of an index slot, read from flash.
+        private byte[]? _srcArray;
+        private int _srcSlot;
 
         internal static void CheckKey(string key)
         {
@@ -55,7 +64,7 @@ namespace NfCerts.Core.Storage
                 for (int attempt = 0; attempt <= _sectorCount && !room; attempt++)
                 {
                     BeginWrite(true);
-                    WriteOps(t.Ops, null);
+                    WriteOps(t);
                     room = _wOpened <= FreeSectors - _reserveSectors;
                     if (!room && !CompactOnce())
                     {
@@ -67,121 +76,91 @@ namespace NfCerts.Core.Storage
                     throw new StorageException(StorageError.NoSpace, "the store cannot make room for this change");
                 }
                 BeginWrite(false);
-                WriteOps(t.Ops, null);
-                EndWrite();
+                WriteOps(t);
+                EndWrite(false);
             }
             catch (FlashException e)
             {
-                _broken = true;
-                throw new StorageException(StorageError.MountRequired, "flash failed during a commit (" + e.Message + "): mount the store again", e);
+                throw Broken(e);
             }
         }
 
-        /// <summary>Checks every operation against the state it will meet and returns the footprint of the resulting state.</summary>
+        private StorageException Broken(FlashException e)
+        {
+            _broken = true;
+            return new StorageException(StorageError.MountRequired, "flash failed during a commit (" + e.Message + "): mount the store again", e);
+        }
+
+        /// <summary>Checks every operation against the state it will meet and returns the footprint of the resulting state.
+        /// Only the keys the transaction touches are tracked apart from the index.</summary>
         private int ValidateAndMeasure(LogTransaction t)
         {
-            var lengths = new Hashtable();
-            foreach (DictionaryEntry e in _values)
-            {
-                lengths[e.Key] = ((ValueRef)e.Value!).Length;
-            }
+            int n = 2 * t.Ops.Count;
+            var keys = new string[n];
+            var lengths = new int[n];
+            int used = 0;
             for (int i = 0; i < t.Ops.Count; i++)
             {
                 var op = (LogOp)t.Ops[i]!;
-                switch (op.Type)
+                if (op.Type == LogFormat.TypePut)
                 {
-                    case LogFormat.TypePut:
-                        lengths[op.Key] = op.Value!.Length;
-                        break;
-                    case LogFormat.TypeDelete:
-                        if (!lengths.Contains(op.Key))
-                        {
-                            throw new StorageException(StorageError.NotFound, "'" + op.Key + "' does not exist");
-                        }
-                        lengths.Remove(op.Key);
-                        break;
-                    default:
-                        if (!lengths.Contains(op.Key))
-                        {
-                            throw new StorageException(StorageError.NotFound, "'" + op.Key + "' does not exist");
-                        }
-                        lengths[op.Key2] = lengths[op.Key];
-                        lengths.Remove(op.Key);
-                        break;
+                    used = SetLength(keys, lengths, used, op.Key, op.Value!.Length);
+                    continue;
                 }
+                int length = LengthAfter(keys, lengths, used, op.Key);
+                if (length < 0)
+                {
+                    throw new StorageException(StorageError.NotFound, "'" + op.Key + "' does not exist");
+                }
+                if (op.Type == LogFormat.TypeMove)
+                {
+                    used = SetLength(keys, lengths, used, op.Key2, length);
+                }
+                used = SetLength(keys, lengths, used, op.Key, -1);
             }
-            int total = 0;
-            foreach (DictionaryEntry e in lengths)
+            int total = FootprintBytes;
+            for (int i = 0; i < used; i++)
             {
-                total += Footprint(((string)e.Key).Length, (int)e.Value!);
+                int slot = _index.Find(keys[i]);
+                if (slot >= 0)
+                {
+                    total -= Footprint(keys[i].Length, _index.Length(slot));
+                }
+                if (lengths[i] >= 0)
+                {
+                    total += Footprint(keys[i].Length, lengths[i]);
+                }
             }
             return total;
         }
 
-        /// <summary>Relocates the live values of the oldest sector and releases it. False when that cannot be done.</summary>
-        private bool CompactOnce()
+        /// <summary>The length <paramref name="key"/> has so far in the transaction (or in the index), -1 when absent.</summary>
+        private int LengthAfter(string[] keys, int[] lengths, int used, string key)
         {
-            int victim = -1;
-            for (int i = 0; i < _sectorCount; i++)
+            for (int i = 0; i < used; i++)
             {
-                var s = _sectors[i];
-                if (s.Live && i != _head && (victim < 0 || s.Seq < _sectors[victim].Seq))
+                if (keys[i] == key)
                 {
-                    victim = i;
+                    return lengths[i];
                 }
             }
-            if (victim < 0)
+            int slot = _index.Find(key);
+            return slot < 0 ? -1 : _index.Length(slot);
+        }
+
+        private static int SetLength(string[] keys, int[] lengths, int used, string key, int length)
+        {
+            for (int i = 0; i < used; i++)
             {
-                return false;
-            }
-            var ops = new ArrayList();
-            var dropped = new ArrayList();
-            foreach (DictionaryEntry e in _values)
-            {
-                var v = (ValueRef)e.Value!;
-                if (v.HasChunkIn(victim))
+                if (keys[i] == key)
                 {
-                    byte[] data;
-                    try
-                    {
-                        data = ReadValue(v);
-                    }
-                    catch (StorageException)
-                    {
-                        // It cannot be rewritten faithfully; once the victim is released it is gone, in memory too.
-                        _corruptValuesDropped++;
-                        dropped.Add(v.Key);
-                        continue;
-                    }
-                    ops.Add(new LogOp(LogFormat.TypePut, v.Key, "", data));
+                    lengths[i] = length;
+                    return used;
                 }
             }
-            // RELEASE names the victim and its erase count after the erase, which its header cannot keep.
-            var vs = _sectors[victim];
-            var releaseArea = new byte[LogFormat.ReleaseKeyArea];
-            LogFormat.PutU32(releaseArea, 0, (uint)victim);
-            LogFormat.PutU32(releaseArea, 4, vs.EraseCount + 1);
-            ops.Add(new LogOp(LogFormat.TypeRelease, "", "", releaseArea));
-            BeginWrite(true);
-            WriteOps(ops, vs);
-            if (_wOpened > FreeSectors)
-            {
-                return false;
-            }
-            BeginWrite(false);
-            WriteOps(ops, vs);
-            EndWrite();
-            // The release is committed: the victim is dead whether or not this erase completes.
-            for (int i = 0; i < dropped.Count; i++)
-            {
-                _values.Remove(dropped[i]!);
-            }
-            vs.Live = false;
-            vs.Valid = false;
-            _flash.EraseSector(victim);
-            vs.EraseCount++;
-            vs.DirtyEnd = false;
-            return true;
+            keys[used] = key;
+            lengths[used] = length;
+            return used + 1;
         }
 
         private void BeginWrite(bool dry)
@@ -191,71 +170,60 @@ namespace NfCerts.Core.Storage
             _wOff = _headPos - _head * _sectorSize;
             _wNeedNew = _headDirty;
             _wOpened = 0;
-            _written = dry ? null : new ArrayList();
+            _run.Clear(_nextTxnSeq);
         }
 
-        /// <summary>Writes (or plans) the records of <paramref name="ops"/> followed by their commit.</summary>
-        private void WriteOps(ArrayList ops, SectorState? victim)
+        /// <summary>Writes (or plans) the records of the transaction's operations followed by their commit.</summary>
+        private void WriteOps(LogTransaction t)
         {
             uint seq = _nextTxnSeq;
             int count = 0;
-            for (int i = 0; i < ops.Count; i++)
+            for (int i = 0; i < t.Ops.Count; i++)
             {
-                var op = (LogOp)ops[i]!;
-                switch (op.Type)
+                var op = (LogOp)t.Ops[i]!;
+                SetKey(op.Key, op.Type == LogFormat.TypeMove ? op.Key2 : null);
+                if (op.Type == LogFormat.TypePut)
                 {
-                    case LogFormat.TypePut:
-                        count += EmitPut(op.Key, op.Value!, seq);
-                        break;
-                    case LogFormat.TypeDelete:
-                        EmitRecord(LogFormat.TypeDelete, KeyArea(op.Key, null), null, 0, 0, seq, 0);
-                        count++;
-                        break;
-                    case LogFormat.TypeMove:
-                        EmitRecord(LogFormat.TypeMove, KeyArea(op.Key, op.Key2), null, 0, 0, seq, 0);
-                        count++;
-                        break;
-                    default:
-                        EmitRecord(LogFormat.TypeRelease, op.Value!, null, 0, 0, seq, victim!.Seq);
-                        count++;
-                        break;
+                    _srcArray = op.Value;
+                    count += EmitPut(op.Value!.Length, seq);
+                    _srcArray = null;
+                }
+                else
+                {
+                    EmitRecord(op.Type, 0, 0, seq, 0);
+                    count++;
                 }
             }
             EmitCommit(seq, count);
         }
 
-        /// <summary>Applies what was just written to the in-memory state and moves the head.</summary>
-        private void EndWrite()
+        /// <summary>Applies what was just written to the index and moves the head.</summary>
+        private void EndWrite(bool countDrops)
         {
-            RecordRef? current = null;
-            for (int i = 0; i < _written!.Count; i++)
-            {
-                _watermark = Apply((RecordRef)_written[i]!, _values, ref current, _watermark, null);
-            }
+            ApplyRun(countDrops);
+            _run.Clear(0);
             _nextTxnSeq++;
             _head = _wSector;
             _headPos = _wSector * _sectorSize + _wOff;
             _headDirty = false;
-            _written = null;
         }
 
-        private static byte[] KeyArea(string key, string? key2)
+        /// <summary>Sets the key area of the next record: the key, or "source NUL destination" for a MOVE.</summary>
+        private void SetKey(string key, string? key2)
         {
-            int n = key.Length + (key2 == null ? 0 : key2.Length + 1);
-            var b = new byte[n];
             for (int i = 0; i < key.Length; i++)
             {
-                b[i] = (byte)key[i];
+                _key[i] = (byte)key[i];
             }
+            _keyLength = key.Length;
             if (key2 != null)
             {
-                b[key.Length] = 0;
+                _key[_keyLength++] = 0;
                 for (int i = 0; i < key2.Length; i++)
                 {
-                    b[key.Length + 1 + i] = (byte)key2[i];
+                    _key[_keyLength++] = (byte)key2[i];
                 }
             }
-            return b;
         }
 
         private int SpaceLeft
@@ -263,12 +231,12 @@ namespace NfCerts.Core.Storage
             get { return _wNeedNew ? 0 : _sectorSize - _wOff; }
         }
 
-        private int EmitPut(string key, byte[] value, uint seq)
+        /// <summary>Emits a PUT of <paramref name="length"/> bytes from the current source (and its CONTs); returns the records.</summary>
+        private int EmitPut(int length, uint seq)
         {
-            var keyArea = KeyArea(key, null);
-            int firstHead = LogFormat.AlignUp(LogFormat.RecordHeaderSize + keyArea.Length);
+            int firstHead = LogFormat.AlignUp(LogFormat.RecordHeaderSize + _keyLength);
             int off = 0;
-            int left = value.Length;
+            int left = length;
             int records = 0;
             // A value that fits in an empty sector is split only when a good part of it fits here: a split costs a
             // record header, skipping costs only erased space.
@@ -285,14 +253,11 @@ namespace NfCerts.Core.Storage
                     continue;
                 }
                 int chunk = fitsWhole ? left : (space - head) & ~(LogFormat.Align - 1);
-                if (records == 0)
+                if (records == 1)
                 {
-                    EmitRecord(LogFormat.TypePut, keyArea, value, off, chunk, seq, 0);
+                    _keyLength = 0; // CONT records carry no key
                 }
-                else
-                {
-                    EmitRecord(LogFormat.TypeCont, new byte[0], value, off, chunk, seq, 0);
-                }
+                EmitRecord(records == 0 ? LogFormat.TypePut : LogFormat.TypeCont, off, chunk, seq, 0);
                 records++;
                 off += chunk;
                 left -= chunk;
@@ -303,9 +268,11 @@ namespace NfCerts.Core.Storage
             }
         }
 
-        private void EmitRecord(byte type, byte[] keyArea, byte[]? data, int offset, int length, uint seq, uint aux)
+        /// <summary>Emits one record with the key area in <see cref="_key"/> and <paramref name="length"/> bytes of the
+        /// current source from <paramref name="offset"/>; for RELEASE, <paramref name="aux"/> is the watermark.</summary>
+        private void EmitRecord(byte type, int offset, int length, uint seq, uint aux)
         {
-            int headLen = LogFormat.AlignUp(LogFormat.RecordHeaderSize + keyArea.Length);
+            int headLen = LogFormat.AlignUp(LogFormat.RecordHeaderSize + _keyLength);
             int total = headLen + LogFormat.AlignUp(length);
             if (total > SpaceLeft)
             {
@@ -317,51 +284,25 @@ namespace NfCerts.Core.Storage
             {
                 return;
             }
-            var h = new byte[headLen];
-            for (int i = LogFormat.RecordHeaderSize + keyArea.Length; i < headLen; i++)
+            var h = _whdr;
+            for (int i = LogFormat.RecordHeaderSize + _keyLength; i < headLen; i++)
             {
                 h[i] = LogFormat.Erased;
             }
-            uint dataCrc = type == LogFormat.TypeRelease ? aux : Crc32.Compute(data == null ? h : data, offset, length);
+            uint dataCrc = type == LogFormat.TypeRelease ? aux : SourceCrc(offset, length);
             h[0] = type;
-            h[1] = (byte)keyArea.Length;
+            h[1] = (byte)_keyLength;
             LogFormat.PutU16(h, 2, length);
             LogFormat.PutU32(h, 4, seq);
             LogFormat.PutU32(h, 8, dataCrc);
-            Array.Copy(keyArea, 0, h, LogFormat.RecordHeaderSize, keyArea.Length);
-            LogFormat.PutU32(h, 12, HeaderCrc(h, keyArea.Length));
+            Array.Copy(_key, 0, h, LogFormat.RecordHeaderSize, _keyLength);
+            LogFormat.PutU32(h, 12, HeaderCrc(h, _keyLength));
             _flash.Program(address, h, 0, headLen);
             if (length > 0)
             {
-                int whole = length & ~(LogFormat.Align - 1);
-                if (whole > 0)
-                {
-                    _flash.Program(address + headLen, data!, offset, whole);
-                }
-                if (whole < length)
-                {
-                    var tail = new byte[LogFormat.Align];
-                    for (int i = 0; i < tail.Length; i++)
-                    {
-                        tail[i] = i < length - whole ? data![offset + whole + i] : LogFormat.Erased;
-                    }
-                    _flash.Program(address + headLen + whole, tail, 0, tail.Length);
-                }
+                ProgramSource(address + headLen, offset, length);
             }
-            var r = new RecordRef();
-            r.Type = type;
-            r.Sector = _wSector;
-            r.Address = address;
-            r.Seq = seq;
-            r.DataAddress = address + headLen;
-            r.DataLength = length;
-            r.DataCrc = dataCrc;
-            r.Aux = aux;
-            if (type != LogFormat.TypeCont)
-            {
-                DecodeKeys(r, h, keyArea.Length);
-            }
-            _written!.Add(r);
+            _run.Add(type, _key, 0, _keyLength, address + headLen, length, dataCrc);
         }
 
         private void EmitCommit(uint seq, int count)
@@ -376,13 +317,13 @@ namespace NfCerts.Core.Storage
             {
                 return;
             }
-            var c = new byte[LogFormat.CommitSize];
+            var c = _whdr;
             c[0] = LogFormat.TypeCommit;
             c[1] = 0;
             LogFormat.PutU16(c, 2, count);
             LogFormat.PutU32(c, 4, seq);
             LogFormat.PutU32(c, 8, Crc32.Compute(c, 0, 8));
-            _flash.Program(address, c, 0, c.Length);
+            _flash.Program(address, c, 0, LogFormat.CommitSize);
         }
 
         /// <summary>Moves the cursor to a fresh sector: the next free one after the current in ring order.</summary>
@@ -390,7 +331,7 @@ namespace NfCerts.Core.Storage
         {
             if (!_dry && !_wNeedNew)
             {
-                _sectors[_wSector].End = _wSector * _sectorSize + _wOff;
+                _sec.End[_wSector] = _wSector * _sectorSize + _wOff;
             }
             _wOpened++;
             _wNeedNew = false;
@@ -403,7 +344,7 @@ namespace NfCerts.Core.Storage
             for (int i = 1; i <= _sectorCount; i++)
             {
                 int c = (_wSector + i) % _sectorCount;
-                if (!_sectors[c].Live)
+                if (!_sec.Live[c])
                 {
                     pick = c;
                     break;
@@ -414,34 +355,28 @@ namespace NfCerts.Core.Storage
                 // Planning guarantees a free sector; reaching this is a bug, reported rather than hidden.
                 throw new StorageException(StorageError.NoSpace, "no free sector to open");
             }
-            var s = _sectors[pick];
-            if (!IsBlank(pick))
-            {
-                _flash.EraseSector(pick);
-                s.EraseCount++;
-            }
-            var header = BuildSectorHeader(_sectorSize, _nextSectorSeq, s.EraseCount > 0 ? s.EraseCount : 1);
+            EraseIfUsed(pick);
+            // The header carries the erases this sector has had as far as the log knows: none for one never erased.
+            var header = BuildSectorHeader(_sectorSize, _nextSectorSeq, _sec.EraseCount[pick]);
             _flash.Program(pick * _sectorSize, header, 0, header.Length);
-            s.Valid = true;
-            s.Live = true;
-            s.Seq = _nextSectorSeq++;
-            s.EraseCount = s.EraseCount > 0 ? s.EraseCount : 1;
-            s.DirtyEnd = false;
+            _sec.Valid[pick] = true;
+            _sec.Live[pick] = true;
+            _sec.Seq[pick] = _nextSectorSeq++;
+            _sec.DirtyEnd[pick] = false;
             _wSector = pick;
         }
 
-        private bool IsBlank(int sector)
+        /// <summary>Erases a sector that is not live unless it is blank already. True when it erased.</summary>
+        private bool EraseIfUsed(int sector)
         {
-            var buf = new byte[256];
-            int start = sector * _sectorSize;
-            for (int o = 0; o < _sectorSize; o += buf.Length)
+            if (IsBlank(_flash, sector, _io))
             {
-                _flash.Read(start + o, buf, 0, buf.Length);
-                if (!LogFormat.AllErased(buf, 0, buf.Length))
-                {
-                    return false;
-                }
+                return false;
             }
+            _sec.Valid[sector] = false;
+            _flash.EraseSector(sector);
+            _sec.EraseCount[sector]++;
+            _sec.DirtyEnd[sector] = false;
             return true;
         }
     }

@@ -16,13 +16,19 @@ namespace NfCerts.Core.Storage
     /// </remarks>
     public sealed partial class RecordLog
     {
+        /// <summary>Size of the one buffer that compaction, purge and blank checks stream flash data through.</summary>
+        private const int IoSize = 512;
+
         private readonly IFlash _flash;
         private readonly int _sectorSize;
         private readonly int _sectorCount;
         private readonly int _maxValueLength;
         private readonly int _reserveSectors;
-        private readonly SectorState[] _sectors;
-        private readonly Hashtable _values = new Hashtable();
+        private readonly SectorTable _sec;
+        private readonly LiveIndex _index = new LiveIndex();
+        private readonly RecordRun _run = new RecordRun();
+        /// <summary>Bytes streamed through when values are verified, relocated or checked for erased flash.</summary>
+        private readonly byte[] _io = new byte[IoSize];
         private int _head;
         private int _headPos;
         private bool _headDirty;
@@ -41,11 +47,7 @@ namespace NfCerts.Core.Storage
             _sectorCount = flash.SectorCount;
             _maxValueLength = maxValueLength;
             _reserveSectors = ReserveFor(_sectorSize, maxValueLength);
-            _sectors = new SectorState[_sectorCount];
-            for (int i = 0; i < _sectorCount; i++)
-            {
-                _sectors[i] = new SectorState();
-            }
+            _sec = new SectorTable(_sectorCount);
         }
 
         /// <summary>Erases the whole region and writes an empty log. Everything stored before is gone.</summary>
@@ -58,11 +60,19 @@ namespace NfCerts.Core.Storage
                 throw new ArgumentNullException("flash");
             }
             CheckGeometry(flash, maxValueLength);
+            // A sector that is already blank is not erased: a factory-fresh partition formats without wear, and no erase
+            // is counted that did not happen.
+            var buf = new byte[IoSize];
+            bool erased0 = false;
             for (int i = 0; i < flash.SectorCount; i++)
             {
-                flash.EraseSector(i);
+                if (!IsBlank(flash, i, buf))
+                {
+                    flash.EraseSector(i);
+                    erased0 |= i == 0;
+                }
             }
-            var header = BuildSectorHeader(flash.SectorSize, 1, 1);
+            var header = BuildSectorHeader(flash.SectorSize, 1, erased0 ? 1u : 0u);
             flash.Program(0, header, 0, header.Length);
         }
 
@@ -150,20 +160,20 @@ namespace NfCerts.Core.Storage
         /// <summary>Number of live keys.</summary>
         public int Count
         {
-            get { return _values.Count; }
+            get { return _index.Count; }
         }
 
         /// <summary>True when <paramref name="key"/> holds a value.</summary>
         public bool Contains(string key)
         {
-            return _values.Contains(key);
+            return key != null && _index.Find(key) >= 0;
         }
 
         /// <summary>Length in bytes of the value under <paramref name="key"/>, or -1 when there is none.</summary>
         public int GetLength(string key)
         {
-            var v = _values[key] as ValueRef;
-            return v == null ? -1 : v.Length;
+            int slot = key == null ? -1 : _index.Find(key);
+            return slot < 0 ? -1 : _index.Length(slot);
         }
 
         /// <summary>Reads the value under <paramref name="key"/>. False when there is none.</summary>
@@ -171,13 +181,13 @@ namespace NfCerts.Core.Storage
         public bool TryGet(string key, out byte[] value)
         {
             ThrowIfBroken();
-            var v = _values[key] as ValueRef;
-            if (v == null)
+            int slot = key == null ? -1 : _index.Find(key);
+            if (slot < 0)
             {
                 value = new byte[0];
                 return false;
             }
-            value = ReadValue(v);
+            value = ReadValue(slot);
             return true;
         }
 
@@ -185,12 +195,15 @@ namespace NfCerts.Core.Storage
         public string[] GetKeys(string prefix)
         {
             var list = new ArrayList();
-            foreach (DictionaryEntry e in _values)
+            for (int s = 0; s < _index.SlotLimit; s++)
             {
-                var k = (string)e.Key;
-                if (k.StartsWith(prefix))
+                if (_index.InUse(s))
                 {
-                    list.Add(k);
+                    var k = _index.Key(s);
+                    if (k.StartsWith(prefix))
+                    {
+                        list.Add(k);
+                    }
                 }
             }
             var keys = new string[list.Count];
@@ -234,10 +247,12 @@ namespace NfCerts.Core.Storage
             get
             {
                 int total = 0;
-                foreach (DictionaryEntry e in _values)
+                for (int s = 0; s < _index.SlotLimit; s++)
                 {
-                    var v = (ValueRef)e.Value!;
-                    total += Footprint(v.Key.Length, v.Length);
+                    if (_index.InUse(s))
+                    {
+                        total += Footprint(_index.KeyLength(s), _index.Length(s));
+                    }
                 }
                 return total;
             }
@@ -278,7 +293,7 @@ namespace NfCerts.Core.Storage
                 int n = 0;
                 for (int i = 0; i < _sectorCount; i++)
                 {
-                    if (!_sectors[i].Live)
+                    if (!_sec.Live[i])
                     {
                         n++;
                     }
@@ -296,10 +311,9 @@ namespace NfCerts.Core.Storage
                 int total = 0;
                 for (int i = 0; i < _sectorCount; i++)
                 {
-                    var s = _sectors[i];
-                    if (s.Live)
+                    if (_sec.Live[i])
                     {
-                        int end = i == _head ? _headPos : s.End;
+                        int end = i == _head ? _headPos : _sec.End[i];
                         total += end - i * _sectorSize;
                     }
                 }
@@ -319,7 +333,7 @@ namespace NfCerts.Core.Storage
             var r = new uint[_sectorCount];
             for (int i = 0; i < _sectorCount; i++)
             {
-                r[i] = _sectors[i].EraseCount;
+                r[i] = _sec.EraseCount[i];
             }
             return r;
         }
@@ -330,407 +344,46 @@ namespace NfCerts.Core.Storage
             get { return _corruptValuesDropped; }
         }
 
-        // ---- mount --------------------------------------------------------------------------------
-
-        private void Load()
-        {
-            var hdr = new byte[LogFormat.SectorHeaderSize];
-            uint maxSectorSeq = 0;
-            int foreignGeometry = 0;
-            for (int i = 0; i < _sectorCount; i++)
-            {
-                Read(i * _sectorSize, hdr, LogFormat.SectorHeaderSize);
-                var s = _sectors[i];
-                bool ours = (LogFormat.GetU32(hdr, 0) & LogFormat.MagicMask) == LogFormat.Magic && LogFormat.GetU32(hdr, 12) == Crc32.Compute(hdr, 0, 12);
-                if (ours && hdr[3] != Log2(_sectorSize))
-                {
-                    foreignGeometry = hdr[3];
-                    ours = false;
-                }
-                if (ours)
-                {
-                    s.Valid = true;
-                    s.Seq = LogFormat.GetU32(hdr, 4);
-                    s.EraseCount = LogFormat.GetU32(hdr, 8);
-                    if (s.Seq > maxSectorSeq)
-                    {
-                        maxSectorSeq = s.Seq;
-                    }
-                }
-            }
-            int[] order = ValidSectorsBySeq();
-            if (order.Length == 0 && foreignGeometry != 0)
-            {
-                throw new StorageException(StorageError.BadGeometry, "the store was formatted with " + (1 << foreignGeometry) + "-byte sectors, not " + _sectorSize);
-            }
-            if (order.Length == 0)
-            {
-                throw new StorageException(StorageError.NotFormatted, "the region holds no nf.Certs store (no valid sector header)");
-            }
-            int headIndex = order[order.Length - 1];
-            var records = new ArrayList();
-            uint maxTxn = 0;
-            for (int i = 0; i < order.Length; i++)
-            {
-                ScanSector(order[i], order[i] == headIndex, records);
-            }
-            for (int i = 0; i < records.Count; i++)
-            {
-                uint seq = ((RecordRef)records[i]!).Seq;
-                if (seq > maxTxn)
-                {
-                    maxTxn = seq;
-                }
-            }
-            // Pass 1: the highest committed RELEASE watermark says which old sectors are dead.
-            var scratch = new Hashtable();
-            _watermark = Replay(records, scratch, 0, null);
-            for (int i = 0; i < order.Length; i++)
-            {
-                var s = _sectors[order[i]];
-                s.Live = s.Seq > _watermark;
-            }
-            // Pass 2: the state, from live sectors only.
-            var liveRecords = new ArrayList();
-            for (int i = 0; i < records.Count; i++)
-            {
-                var r = (RecordRef)records[i]!;
-                if (_sectors[r.Sector].Live)
-                {
-                    liveRecords.Add(r);
-                }
-            }
-            var releases = new ArrayList();
-            Replay(liveRecords, _values, _watermark, releases);
-            // A reclaimed sector has no header until it is reused: its erase count is in the RELEASE that reclaimed it.
-            for (int i = 0; i < releases.Count; i++)
-            {
-                var rel = (RecordRef)releases[i]!;
-                if (rel.ReleasedSector >= 0 && rel.ReleasedSector < _sectorCount)
-                {
-                    var fs = _sectors[rel.ReleasedSector];
-                    if (!fs.Live && rel.ReleasedEraseCount > fs.EraseCount)
-                    {
-                        fs.EraseCount = rel.ReleasedEraseCount;
-                    }
-                }
-            }
-            _head = headIndex;
-            _headPos = _sectors[headIndex].End;
-            _headDirty = _sectors[headIndex].DirtyEnd;
-            _nextTxnSeq = maxTxn + 1;
-            _nextSectorSeq = maxSectorSeq + 1;
-        }
-
-        private int[] ValidSectorsBySeq()
-        {
-            int n = 0;
-            for (int i = 0; i < _sectorCount; i++)
-            {
-                if (_sectors[i].Valid)
-                {
-                    n++;
-                }
-            }
-            var order = new int[n];
-            int k = 0;
-            for (int i = 0; i < _sectorCount; i++)
-            {
-                if (_sectors[i].Valid)
-                {
-                    // insertion by sequence number
-                    int j = k++;
-                    while (j > 0 && _sectors[order[j - 1]].Seq > _sectors[i].Seq)
-                    {
-                        order[j] = order[j - 1];
-                        j--;
-                    }
-                    order[j] = i;
-                }
-            }
-            return order;
-        }
-
-        /// <summary>Reads the record headers of one sector; stops at erased flash or at anything invalid.</summary>
-        private void ScanSector(int sector, bool isHead, ArrayList records)
-        {
-            var s = _sectors[sector];
-            int start = sector * _sectorSize;
-            int end = start + _sectorSize;
-            int pos = start + LogFormat.SectorHeaderSize;
-            var buf = new byte[LogFormat.MaxHeadOp];
-            while (true)
-            {
-                int remaining = end - pos;
-                if (remaining < LogFormat.CommitSize)
-                {
-                    s.End = pos;
-                    return;
-                }
-                // Read what a COMMIT needs first; other records need the rest of their header and their key.
-                int probe = LogFormat.CommitSize;
-                Read(pos, buf, probe);
-                byte type = buf[0];
-                if (type == LogFormat.Erased)
-                {
-                    s.End = pos;
-                    if (isHead)
-                    {
-                        // A torn program may have cleared bits anywhere in the operation after an erased type byte:
-                        // the head must be followed by erased flash for as far as the next record's first operation.
-                        int check = remaining < LogFormat.MaxHeadOp ? remaining : LogFormat.MaxHeadOp;
-                        if (check > probe)
-                        {
-                            Read(pos + probe, buf, probe, check - probe);
-                        }
-                        s.DirtyEnd = !LogFormat.AllErased(buf, 0, check);
-                    }
-                    return;
-                }
-                if (type == LogFormat.TypeCommit)
-                {
-                    if (LogFormat.GetU32(buf, 8) != Crc32.Compute(buf, 0, 8) || buf[1] != 0)
-                    {
-                        MarkDirty(s, pos);
-                        return;
-                    }
-                    var c = new RecordRef();
-                    c.Type = type;
-                    c.Sector = sector;
-                    c.Address = pos;
-                    c.Aux = (uint)LogFormat.GetU16(buf, 2);
-                    c.Seq = LogFormat.GetU32(buf, 4);
-                    records.Add(c);
-                    pos += LogFormat.CommitSize;
-                    continue;
-                }
-                if (remaining < LogFormat.RecordHeaderSize)
-                {
-                    MarkDirty(s, pos);
-                    return;
-                }
-                Read(pos + probe, buf, probe, LogFormat.RecordHeaderSize - probe);
-                int k = buf[1];
-                int d = LogFormat.GetU16(buf, 2);
-                int headLen = LogFormat.AlignUp(LogFormat.RecordHeaderSize + k);
-                int total = headLen + LogFormat.AlignUp(d);
-                if (!KnownType(type) || k > LogFormat.MaxKeyArea || total > remaining)
-                {
-                    MarkDirty(s, pos);
-                    return;
-                }
-                if (k > 0)
-                {
-                    Read(pos + LogFormat.RecordHeaderSize, buf, LogFormat.RecordHeaderSize, k);
-                }
-                if (LogFormat.GetU32(buf, 12) != HeaderCrc(buf, k))
-                {
-                    MarkDirty(s, pos);
-                    return;
-                }
-                var r = new RecordRef();
-                r.Type = type;
-                r.Sector = sector;
-                r.Address = pos;
-                r.Seq = LogFormat.GetU32(buf, 4);
-                r.DataAddress = pos + headLen;
-                r.DataLength = d;
-                r.DataCrc = LogFormat.GetU32(buf, 8);
-                if (!DecodeKeys(r, buf, k))
-                {
-                    MarkDirty(s, pos);
-                    return;
-                }
-                if (type == LogFormat.TypeRelease)
-                {
-                    r.Aux = r.DataCrc;
-                }
-                records.Add(r);
-                pos += total;
-            }
-        }
-
-        private static void MarkDirty(SectorState s, int pos)
-        {
-            s.End = pos;
-            s.DirtyEnd = true;
-        }
-
-        private static bool KnownType(byte t)
-        {
-            return t == LogFormat.TypePut || t == LogFormat.TypeCont || t == LogFormat.TypeDelete
-                || t == LogFormat.TypeMove || t == LogFormat.TypeRelease;
-        }
-
-        internal static uint HeaderCrc(byte[] header, int keyLength)
-        {
-            uint c = Crc32.Update(Crc32.Start, header, 0, 12);
-            c = Crc32.Update(c, header, LogFormat.RecordHeaderSize, keyLength);
-            return Crc32.Finish(c);
-        }
-
-        private static bool DecodeKeys(RecordRef r, byte[] buf, int k)
-        {
-            int o = LogFormat.RecordHeaderSize;
-            switch (r.Type)
-            {
-                case LogFormat.TypePut:
-                case LogFormat.TypeDelete:
-                    if (k < 1 || k > LogFormat.MaxKeyLength)
-                    {
-                        return false;
-                    }
-                    r.Key = Ascii(buf, o, k);
-                    return r.Type == LogFormat.TypePut || r.DataLength == 0;
-                case LogFormat.TypeMove:
-                    int sep = -1;
-                    for (int i = 0; i < k; i++)
-                    {
-                        if (buf[o + i] == 0)
-                        {
-                            sep = i;
-                            break;
-                        }
-                    }
-                    if (sep < 1 || sep > LogFormat.MaxKeyLength || k - sep - 1 < 1 || k - sep - 1 > LogFormat.MaxKeyLength)
-                    {
-                        return false;
-                    }
-                    r.Key = Ascii(buf, o, sep);
-                    r.Key2 = Ascii(buf, o + sep + 1, k - sep - 1);
-                    return r.DataLength == 0;
-                case LogFormat.TypeCont:
-                    return k == 0;
-                default: // RELEASE: reclaimed sector index and its erase count
-                    if (k != LogFormat.ReleaseKeyArea || r.DataLength != 0)
-                    {
-                        return false;
-                    }
-                    r.ReleasedSector = (int)LogFormat.GetU32(buf, o);
-                    r.ReleasedEraseCount = LogFormat.GetU32(buf, o + 4);
-                    return true;
-            }
-        }
-
-        private static string Ascii(byte[] b, int o, int n)
-        {
-            var chars = new char[n];
-            for (int i = 0; i < n; i++)
-            {
-                chars[i] = (char)b[o + i];
-            }
-            return new string(chars);
-        }
-
-        /// <summary>
-        /// Applies the committed transactions in <paramref name="records"/> to <paramref name="state"/>; returns the highest
-        /// committed RELEASE watermark (at least <paramref name="watermark"/>).
-        /// </summary>
-        private uint Replay(ArrayList records, Hashtable state, uint watermark, ArrayList? releases)
-        {
-            var pending = new ArrayList();
-            bool commitSeen = false;
-            for (int i = 0; i < records.Count; i++)
-            {
-                var r = (RecordRef)records[i]!;
-                if (r.Type != LogFormat.TypeCommit)
-                {
-                    pending.Add(r);
-                    continue;
-                }
-                // The transaction is the run of pending records carrying the commit's sequence number.
-                int first = pending.Count;
-                while (first > 0 && ((RecordRef)pending[first - 1]!).Seq == r.Seq)
-                {
-                    first--;
-                }
-                int n = pending.Count - first;
-                bool whole = n == (int)r.Aux;
-                // A transaction whose beginning lay in a sector that compaction has since released is applied as far
-                // as it is still there: compaction relocated whatever of it was live.
-                bool truncated = !commitSeen && first == 0 && n > 0 && n < (int)r.Aux;
-                if (whole || truncated)
-                {
-                    RecordRef? current = null;
-                    for (int j = first; j < pending.Count; j++)
-                    {
-                        watermark = Apply((RecordRef)pending[j]!, state, ref current, watermark, releases);
-                    }
-                }
-                pending.Clear();
-                commitSeen = true;
-            }
-            return watermark;
-        }
-
-        private static uint Apply(RecordRef r, Hashtable state, ref RecordRef? currentPut, uint watermark, ArrayList? releases)
-        {
-            switch (r.Type)
-            {
-                case LogFormat.TypePut:
-                    var v = new ValueRef(r.Key, r.Seq);
-                    v.Chunks.Add(r);
-                    v.Length = r.DataLength;
-                    state[r.Key] = v;
-                    currentPut = r;
-                    break;
-                case LogFormat.TypeCont:
-                    if (currentPut != null)
-                    {
-                        var owner = state[currentPut.Key] as ValueRef;
-                        if (owner != null && owner.Chunks[0] == currentPut)
-                        {
-                            owner.Chunks.Add(r);
-                            owner.Length += r.DataLength;
-                        }
-                    }
-                    break;
-                case LogFormat.TypeDelete:
-                    state.Remove(r.Key);
-                    currentPut = null;
-                    break;
-                case LogFormat.TypeMove:
-                    var moved = state[r.Key] as ValueRef;
-                    if (moved != null)
-                    {
-                        state.Remove(r.Key);
-                        moved.Key = r.Key2;
-                        state[r.Key2] = moved;
-                    }
-                    currentPut = null;
-                    break;
-                case LogFormat.TypeRelease:
-                    if (releases != null)
-                    {
-                        releases.Add(r);
-                    }
-                    if (r.Aux > watermark)
-                    {
-                        watermark = r.Aux;
-                    }
-                    currentPut = null;
-                    break;
-            }
-            return watermark;
-        }
-
         // ---- helpers ------------------------------------------------------------------------------
 
-        private byte[] ReadValue(ValueRef v)
+        private byte[] ReadValue(int slot)
         {
-            var data = new byte[v.Length];
+            var data = new byte[_index.Length(slot)];
             int o = 0;
-            for (int i = 0; i < v.Chunks.Count; i++)
+            for (int i = 0; i < _index.ChunkCount(slot); i++)
             {
-                var c = (RecordRef)v.Chunks[i]!;
-                _flash.Read(c.DataAddress, data, o, c.DataLength);
-                if (Crc32.Compute(data, o, c.DataLength) != c.DataCrc)
+                int address = _index.ChunkAddress(slot, i);
+                int n = _index.ChunkLength(slot, i);
+                _flash.Read(address, data, o, n);
+                if (Crc32.Compute(data, o, n) != _index.ChunkCrc(slot, i))
                 {
-                    throw new StorageException(StorageError.Corrupt, "the value of '" + v.Key + "' fails its CRC at flash address " + c.DataAddress);
+                    throw Corrupt(slot, address);
                 }
-                o += c.DataLength;
+                o += n;
             }
             return data;
+        }
+
+        private StorageException Corrupt(int slot, int address)
+        {
+            return new StorageException(StorageError.Corrupt, "the value of '" + _index.Key(slot) + "' fails its CRC at flash address " + address);
+        }
+
+        /// <summary>True when every byte of <paramref name="sector"/> is erased.</summary>
+        private static bool IsBlank(IFlash flash, int sector, byte[] buf)
+        {
+            int size = flash.SectorSize;
+            int start = sector * size;
+            for (int o = 0; o < size; o += buf.Length)
+            {
+                int n = size - o < buf.Length ? size - o : buf.Length;
+                flash.Read(start + o, buf, 0, n);
+                if (!LogFormat.AllErased(buf, 0, n))
+                {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private void Read(int address, byte[] buffer, int count)

@@ -39,16 +39,58 @@ namespace NfCerts.Tests.Storage
 
         private static Step[] Setup() => new[] { new Step().Put("A", Bytes(1000, 10)).Put("B", Bytes(600, 11)) };
 
+        /// <summary>ESP32 sizes: 4 KiB sectors, entries of up to 12 KiB that span sectors, compaction under churn.</summary>
+        public static IEnumerable<object[]> ProductionScenarios()
+        {
+            var setup = new[] { new Step().Put("CRootCA1", Bytes(1200, 1)).Put("CClientCert1", Bytes(ProductionMax, 2)), new Step().Put("Jrenewal", Bytes(200, 3)) };
+            yield return new object[] { "4K: install spanning sectors", setup, new[] { new Step().Put("CClientCert2", Bytes(ProductionMax, 4)) } };
+            yield return new object[] { "4K: replace spanning sectors", setup, new[] { new Step().Put("CClientCert1", Bytes(ProductionMax - 100, 5)) } };
+            yield return new object[] { "4K: move a spanning entry onto another", setup, new[] { new Step().Move("CClientCert1", "CRootCA1") } };
+            var churn = new List<Step>();
+            bool rootMoved = false;
+            for (int i = 0; i < 60; i++)
+            {
+                if (i % 6 == 5)
+                {
+                    churn.Add(new Step().Put("CClientCert" + (i % 12 == 5 ? 2 : 3), Bytes(2000 + 997 * i % 6500, 300 + i)));
+                }
+                else if (i % 10 == 7)
+                {
+                    churn.Add(rootMoved ? new Step().Move("CRootCA9", "CRootCA1") : new Step().Move("CRootCA1", "CRootCA9"));
+                    rootMoved = !rootMoved;
+                }
+                else
+                {
+                    churn.Add(new Step().Put("Jrenewal", Bytes(100 + 13 * i % 200, 400 + i)));
+                }
+            }
+            yield return new object[] { "4K: compaction under churn", setup, churn.ToArray() };
+        }
+
+        private const int ProductionMax = 1 + 8192 + 4096;
+
         [Theory]
         [MemberData(nameof(Scenarios))]
         public void CutAfterEveryWrite(string name, Step[] setup, Step[] steps)
+            => Sweep(name, 12 * 1024, 1024, MaxValue, setup, steps, samplingSeed: -1);
+
+        [Theory]
+        [MemberData(nameof(ProductionScenarios))]
+        public void CutAfterWritesAtProductionSize(string name, Step[] setup, Step[] steps)
+            => Sweep(name, 20 * 4096, 4096, ProductionMax, setup, steps, samplingSeed: 9);
+
+        /// <summary>Replays the scenario with the cut after write n: every n when <paramref name="samplingSeed"/> is negative,
+        /// else every one of the first 60 and then a seeded sample.</summary>
+        private void Sweep(string name, int size, int sectorSize, int maxValue, Step[] setup, Step[] steps, int samplingSeed)
         {
             int runs = 0;
-            for (int n = 0; ; n++)
+            var sampler = new Random(Math.Max(samplingSeed, 0));
+            for (int n = 0; ; n += samplingSeed < 0 || n < 60 ? 1 : 1 + sampler.Next(8))
             {
-                var flash = new NorFlash(12 * 1024, 1024);
-                RecordLog.Format(flash, MaxValue);
-                var log = RecordLog.Mount(flash, MaxValue);
+                string at = $"{name}: cut after write n={n} (tear seed {n}, sampling seed {samplingSeed})";
+                var flash = new NorFlash(size, sectorSize);
+                RecordLog.Format(flash, maxValue);
+                var log = RecordLog.Mount(flash, maxValue);
                 var model = new Dictionary<string, byte[]>();
                 foreach (var s in setup) { s.Apply(log); s.Apply(model); }
                 flash.ArmPowerCut(n, seed: n);
@@ -72,7 +114,8 @@ namespace NfCerts.Tests.Storage
                 if (interrupted < 0)
                 {
                     flash.Disarm();
-                    Assert.True(Same(model, Read(RecordLog.Mount(flash, MaxValue))));
+                    Assert.True(Same(model, Read(RecordLog.Mount(flash, maxValue))));
+                    Assert.True(!name.Contains("compaction") || flash.TotalErases > 0, name + ": no compaction ran");
                     break;
                 }
                 flash.PowerOn();
@@ -82,29 +125,36 @@ namespace NfCerts.Tests.Storage
                 Dictionary<string, byte[]> found;
                 try
                 {
-                    remounted = RecordLog.Mount(flash, MaxValue);
+                    remounted = RecordLog.Mount(flash, maxValue);
                     found = Read(remounted);
                 }
                 catch (Exception e)
                 {
-                    throw new Xunit.Sdk.XunitException($"{name}: cut after write n={n} (seed {n}) during step {interrupted} ({steps[interrupted]}): mount failed: {e}");
+                    throw new Xunit.Sdk.XunitException($"{at} during step {interrupted} ({steps[interrupted]}): mount failed: {e}");
                 }
                 bool isBefore = Same(found, before!), isAfter = Same(found, after);
                 Assert.True(isBefore || isAfter,
-                    $"{name}: cut after write n={n} (seed {n}) during step {interrupted} ({steps[interrupted]}): found {Describe(found)}, expected {Describe(before!)} or {Describe(after)}");
+                    $"{at} during step {interrupted} ({steps[interrupted]}): found {Describe(found)}, expected {Describe(before!)} or {Describe(after)}");
                 // The log keeps working after the cut: finish the scenario on the remounted log.
                 var model2 = isAfter ? after : before!;
                 for (int i = isAfter ? interrupted + 1 : interrupted; i < steps.Length; i++)
                 {
-                    steps[i].Apply(remounted);
+                    try
+                    {
+                        steps[i].Apply(remounted);
+                    }
+                    catch (StorageException e)
+                    {
+                        throw new Xunit.Sdk.XunitException($"{at}: step {i} ({steps[i]}) after the remount failed: {e.Message}");
+                    }
                     steps[i].Apply(model2);
                 }
-                Assert.True(Same(model2, Read(RecordLog.Mount(flash, MaxValue))), $"{name}: n={n}: state after finishing differs");
+                Assert.True(Same(model2, Read(RecordLog.Mount(flash, maxValue))), $"{at}: state after finishing differs");
                 Assert.Equal(0, flash.IllegalProgramAttempts);
                 Assert.True(n < 100000, "scenario never completed");
             }
             _out.WriteLine($"{name}: {runs} runs");
-            // Every write of the scenario was cut once: as many runs as writes, plus the run that completed.
+            // Every write of the scenario was cut once (or a sample of them): more runs than steps, plus the one that completed.
             Assert.True(runs > steps.Length, $"{name}: only {runs} runs");
         }
 

@@ -222,6 +222,30 @@ namespace NfCerts.Tests.Storage
         }
 
         [Fact]
+        public void ABlankChipFormatsWithoutErasesAndReportsNoneItDidNotHave()
+        {
+            // Issue 9: a sector opened blank was given an erase count of 1 in its header, an erase that never happened.
+            var f = new NorFlash(64 * 4096, 4096);
+            RecordLog.Format(f, 12289);
+            Assert.Equal(0, f.TotalErases);
+            var log = RecordLog.Mount(f, 12289);
+            for (int i = 0; i < 12; i++)
+            {
+                new Step().Put("C" + i, Bytes(3000, i)).Apply(log);
+            }
+            var counts = RecordLog.Mount(f, 12289).GetEraseCounts();
+            for (int s = 0; s < counts.Length; s++)
+            {
+                Assert.Equal(f.EraseOps[s], (long)counts[s]);
+            }
+            // A used region is erased by Format, and what Format erased is counted in the header it writes.
+            new Step().Put("C0", Bytes(10, 0)).Apply(log);
+            RecordLog.Format(f, 12289);
+            Assert.Equal(1u, RecordLog.Mount(f, 12289).GetEraseCounts()[0]);
+            Assert.Equal(0, RecordLog.Mount(f, 12289).Count);
+        }
+
+        [Fact]
         public void CorruptedDataIsDetectedOnRead()
         {
             var (f, log) = Fresh();
