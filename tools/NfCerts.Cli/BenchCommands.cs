@@ -21,11 +21,11 @@ namespace NfCerts.Cli
             });
             bench.Add(store);
 
-            // `bench memory` (MemoryBenchmark.cs, another branch) is added here at merge:
-            //   var json = Parameters.Json();
-            //   var memory = new Command("memory", "...") { json }.WithExamples("bench memory", "bench memory --json");
-            //   memory.SetAction(r => MemoryBenchmark.Run(ui.Out, r.GetValue(json)));
-            //   bench.Add(memory);
+            var json = Parameters.Json();
+            var memory = new Command("memory", "The RAM budget on ESP32 sizes: bytes allocated by mount after years of churn, put, move, compaction, purge, install and a certificate query, each against its budget (exit 1 when one is over)") { json }
+                .WithExamples("bench memory", "bench memory --json");
+            memory.SetAction(r => MemoryBenchmark.Run(ui.Out, r.GetValue(json)));
+            bench.Add(memory);
             return bench;
         }
     }

@@ -105,18 +105,47 @@ namespace NfCerts.Core.Certificates
             string[] keys = _log.GetKeys(KeyPrefix);
             for (int i = 0; i < keys.Length; i++)
             {
-                if (SealPending(keys[i]))
+                // The first seal also records that a purge is owed, so that a cut before the purge is done is resumed.
+                if (SealPending(keys[i], !_log.Contains(PurgeMarkerKey)))
                 {
                     sealedCount++;
                 }
             }
-            // LEAD: call Log.Purge() here (when sealedCount > 0), so that no clear copy stays on flash.
+            FinishPurge();
             return sealedCount;
+        }
+
+        /// <summary>Log key of the marker that says clear key bytes may still lie in superseded records on flash.</summary>
+        internal const string PurgeMarkerKey = "Spurge";
+
+        /// <summary>Erases the clear copies that sealing superseded (<see cref="RecordLog.Purge"/>), when the marker says a
+        /// purge is owed, then drops the marker. A purge that cannot finish now (flash full of live data) is retried at the
+        /// next boot.</summary>
+        private void FinishPurge()
+        {
+            if (!_log.Contains(PurgeMarkerKey))
+            {
+                return;
+            }
+            try
+            {
+                _log.Purge();
+                var t = _log.Begin();
+                t.Delete(PurgeMarkerKey);
+                Commit(t);
+            }
+            catch (StorageException e)
+            {
+                if (e.Error != StorageError.NoSpace)
+                {
+                    throw new CertStoreException(CertStoreError.StorageFailure, "erasing the superseded clear keys failed: " + e.Message);
+                }
+            }
         }
 
         /// <summary>Seals one clear key in its own commit; false when it was sealed already, cannot be read or sealed, or
         /// does not fit.</summary>
-        private bool SealPending(string logKey)
+        private bool SealPending(string logKey, bool markPurge)
         {
             byte[] clear;
             try
@@ -133,6 +162,10 @@ namespace NfCerts.Core.Certificates
             try
             {
                 var t = _log.Begin();
+                if (markPurge)
+                {
+                    t.Put(PurgeMarkerKey, new byte[] { 1 });
+                }
                 t.Put(logKey, Seal(clear));
                 Commit(t);
                 return true;

@@ -184,7 +184,9 @@ namespace NfCerts.Tests.Certificates
             Assert.Equal(EcClient.Pkcs8, rebooted.GetPrivateKey("ClientCert1"));
             Assert.Equal(RsaClient.Pkcs8, rebooted.GetPrivateKey("ClientCert2"));
             Assert.Equal(Ca.Der, rebooted.GetCertificate("RootCA1"));
-            // That no superseded clear copy stays on flash needs RecordLog.Purge() (see the LEAD marker in SealPendingKeys).
+            // Sealing superseded the clear copies; the purge erased them.
+            AssertFlashHoldsNoKeyOf(EcClient);
+            AssertFlashHoldsNoKeyOf(RsaClient);
         }
 
         [Fact]
@@ -227,6 +229,15 @@ namespace NfCerts.Tests.Certificates
                 rebooted.SealPendingKeys();
                 Assert.Equal(KeyProtection.Sealed, rebooted.GetKeyProtection("ClientCert1"));
                 Assert.Equal(KeyProtection.Sealed, rebooted.GetKeyProtection("ClientCert2"));
+                // A purge cut short is finished at the next boot: no clear copy survives a cut anywhere.
+                foreach (var client in new[] { EcClient, RsaClient })
+                {
+                    foreach (var (what, secret) in Secrets(client))
+                    {
+                        AssertNoRunOf(flash.Snapshot(), what + " (cut after " + n + " writes)", secret, client.Der);
+                    }
+                }
+                Assert.False(rebooted.Log.Contains(CertStore.PurgeMarkerKey));
                 if (completed)
                 {
                     Assert.True(n > 2, "sealing took only " + n + " writes");
