@@ -17,7 +17,8 @@ namespace NfCerts.Core.Renewal
     /// never go back behind the latest trusted time seen, and a forward jump within a boot is confirmed six hours later
     /// before it is believed.</para>
     /// <para>Every step is recorded in <see cref="RenewalJournal"/> before and after it is taken. <see cref="Start"/> reads it
-    /// and resumes or rolls back: the old credential stays usable until the new one has been proved by a connection.</para>
+    /// and resumes or rolls back: the old credential stays usable until the new one has been proved by a connection. A
+    /// journal that cannot be read is set aside (<see cref="RenewalJournal.SetAsideKey"/>) and the engine starts afresh.</para>
     /// <para>Call <see cref="Start"/> before starting the <see cref="ConnectionManager"/>, so that recovery runs first.</para>
     /// </remarks>
     public sealed partial class RenewalEngine
@@ -47,6 +48,7 @@ namespace NfCerts.Core.Renewal
         private bool _jumpSuspect;
         private long _jumpSkew;
         private bool _clockDisagrees;
+        private string _journalProblem = "";
 
         /// <summary>Creates the engine; <paramref name="deviceSeed"/> spreads a fleet's check times and retries.</summary>
         public RenewalEngine(RecordLog log, CertStore store, WifiConfig wifi, ConnectionManager manager, ICertificateIssuer issuer,
@@ -95,6 +97,7 @@ namespace NfCerts.Core.Renewal
                     s.ClientRenewAtUtc = _status.ClientRenewAtUtc;
                     s.ThresholdClamped = _status.ThresholdClamped;
                     s.ClockTrusted = _status.ClockTrusted;
+                    s.JournalSetAside = _journalProblem;
                     s.Renewals = _journal.Renewals;
                     s.Rollbacks = _journal.Rollbacks;
                     s.ConsecutiveFailures = _journal.ClientFailures;
@@ -119,7 +122,7 @@ namespace NfCerts.Core.Renewal
                     return;
                 }
                 _running = true;
-                _journal = RenewalJournal.Load(_log);
+                _journal = RenewalJournal.LoadOrSetAside(_log, out _journalProblem);
                 Recover();
                 _timer.Schedule(TimeSpan.Zero);
             }
@@ -314,7 +317,7 @@ namespace NfCerts.Core.Renewal
                 // Keep memory in step with flash where flash can still be read; a dead flash means a reboot anyway.
                 try
                 {
-                    _journal = RenewalJournal.Load(_log);
+                    _journal = RenewalJournal.LoadOrSetAside(_log, out _journalProblem);
                 }
                 catch (Exception)
                 {

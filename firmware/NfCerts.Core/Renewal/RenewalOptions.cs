@@ -57,6 +57,8 @@ namespace NfCerts.Core.Renewal
         public bool ThresholdClamped;
         /// <summary>Whether the wall clock could be trusted at the last check.</summary>
         public bool ClockTrusted;
+        /// <summary>Why the journal was set aside at the engine's start; empty when it was read.</summary>
+        public string JournalSetAside = "";
         /// <summary>Completed renewals.</summary>
         public int Renewals;
         /// <summary>Rolled-back attempts.</summary>
