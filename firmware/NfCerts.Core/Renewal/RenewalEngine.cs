@@ -13,9 +13,10 @@ namespace NfCerts.Core.Renewal
     /// </summary>
     /// <remarks>
     /// <para>Checks run after every boot and daily, at a per-device minute inside the policy's window; retries and due
-    /// renewals are scheduled in between. Timers run on uptime; time-based decisions wait until the clock is synchronised,
-    /// never go back behind the latest trusted time seen, and a forward jump within a boot is confirmed six hours later
-    /// before it is believed.</para>
+    /// renewals are scheduled in between. Timers run on uptime; whether the wall clock may be used, and with what time, is
+    /// decided by <see cref="ClockJudge"/> (its rules are stated there): time-based decisions wait until the clock is
+    /// synchronised, never go back behind what the device knows has passed, and a clock far behind that is not believed
+    /// without a second source (<see cref="CorroborateClock(DateTime, TimeSpan)"/>, or the certificate an issuer has just given).</para>
     /// <para>Every step is recorded in <see cref="RenewalJournal"/> before and after it is taken. <see cref="Start"/> reads it
     /// and resumes or rolls back: the old credential stays usable until the new one has been proved by a connection. A
     /// journal that cannot be read is set aside (<see cref="RenewalJournal.SetAsideKey"/>) and the engine starts afresh.</para>
@@ -24,9 +25,11 @@ namespace NfCerts.Core.Renewal
     public sealed partial class RenewalEngine
     {
         private static readonly TimeSpan SyncWait = TimeSpan.FromMinutes(1);
-        /// <summary>How long a forward jump must last before it is believed: several SNTP intervals (ESP-IDF: 1 h).</summary>
-        private static readonly TimeSpan JumpConfirm = TimeSpan.FromHours(6);
         private const long TicksPerDay = 864000000000L;
+        /// <summary>Longest reason kept in memory or shown in the status.</summary>
+        public const int MaxReasonChars = RenewalJournal.MaxTextBytes;
+        /// <summary>How far before issue a CA may date a certificate's NotBefore, for the certificate to date the issuer's clock.</summary>
+        private static readonly TimeSpan IssuerBackdateAllowance = TimeSpan.FromDays(2);
 
         private readonly RecordLog _log;
         private readonly CertStore _store;
@@ -42,12 +45,10 @@ namespace NfCerts.Core.Renewal
         private readonly RenewalStatus _status = new RenewalStatus();
         private readonly OneShotTimer _timer;
         private bool _running;
-        private bool _haveLastCheck;
-        private DateTime _lastCheckWall;
-        private TimeSpan _lastCheckUptime;
-        private bool _jumpSuspect;
-        private long _jumpSkew;
+        private readonly ClockEvidence _evidence = new ClockEvidence();
+        private ClockTrust _trust;
         private bool _clockDisagrees;
+        private string _condition = "";
         private string _journalProblem = "";
 
         /// <summary>Creates the engine; <paramref name="deviceSeed"/> spreads a fleet's check times and retries.</summary>
@@ -91,12 +92,13 @@ namespace NfCerts.Core.Renewal
                     s.State = _status.State;
                     s.NextCheckUtc = _status.NextCheckUtc;
                     s.LastResult = _journal.LastResult;
-                    s.LastReason = _journal.LastReason;
+                    s.LastReason = _condition.Length > 0 ? _condition : _journal.LastReason;
                     s.ClientCertDaysLeft = _status.ClientCertDaysLeft;
                     s.RootCaDaysLeft = _status.RootCaDaysLeft;
                     s.ClientRenewAtUtc = _status.ClientRenewAtUtc;
                     s.ThresholdClamped = _status.ThresholdClamped;
-                    s.ClockTrusted = _status.ClockTrusted;
+                    s.ClockTrusted = _trust == ClockTrust.Believed;
+                    s.Clock = _trust;
                     s.JournalSetAside = _journalProblem;
                     s.Renewals = _journal.Renewals;
                     s.Rollbacks = _journal.Rollbacks;
@@ -126,6 +128,33 @@ namespace NfCerts.Core.Renewal
                 Recover();
                 _timer.Schedule(TimeSpan.Zero);
             }
+        }
+
+        /// <summary>
+        /// A time from a source independent of the device clock's synchronisation (the hub's time, an HTTP Date from the
+        /// issuer), accurate to within <paramref name="accuracy"/>. It is what makes a synchronised clock far behind the
+        /// high-water mark believable (see <see cref="ClockJudge"/>); the next check uses it.
+        /// </summary>
+        public void CorroborateClock(DateTime utc, TimeSpan accuracy)
+        {
+            lock (_sync)
+            {
+                SetWitness(utc - accuracy, utc + accuracy);
+            }
+        }
+
+        /// <summary><see cref="CorroborateClock(DateTime, TimeSpan)"/> with an accuracy of 5 minutes.</summary>
+        public void CorroborateClock(DateTime utc)
+        {
+            CorroborateClock(utc, TimeSpan.FromMinutes(5));
+        }
+
+        private void SetWitness(DateTime earliest, DateTime latest)
+        {
+            _evidence.HaveWitness = true;
+            _evidence.WitnessEarliest = earliest;
+            _evidence.WitnessLatest = latest;
+            _evidence.WitnessUptime = _clock.Uptime;
         }
 
         /// <summary>Stops the timers.</summary>
@@ -164,6 +193,8 @@ namespace NfCerts.Core.Renewal
         {
             DateTime now = DateTime.MinValue;
             bool trusted = false;
+            // Conditions are re-established by each check: a reason that stopped being true goes with it.
+            _condition = "";
             // The two flows fail separately: a stuck root CA rotation must not stop client renewals, nor the reverse.
             try
             {
@@ -172,12 +203,11 @@ namespace NfCerts.Core.Renewal
             catch (Exception e)
             {
                 _status.State = RenewalState.Failed;
-                _journal.LastReason = "root CA check failed: " + e.Message;
+                Condition("root CA check failed: " + e.Message);
             }
             try
             {
                 trusted = TryTrustedNow(out now);
-                _status.ClockTrusted = trusted;
                 if (trusted)
                 {
                     RunClient(now);
@@ -190,7 +220,7 @@ namespace NfCerts.Core.Renewal
             catch (Exception e)
             {
                 _status.State = RenewalState.Failed;
-                _journal.LastReason = "client certificate check failed: " + e.Message;
+                Condition("client certificate check failed: " + e.Message);
             }
             if (_running)
             {
@@ -198,26 +228,39 @@ namespace NfCerts.Core.Renewal
             }
         }
 
+        /// <summary>Says why the engine waits or failed in this check (kept in memory, cleared by the next check).</summary>
+        private void Condition(string reason)
+        {
+            _condition = BoundedText.Truncate(reason, MaxReasonChars, "...");
+        }
+
         private void ScheduleNext(bool trusted, DateTime now)
         {
+            TimeSpan delay;
             if (!trusted)
             {
                 _status.NextCheckUtc = DateTime.MinValue;
-                _timer.Schedule(_clock.IsSynchronized ? JumpConfirm : SyncWait);
-                return;
+                delay = _trust == ClockTrust.JumpUnconfirmed ? ClockJudge.JumpConfirm : SyncWait;
             }
-            DateTime next = NextDailySlot(now);
-            if (_journal.NextClientAttemptTicks > now.Ticks && _journal.NextClientAttemptTicks < next.Ticks)
+            else
             {
-                next = new DateTime(_journal.NextClientAttemptTicks, DateTimeKind.Utc);
+                DateTime next = NextDailySlot(now);
+                if (_journal.NextClientAttemptTicks > now.Ticks && _journal.NextClientAttemptTicks < next.Ticks)
+                {
+                    next = new DateTime(_journal.NextClientAttemptTicks, DateTimeKind.Utc);
+                }
+                if (_status.ClientRenewAtUtc > now && _status.ClientRenewAtUtc < next)
+                {
+                    next = _status.ClientRenewAtUtc;
+                }
+                _status.NextCheckUtc = next;
+                delay = next - now;
+                if (delay < TimeSpan.FromSeconds(1))
+                {
+                    delay = TimeSpan.FromSeconds(1);
+                }
             }
-            if (_status.ClientRenewAtUtc > now && _status.ClientRenewAtUtc < next)
-            {
-                next = _status.ClientRenewAtUtc;
-            }
-            _status.NextCheckUtc = next;
-            TimeSpan delay = next - now;
-            _timer.Schedule(delay < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : delay);
+            _timer.Schedule(delay);
         }
 
         /// <summary>The next occurrence, after <paramref name="now"/>, of this device's minute in the daily window.</summary>
@@ -241,58 +284,59 @@ namespace NfCerts.Core.Renewal
 
         // ---- time ------------------------------------------------------------------------------------------
 
-        /// <summary>
-        /// The time to decide with, if the wall clock can be trusted now. Within a boot, time measured by uptime since the
-        /// last trusted look is a floor (a backward jump changes nothing) and a forward jump of over a day is believed only
-        /// when it is still there six hours later; across boots, the latest trusted time seen is a floor (unless the clock is
-        /// more than 30 days behind it, which means that time was wrong).
-        /// </summary>
+        /// <summary>The time to decide with, if one may be taken now (see <see cref="ClockJudge"/>); keeps the high-water mark.</summary>
         private bool TryTrustedNow(out DateTime now)
         {
             now = DateTime.MinValue;
-            if (!_clock.IsSynchronized)
+            var e = _evidence;
+            e.Synchronized = _clock.IsSynchronized;
+            e.Wall = _clock.UtcNow;
+            e.Uptime = _clock.Uptime;
+            e.HighWaterTicks = _journal.HighWaterTicks;
+            e.UsedNotBeforeTicks = UsedNotBefore();
+            ClockVerdict v = ClockJudge.Judge(e);
+            _trust = v.Trust;
+            e.JumpPending = v.JumpPending;
+            e.JumpSkew = v.JumpSkew;
+            e.JumpSeenUptime = v.JumpSeenUptime;
+            if (v.Reason.Length > 0)
             {
-                _journal.LastReason = "waiting for the clock to be synchronised";
+                Condition(v.Reason);
+            }
+            _status.ClockTrusted = v.Trust == ClockTrust.Believed;
+            if (!v.MayDecide)
+            {
                 return false;
             }
-            DateTime wall = _clock.UtcNow;
-            TimeSpan up = _clock.Uptime;
-            if (_haveLastCheck)
-            {
-                DateTime expected = _lastCheckWall + (up - _lastCheckUptime);
-                long skew = (wall - expected).Ticks;
-                if (skew > TicksPerDay)
-                {
-                    long diff = skew - _jumpSkew;
-                    if (!_jumpSuspect || diff > TimeSpan.TicksPerHour || diff < -TimeSpan.TicksPerHour)
-                    {
-                        _jumpSuspect = true;
-                        _jumpSkew = skew;
-                        _journal.LastReason = "the wall clock jumped forward; waiting to confirm it";
-                        return false;
-                    }
-                }
-                else if (wall < expected)
-                {
-                    wall = expected;
-                }
-            }
-            _jumpSuspect = false;
+            now = v.Now;
+            e.HaveLast = true;
+            e.LastNow = now;
+            e.LastUptime = e.Uptime;
             long hw = _journal.HighWaterTicks;
-            if (wall.Ticks < hw && hw - wall.Ticks < 30 * TicksPerDay)
+            // Forward in half-day steps (flash wear); back only when a second source said the mark itself was wrong
+            // (otherwise the judge never returns a time behind the mark).
+            if (now.Ticks > hw + TicksPerDay / 2 || now.Ticks < hw)
             {
-                wall = new DateTime(hw, DateTimeKind.Utc);
-            }
-            _haveLastCheck = true;
-            _lastCheckWall = wall;
-            _lastCheckUptime = up;
-            now = wall;
-            if (wall.Ticks > hw + TicksPerDay / 2 || wall.Ticks < hw)
-            {
-                _journal.HighWaterTicks = wall.Ticks;
+                _journal.HighWaterTicks = now.Ticks;
                 SaveJournal();
             }
             return true;
+        }
+
+        /// <summary>The latest NotBefore of the certificates the device uses: those times have certainly passed.</summary>
+        private long UsedNotBefore()
+        {
+            long t = 0;
+            if (_store.ContainsCertificate(_options.ClientCert1))
+            {
+                t = _store.GetCertificateNotBefore(_options.ClientCert1).Ticks;
+            }
+            if (_store.ContainsCertificate(_options.RootCa1))
+            {
+                long r = _store.GetCertificateNotBefore(_options.RootCa1).Ticks;
+                t = r > t ? r : t;
+            }
+            return t;
         }
 
         // ---- shared helpers -----------------------------------------------------------------------------------
@@ -317,7 +361,7 @@ namespace NfCerts.Core.Renewal
                 // Keep memory in step with flash where flash can still be read; a dead flash means a reboot anyway.
                 try
                 {
-                    _journal = RenewalJournal.LoadOrSetAside(_log, out _journalProblem);
+                    _journal = RenewalJournal.Load(_log);
                 }
                 catch (Exception)
                 {

@@ -35,6 +35,7 @@ namespace NfCerts.Tests.Renewal
             Assert.Equal(garbage, Raw(d, RenewalJournal.SetAsideKey));
             var s = d.Engine.Status;
             Assert.Contains("set aside", s.LastResult);
+            Assert.Contains(RenewalJournal.SetAsideKey, d.Engine.Journal.LastReason);
             Assert.Contains("unknown format", s.JournalSetAside);
             Assert.Equal(ClientRotationStep.Idle, d.Engine.Journal.Client);
             // A fresh journal is on flash and the store's certificates drive the renewals.
