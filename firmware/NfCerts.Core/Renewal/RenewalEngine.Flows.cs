@@ -258,6 +258,11 @@ namespace NfCerts.Core.Renewal
             {
                 return;
             }
+            if (_issuer == null)
+            {
+                Condition("no certificate issuer configured: " + _options.ClientCert1 + " is due and cannot be renewed");
+                return;
+            }
             Step("Client.1.VerifyNetwork1");
             if (!ConnectedTo(_options.Network1))
             {
@@ -277,7 +282,7 @@ namespace NfCerts.Core.Renewal
             IssuedCredential issued;
             try
             {
-                issued = _issuer.Issue(request);
+                issued = _issuer!.Issue(request);
             }
             catch (IssuerException e)
             {

@@ -20,6 +20,8 @@ namespace NfCerts.Core.Renewal
     /// <para>Every step is recorded in <see cref="RenewalJournal"/> before and after it is taken. <see cref="Start"/> reads it
     /// and resumes or rolls back: the old credential stays usable until the new one has been proved by a connection. A
     /// journal that cannot be read is set aside (<see cref="RenewalJournal.SetAsideKey"/>) and the engine starts afresh.</para>
+    /// <para>Without an <see cref="ICertificateIssuer"/> the root CA flow runs and the client flow reports that it has
+    /// no issuer when a renewal is due.</para>
     /// <para>Call <see cref="Start"/> before starting the <see cref="ConnectionManager"/>, so that recovery runs first.</para>
     /// </remarks>
     public sealed partial class RenewalEngine
@@ -35,7 +37,7 @@ namespace NfCerts.Core.Renewal
         private readonly CertStore _store;
         private readonly WifiConfig _wifi;
         private readonly ConnectionManager _manager;
-        private readonly ICertificateIssuer _issuer;
+        private readonly ICertificateIssuer? _issuer;
         private readonly IClock _clock;
         private readonly ITimers _timers;
         private readonly RenewalOptions _options;
@@ -51,11 +53,12 @@ namespace NfCerts.Core.Renewal
         private string _condition = "";
         private string _journalProblem = "";
 
-        /// <summary>Creates the engine; <paramref name="deviceSeed"/> spreads a fleet's check times and retries.</summary>
-        public RenewalEngine(RecordLog log, CertStore store, WifiConfig wifi, ConnectionManager manager, ICertificateIssuer issuer,
+        /// <summary>Creates the engine; <paramref name="deviceSeed"/> spreads a fleet's check times and retries.
+        /// <paramref name="issuer"/> may be null: the device has no way to get a new client certificate yet.</summary>
+        public RenewalEngine(RecordLog log, CertStore store, WifiConfig wifi, ConnectionManager manager, ICertificateIssuer? issuer,
             IClock clock, ITimers timers, RenewalOptions options, uint deviceSeed)
         {
-            if (log == null || store == null || wifi == null || manager == null || issuer == null || clock == null || timers == null || options == null)
+            if (log == null || store == null || wifi == null || manager == null || clock == null || timers == null || options == null)
             {
                 throw new ArgumentNullException("log");
             }
