@@ -11,6 +11,8 @@ namespace NfCerts.Core.Device
         /// <summary>How often a store that could not be opened is tried again. Default 1 hour: a damaged region does not
         /// mend itself, but a flaky read may, and a retry costs a scan of the region.</summary>
         public TimeSpan MountRetry = TimeSpan.FromHours(1);
+        /// <summary>How often the supervisor looks at the components. Default 1 minute.</summary>
+        public TimeSpan SupervisorPeriod = TimeSpan.FromMinutes(1);
     }
 
     /// <summary>Where a <see cref="DeviceRuntime"/> stands.</summary>
@@ -18,7 +20,7 @@ namespace NfCerts.Core.Device
     {
         /// <summary>Not started, or stopped.</summary>
         Stopped = 0,
-        /// <summary>Store, Wi-Fi, connection manager and renewal engine are up (some may be reported faulty).</summary>
+        /// <summary>Store, Wi-Fi, connection manager and renewal engine are up (some may be reported faulty and restarted).</summary>
         Running = 1,
         /// <summary>The store or the Wi-Fi configuration cannot be read: it is kept untouched, the fault is reported, and
         /// opening is retried every <see cref="DeviceOptions.MountRetry"/>.</summary>

@@ -19,7 +19,8 @@ namespace NfCerts.Core.Device
     /// untouched, reported in <see cref="GetFaults"/>, and the device stays in <see cref="DeviceState.SafeMode"/>, trying
     /// again every <see cref="DeviceOptions.MountRetry"/>. Without a store the device has no networks to join: safe mode
     /// keeps it alive and able to report, and picks up as soon as the store reads again.</para>
-    /// <para>A renewal engine that does not start (a journal that cannot be written) does not stop the connection manager.</para>
+    /// <para>A renewal engine that does not start (a journal that cannot be written) does not stop the connection manager:
+    /// the <see cref="Supervisor"/> restarts it.</para>
     /// </remarks>
     public sealed class DeviceRuntime
     {
@@ -33,6 +34,7 @@ namespace NfCerts.Core.Device
         private readonly DeviceHal _hal;
         private readonly DeviceOptions _options;
         private readonly FaultList _faults;
+        private readonly Supervisor _supervisor;
         private readonly OneShotTimer _retry;
         private readonly object _sync = new object();
         private DeviceState _state;
@@ -53,6 +55,7 @@ namespace NfCerts.Core.Device
             _hal = hal;
             _options = options ?? new DeviceOptions();
             _faults = new FaultList(hal.Clock);
+            _supervisor = new Supervisor(hal.Clock, hal.Timers, _options.SupervisorPeriod, _faults);
             _retry = new OneShotTimer(hal.Timers, OnRetry);
         }
 
@@ -85,6 +88,12 @@ namespace NfCerts.Core.Device
         public void ReportFault(string component, string message)
         {
             _faults.Report(component, message);
+        }
+
+        /// <summary>The supervisor of the components.</summary>
+        public Supervisor Supervisor
+        {
+            get { return _supervisor; }
         }
 
         /// <summary>The mounted store's log; null in safe mode without a store.</summary>
@@ -186,10 +195,14 @@ namespace NfCerts.Core.Device
             _faults.Clear(WifiComponent);
             _manager = new ConnectionManager(_wifi, _store, _hal.Radio, _hal.Clock, _hal.Timers, _seed);
             _engine = new RenewalEngine(log, _store, _wifi, _manager, _hal.Issuer, _hal.Clock, _hal.Timers, _options.Renewal, _seed);
+            _supervisor.Clear();
+            _supervisor.Add(new ConnectionWatch(_manager, _hal.Radio));
+            _supervisor.Add(new RenewalWatch(_engine));
             // Recovery first (a trial certificate is rolled back before the manager connects with it).
             StartGuarded(new ComponentStarter(_engine.Start), "renewal", "the renewal engine did not start: ");
             ReportJournal(_engine);
             StartGuarded(new ComponentStarter(_manager.Start), "connection", "the connection manager did not start: ");
+            StartGuarded(new ComponentStarter(_supervisor.Start), "supervisor", "the supervisor did not start: ");
             _state = DeviceState.Running;
         }
 
@@ -227,6 +240,8 @@ namespace NfCerts.Core.Device
 
         private void StopComponents()
         {
+            _supervisor.Stop();
+            _supervisor.Clear();
             if (_engine != null)
             {
                 _engine.Stop();

@@ -52,6 +52,11 @@ namespace NfCerts.Core.Renewal
         private bool _clockDisagrees;
         private string _condition = "";
         private string _journalProblem = "";
+        // Heartbeat for a supervisor, read without _sync (a stuck check may hold that): under _beat only.
+        private readonly object _beat = new object();
+        private TimeSpan _nextDueUptime = TimeSpan.MaxValue;
+        private bool _checkFailed;
+        private bool _checking;
 
         /// <summary>Creates the engine; <paramref name="deviceSeed"/> spreads a fleet's check times and retries.
         /// <paramref name="issuer"/> may be null: the device has no way to get a new client certificate yet.</summary>
@@ -127,9 +132,63 @@ namespace NfCerts.Core.Renewal
                     return;
                 }
                 _running = true;
+                lock (_beat)
+                {
+                    // Due now: if anything below throws, a supervisor sees the boot check overdue and restarts the engine.
+                    _nextDueUptime = _clock.Uptime;
+                }
                 _journal = RenewalJournal.LoadOrSetAside(_log, out _journalProblem);
                 Recover();
                 _timer.Schedule(TimeSpan.Zero);
+            }
+        }
+
+        /// <summary>True between <see cref="Start"/> and <see cref="Stop"/>.</summary>
+        public bool IsRunning
+        {
+            get
+            {
+                lock (_beat)
+                {
+                    return _running;
+                }
+            }
+        }
+
+        /// <summary>Uptime at which the engine's next check is due (MaxValue when stopped). A supervisor reads it without
+        /// waiting for a check in progress; a value well in the past means the engine's timer stopped.</summary>
+        public TimeSpan NextCheckDueUptime
+        {
+            get
+            {
+                lock (_beat)
+                {
+                    return _running ? _nextDueUptime : TimeSpan.MaxValue;
+                }
+            }
+        }
+
+        /// <summary>True while a check runs. Readable while it does.</summary>
+        public bool IsChecking
+        {
+            get
+            {
+                lock (_beat)
+                {
+                    return _checking;
+                }
+            }
+        }
+
+        /// <summary>True when the last check threw past the flows' own error handling (the store or flash failed).</summary>
+        public bool LastCheckFailed
+        {
+            get
+            {
+                lock (_beat)
+                {
+                    return _checkFailed;
+                }
             }
         }
 
@@ -165,7 +224,10 @@ namespace NfCerts.Core.Renewal
         {
             lock (_sync)
             {
-                _running = false;
+                lock (_beat)
+                {
+                    _running = false;
+                }
                 _timer.Cancel();
             }
         }
@@ -194,8 +256,28 @@ namespace NfCerts.Core.Renewal
 
         private void RunCheck()
         {
+            lock (_beat)
+            {
+                _checking = true;
+            }
+            try
+            {
+                RunCheckInner();
+            }
+            finally
+            {
+                lock (_beat)
+                {
+                    _checking = false;
+                }
+            }
+        }
+
+        private void RunCheckInner()
+        {
             DateTime now = DateTime.MinValue;
             bool trusted = false;
+            bool failed = false;
             // Conditions are re-established by each check: a reason that stopped being true goes with it.
             _condition = "";
             // The two flows fail separately: a stuck root CA rotation must not stop client renewals, nor the reverse.
@@ -205,6 +287,7 @@ namespace NfCerts.Core.Renewal
             }
             catch (Exception e)
             {
+                failed = true;
                 _status.State = RenewalState.Failed;
                 Condition("root CA check failed: " + e.Message);
             }
@@ -222,8 +305,13 @@ namespace NfCerts.Core.Renewal
             }
             catch (Exception e)
             {
+                failed = true;
                 _status.State = RenewalState.Failed;
                 Condition("client certificate check failed: " + e.Message);
+            }
+            lock (_beat)
+            {
+                _checkFailed = failed;
             }
             if (_running)
             {
@@ -264,6 +352,10 @@ namespace NfCerts.Core.Renewal
                 }
             }
             _timer.Schedule(delay);
+            lock (_beat)
+            {
+                _nextDueUptime = _clock.Uptime + delay;
+            }
         }
 
         /// <summary>The next occurrence, after <paramref name="now"/>, of this device's minute in the daily window.</summary>

@@ -31,6 +31,11 @@ namespace NfCerts.Core.Wifi
         private string _lastGood = "";
         private int _failedPasses;
         private bool _running;
+        // Heartbeat for a supervisor, read without _sync (a pass in progress holds that): under _beat only.
+        private readonly object _beat = new object();
+        private bool _beatRunning;
+        private bool _inPass;
+        private TimeSpan _lastActivity;
 
         /// <summary>Creates the manager; <paramref name="deviceSeed"/> spreads a fleet's retries (use a hash of the device ID).</summary>
         public ConnectionManager(WifiConfig config, CertStore store, IWifiRadio radio, IClock clock, ITimers timers, uint deviceSeed)
@@ -78,6 +83,53 @@ namespace NfCerts.Core.Wifi
             get { return _failedPasses; }
         }
 
+        /// <summary>True between <see cref="Start"/> and <see cref="Stop"/>. Readable while a pass is in progress.</summary>
+        public bool IsRunning
+        {
+            get
+            {
+                lock (_beat)
+                {
+                    return _beatRunning;
+                }
+            }
+        }
+
+        /// <summary>True while a pass over the networks is in progress. Readable while it is.</summary>
+        public bool IsInPass
+        {
+            get
+            {
+                lock (_beat)
+                {
+                    return _inPass;
+                }
+            }
+        }
+
+        /// <summary>Uptime of the last sign of life: the start, or the start or end of a pass. A disconnected manager whose
+        /// last activity is older than <see cref="MaxBackoff"/> has lost its retry timer. Readable while a pass is in progress.</summary>
+        public TimeSpan LastActivityUptime
+        {
+            get
+            {
+                lock (_beat)
+                {
+                    return _lastActivity;
+                }
+            }
+        }
+
+        private void Beat(bool running, bool inPass)
+        {
+            lock (_beat)
+            {
+                _beatRunning = running;
+                _inPass = inPass;
+                _lastActivity = _clock.Uptime;
+            }
+        }
+
         /// <summary>Starts keeping the device connected: a pass now, then as needed.</summary>
         public void Start()
         {
@@ -88,6 +140,7 @@ namespace NfCerts.Core.Wifi
                     return;
                 }
                 _running = true;
+                Beat(true, false);
                 _radio.LinkLost += OnLinkLost;
                 _config.Reloaded += OnReloaded;
                 _timer.Schedule(TimeSpan.Zero);
@@ -100,6 +153,7 @@ namespace NfCerts.Core.Wifi
             lock (_sync)
             {
                 _running = false;
+                Beat(false, false);
                 _radio.LinkLost -= OnLinkLost;
                 _config.Reloaded -= OnReloaded;
                 _timer.Cancel();
@@ -115,17 +169,25 @@ namespace NfCerts.Core.Wifi
                 {
                     return true;
                 }
-                int[] order = Order();
-                for (int i = 0; i < order.Length; i++)
+                Beat(_running, true);
+                try
                 {
-                    if (TryNetworkGuarded(order[i]))
+                    int[] order = Order();
+                    for (int i = 0; i < order.Length; i++)
                     {
-                        _failedPasses = 0;
-                        return true;
+                        if (TryNetworkGuarded(order[i]))
+                        {
+                            _failedPasses = 0;
+                            return true;
+                        }
                     }
+                    _failedPasses++;
+                    return false;
                 }
-                _failedPasses++;
-                return false;
+                finally
+                {
+                    Beat(_running, false);
+                }
             }
         }
 
@@ -320,6 +382,7 @@ namespace NfCerts.Core.Wifi
             lock (_sync)
             {
                 _config.SetConnected(-1);
+                Beat(_running, false);
                 if (_running)
                 {
                     _timer.Schedule(TimeSpan.Zero);
