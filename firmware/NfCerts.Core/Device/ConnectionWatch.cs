@@ -7,8 +7,8 @@ namespace NfCerts.Core.Device
     /// <summary>
     /// Supervises the <see cref="ConnectionManager"/>: disconnected with no pass for longer than its longest backoff means
     /// its retry timer is gone (a driver that lost the link without saying so, a timer service that threw) and a restart
-    /// starts a pass now. A pass that has not returned for <see cref="HungAfter"/> is reported only: the call holding it
-    /// cannot be interrupted, and a restart would wait for it.
+    /// starts a pass now. A radio driver that does not return (<see cref="BoundedRadio"/>), or a pass that has not returned
+    /// for <see cref="HungAfter"/>, is reported only: the call cannot be interrupted, and a restart would wait for it.
     /// </summary>
     public sealed class ConnectionWatch : ISupervised
     {
@@ -18,10 +18,10 @@ namespace NfCerts.Core.Device
         public static readonly TimeSpan HungAfter = TimeSpan.FromMinutes(5);
 
         private readonly ConnectionManager _manager;
-        private readonly IWifiRadio _radio;
+        private readonly BoundedRadio _radio;
 
         /// <summary>Watches <paramref name="manager"/>, which drives <paramref name="radio"/>.</summary>
-        public ConnectionWatch(ConnectionManager manager, IWifiRadio radio)
+        public ConnectionWatch(ConnectionManager manager, BoundedRadio radio)
         {
             _manager = manager;
             _radio = radio;
@@ -42,6 +42,10 @@ namespace NfCerts.Core.Device
                 return "";
             }
             TimeSpan idle = uptime - _manager.LastActivityUptime;
+            if (_radio.IsDriverStuck)
+            {
+                return "the radio driver has not returned from a connect: the manager goes on, failing fast, until it does";
+            }
             if (_manager.IsInPass)
             {
                 return idle > HungAfter ? "a connection attempt has not returned for " + Minutes(idle) + " min (radio driver hung?)" : "";

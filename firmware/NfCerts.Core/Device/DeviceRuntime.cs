@@ -19,6 +19,7 @@ namespace NfCerts.Core.Device
     /// untouched, reported in <see cref="GetFaults"/>, and the device stays in <see cref="DeviceState.SafeMode"/>, trying
     /// again every <see cref="DeviceOptions.MountRetry"/>. Without a store the device has no networks to join: safe mode
     /// keeps it alive and able to report, and picks up as soon as the store reads again.</para>
+    /// <para>The radio is used through <see cref="BoundedRadio"/>, so that a driver that hangs in a connect holds no lock.</para>
     /// <para>A renewal engine that does not start (a journal that cannot be written) does not stop the connection manager:
     /// the <see cref="Supervisor"/> restarts it.</para>
     /// </remarks>
@@ -36,6 +37,7 @@ namespace NfCerts.Core.Device
         private readonly FaultList _faults;
         private readonly Supervisor _supervisor;
         private readonly OneShotTimer _retry;
+        private readonly BoundedRadio _radio;
         private readonly object _sync = new object();
         private DeviceState _state;
         private RecordLog? _log;
@@ -57,7 +59,11 @@ namespace NfCerts.Core.Device
             _faults = new FaultList(hal.Clock);
             _supervisor = new Supervisor(hal.Clock, hal.Timers, _options.SupervisorPeriod, _faults);
             _retry = new OneShotTimer(hal.Timers, OnRetry);
+            _radio = new BoundedRadio(hal.Radio, RadioGrace);
         }
+
+        /// <summary>How long beyond a request's own timeout a radio connect may take before it counts as hung.</summary>
+        public static readonly TimeSpan RadioGrace = TimeSpan.FromSeconds(10);
 
         /// <summary>Raised when a fault is reported (for the device's log; the hub publishes <see cref="GetFaults"/>).</summary>
         public event DeviceFaultHandler? FaultReported
@@ -185,7 +191,7 @@ namespace NfCerts.Core.Device
             _seed = ReadOrMakeSeed(log);
             try
             {
-                _wifi = new WifiConfig(log, _hal.Radio);
+                _wifi = new WifiConfig(log, _radio);
             }
             catch (Exception e)
             {
@@ -193,10 +199,10 @@ namespace NfCerts.Core.Device
                 return;
             }
             _faults.Clear(WifiComponent);
-            _manager = new ConnectionManager(_wifi, _store, _hal.Radio, _hal.Clock, _hal.Timers, _seed);
+            _manager = new ConnectionManager(_wifi, _store, _radio, _hal.Clock, _hal.Timers, _seed);
             _engine = new RenewalEngine(log, _store, _wifi, _manager, _hal.Issuer, _hal.Clock, _hal.Timers, _options.Renewal, _seed);
             _supervisor.Clear();
-            _supervisor.Add(new ConnectionWatch(_manager, _hal.Radio));
+            _supervisor.Add(new ConnectionWatch(_manager, _radio));
             _supervisor.Add(new RenewalWatch(_engine));
             // Recovery first (a trial certificate is rolled back before the manager connects with it).
             StartGuarded(new ComponentStarter(_engine.Start), "renewal", "the renewal engine did not start: ");
