@@ -1,4 +1,5 @@
 using System;
+using NfCerts.Core.Timing;
 using NfCerts.Core.Wifi;
 using NfCerts.Hal;
 
@@ -37,16 +38,17 @@ namespace NfCerts.Core.Device
         public string Check(TimeSpan uptime, out bool restart)
         {
             restart = false;
-            if (!_manager.IsRunning)
+            Heartbeat beat = _manager.Heartbeat;
+            if (!beat.IsRunning)
             {
                 return "";
             }
-            TimeSpan idle = uptime - _manager.LastActivityUptime;
+            TimeSpan idle = uptime - beat.LastActivityUptime;
             if (_radio.IsDriverStuck)
             {
                 return "the radio driver has not returned from a connect: the manager goes on, failing fast, until it does";
             }
-            if (_manager.IsInPass)
+            if (beat.IsBusy)
             {
                 return idle > HungAfter ? "a connection attempt has not returned for " + Minutes(idle) + " min (radio driver hung?)" : "";
             }

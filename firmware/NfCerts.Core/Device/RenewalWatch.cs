@@ -1,5 +1,6 @@
 using System;
 using NfCerts.Core.Renewal;
+using NfCerts.Core.Timing;
 
 namespace NfCerts.Core.Device
 {
@@ -31,18 +32,19 @@ namespace NfCerts.Core.Device
         public string Check(TimeSpan uptime, out bool restart)
         {
             restart = false;
-            if (!_engine.IsRunning)
+            Heartbeat beat = _engine.Heartbeat;
+            if (!beat.IsRunning)
             {
                 return "";
             }
-            TimeSpan due = _engine.NextCheckDueUptime;
+            TimeSpan due = beat.NextDueUptime;
             bool overdue = due != TimeSpan.MaxValue && uptime > due + Slack;
-            if (overdue && _engine.IsChecking)
+            if (overdue && beat.IsBusy)
             {
                 return "a renewal check has not returned for " + ConnectionWatch.Minutes(uptime - due) + " min";
             }
             restart = true;
-            if (_engine.LastCheckFailed)
+            if (beat.LastFailed)
             {
                 return "the last check failed";
             }

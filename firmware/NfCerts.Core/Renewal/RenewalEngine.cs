@@ -52,11 +52,7 @@ namespace NfCerts.Core.Renewal
         private bool _clockDisagrees;
         private string _condition = "";
         private string _journalProblem = "";
-        // Heartbeat for a supervisor, read without _sync (a stuck check may hold that): under _beat only.
-        private readonly object _beat = new object();
-        private TimeSpan _nextDueUptime = TimeSpan.MaxValue;
-        private bool _checkFailed;
-        private bool _checking;
+        private readonly Heartbeat _heartbeat = new Heartbeat();
 
         /// <summary>Creates the engine; <paramref name="deviceSeed"/> spreads a fleet's check times and retries.
         /// <paramref name="issuer"/> may be null: the device has no way to get a new client certificate yet.</summary>
@@ -132,91 +128,20 @@ namespace NfCerts.Core.Renewal
                     return;
                 }
                 _running = true;
-                lock (_beat)
-                {
-                    // Due now: if anything below throws, a supervisor sees the boot check overdue and restarts the engine.
-                    _nextDueUptime = _clock.Uptime;
-                }
+                // Due now: if anything below throws, a supervisor sees the boot check overdue and restarts the engine.
+                _heartbeat.Started(_clock.Uptime, true);
                 _journal = RenewalJournal.LoadOrSetAside(_log, out _journalProblem);
                 Recover();
                 _timer.Schedule(TimeSpan.Zero);
             }
         }
 
-        /// <summary>True between <see cref="Start"/> and <see cref="Stop"/>.</summary>
-        public bool IsRunning
+        /// <summary>Signs of life for a supervisor, readable while a check runs: running, checking (busy), whether the last
+        /// check threw past the flows' own handling, and when the next check is due (a time well past means the engine's
+        /// timer is gone).</summary>
+        public Heartbeat Heartbeat
         {
-            get
-            {
-                lock (_beat)
-                {
-                    return _running;
-                }
-            }
-        }
-
-        /// <summary>Uptime at which the engine's next check is due (MaxValue when stopped). A supervisor reads it without
-        /// waiting for a check in progress; a value well in the past means the engine's timer stopped.</summary>
-        public TimeSpan NextCheckDueUptime
-        {
-            get
-            {
-                lock (_beat)
-                {
-                    return _running ? _nextDueUptime : TimeSpan.MaxValue;
-                }
-            }
-        }
-
-        /// <summary>True while a check runs. Readable while it does.</summary>
-        public bool IsChecking
-        {
-            get
-            {
-                lock (_beat)
-                {
-                    return _checking;
-                }
-            }
-        }
-
-        /// <summary>True when the last check threw past the flows' own error handling (the store or flash failed).</summary>
-        public bool LastCheckFailed
-        {
-            get
-            {
-                lock (_beat)
-                {
-                    return _checkFailed;
-                }
-            }
-        }
-
-        /// <summary>
-        /// A time from a source independent of the device clock's synchronisation (the hub's time, an HTTP Date from the
-        /// issuer), accurate to within <paramref name="accuracy"/>. It is what makes a synchronised clock far behind the
-        /// high-water mark believable (see <see cref="ClockJudge"/>); the next check uses it.
-        /// </summary>
-        public void CorroborateClock(DateTime utc, TimeSpan accuracy)
-        {
-            lock (_sync)
-            {
-                SetWitness(utc - accuracy, utc + accuracy);
-            }
-        }
-
-        /// <summary><see cref="CorroborateClock(DateTime, TimeSpan)"/> with an accuracy of 5 minutes.</summary>
-        public void CorroborateClock(DateTime utc)
-        {
-            CorroborateClock(utc, TimeSpan.FromMinutes(5));
-        }
-
-        private void SetWitness(DateTime earliest, DateTime latest)
-        {
-            _evidence.HaveWitness = true;
-            _evidence.WitnessEarliest = earliest;
-            _evidence.WitnessLatest = latest;
-            _evidence.WitnessUptime = _clock.Uptime;
+            get { return _heartbeat; }
         }
 
         /// <summary>Stops the timers.</summary>
@@ -224,10 +149,8 @@ namespace NfCerts.Core.Renewal
         {
             lock (_sync)
             {
-                lock (_beat)
-                {
-                    _running = false;
-                }
+                _running = false;
+                _heartbeat.Stopped();
                 _timer.Cancel();
             }
         }
@@ -256,24 +179,21 @@ namespace NfCerts.Core.Renewal
 
         private void RunCheck()
         {
-            lock (_beat)
-            {
-                _checking = true;
-            }
+            _heartbeat.Begin(_clock.Uptime);
+            bool ok = true;
             try
             {
-                RunCheckInner();
+                ok = RunCheckGuarded();
             }
             finally
             {
-                lock (_beat)
-                {
-                    _checking = false;
-                }
+                // An exception out of here (no timer for the next check) shows as an overdue check instead.
+                _heartbeat.End(_clock.Uptime, !ok);
             }
         }
 
-        private void RunCheckInner()
+        /// <summary>The check; false when a flow threw past its own handling.</summary>
+        private bool RunCheckGuarded()
         {
             DateTime now = DateTime.MinValue;
             bool trusted = false;
@@ -309,14 +229,11 @@ namespace NfCerts.Core.Renewal
                 _status.State = RenewalState.Failed;
                 Condition("client certificate check failed: " + e.Message);
             }
-            lock (_beat)
-            {
-                _checkFailed = failed;
-            }
             if (_running)
             {
                 ScheduleNext(trusted, now);
             }
+            return !failed;
         }
 
         /// <summary>Says why the engine waits or failed in this check (kept in memory, cleared by the next check).</summary>
@@ -352,10 +269,7 @@ namespace NfCerts.Core.Renewal
                 }
             }
             _timer.Schedule(delay);
-            lock (_beat)
-            {
-                _nextDueUptime = _clock.Uptime + delay;
-            }
+            _heartbeat.Due(_clock.Uptime + delay);
         }
 
         /// <summary>The next occurrence, after <paramref name="now"/>, of this device's minute in the daily window.</summary>
@@ -375,63 +289,6 @@ namespace NfCerts.Core.Renewal
                 at += TicksPerDay;
             }
             return new DateTime(at, DateTimeKind.Utc);
-        }
-
-        // ---- time ------------------------------------------------------------------------------------------
-
-        /// <summary>The time to decide with, if one may be taken now (see <see cref="ClockJudge"/>); keeps the high-water mark.</summary>
-        private bool TryTrustedNow(out DateTime now)
-        {
-            now = DateTime.MinValue;
-            var e = _evidence;
-            e.Synchronized = _clock.IsSynchronized;
-            e.Wall = _clock.UtcNow;
-            e.Uptime = _clock.Uptime;
-            e.HighWaterTicks = _journal.HighWaterTicks;
-            e.UsedNotBeforeTicks = UsedNotBefore();
-            ClockVerdict v = ClockJudge.Judge(e);
-            _trust = v.Trust;
-            e.JumpPending = v.JumpPending;
-            e.JumpSkew = v.JumpSkew;
-            e.JumpSeenUptime = v.JumpSeenUptime;
-            if (v.Reason.Length > 0)
-            {
-                Condition(v.Reason);
-            }
-            _status.ClockTrusted = v.Trust == ClockTrust.Believed;
-            if (!v.MayDecide)
-            {
-                return false;
-            }
-            now = v.Now;
-            e.HaveLast = true;
-            e.LastNow = now;
-            e.LastUptime = e.Uptime;
-            long hw = _journal.HighWaterTicks;
-            // Forward in half-day steps (flash wear); back only when a second source said the mark itself was wrong
-            // (otherwise the judge never returns a time behind the mark).
-            if (now.Ticks > hw + TicksPerDay / 2 || now.Ticks < hw)
-            {
-                _journal.HighWaterTicks = now.Ticks;
-                SaveJournal();
-            }
-            return true;
-        }
-
-        /// <summary>The latest NotBefore of the certificates the device uses: those times have certainly passed.</summary>
-        private long UsedNotBefore()
-        {
-            long t = 0;
-            if (_store.ContainsCertificate(_options.ClientCert1))
-            {
-                t = _store.GetCertificateNotBefore(_options.ClientCert1).Ticks;
-            }
-            if (_store.ContainsCertificate(_options.RootCa1))
-            {
-                long r = _store.GetCertificateNotBefore(_options.RootCa1).Ticks;
-                t = r > t ? r : t;
-            }
-            return t;
         }
 
         // ---- shared helpers -----------------------------------------------------------------------------------

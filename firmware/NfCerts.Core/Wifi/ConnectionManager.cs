@@ -31,11 +31,7 @@ namespace NfCerts.Core.Wifi
         private string _lastGood = "";
         private int _failedPasses;
         private bool _running;
-        // Heartbeat for a supervisor, read without _sync (a pass in progress holds that): under _beat only.
-        private readonly object _beat = new object();
-        private bool _beatRunning;
-        private bool _inPass;
-        private TimeSpan _lastActivity;
+        private readonly Heartbeat _heartbeat = new Heartbeat();
 
         /// <summary>Creates the manager; <paramref name="deviceSeed"/> spreads a fleet's retries (use a hash of the device ID).</summary>
         public ConnectionManager(WifiConfig config, CertStore store, IWifiRadio radio, IClock clock, ITimers timers, uint deviceSeed)
@@ -83,51 +79,12 @@ namespace NfCerts.Core.Wifi
             get { return _failedPasses; }
         }
 
-        /// <summary>True between <see cref="Start"/> and <see cref="Stop"/>. Readable while a pass is in progress.</summary>
-        public bool IsRunning
+        /// <summary>Signs of life for a supervisor, readable while a pass is in progress: running, in a pass (busy), and the
+        /// last activity (start, or start or end of a pass). A disconnected manager whose last activity is older than
+        /// <see cref="MaxBackoff"/> has lost its retry timer.</summary>
+        public Heartbeat Heartbeat
         {
-            get
-            {
-                lock (_beat)
-                {
-                    return _beatRunning;
-                }
-            }
-        }
-
-        /// <summary>True while a pass over the networks is in progress. Readable while it is.</summary>
-        public bool IsInPass
-        {
-            get
-            {
-                lock (_beat)
-                {
-                    return _inPass;
-                }
-            }
-        }
-
-        /// <summary>Uptime of the last sign of life: the start, or the start or end of a pass. A disconnected manager whose
-        /// last activity is older than <see cref="MaxBackoff"/> has lost its retry timer. Readable while a pass is in progress.</summary>
-        public TimeSpan LastActivityUptime
-        {
-            get
-            {
-                lock (_beat)
-                {
-                    return _lastActivity;
-                }
-            }
-        }
-
-        private void Beat(bool running, bool inPass)
-        {
-            lock (_beat)
-            {
-                _beatRunning = running;
-                _inPass = inPass;
-                _lastActivity = _clock.Uptime;
-            }
+            get { return _heartbeat; }
         }
 
         /// <summary>Starts keeping the device connected: a pass now, then as needed.</summary>
@@ -140,7 +97,7 @@ namespace NfCerts.Core.Wifi
                     return;
                 }
                 _running = true;
-                Beat(true, false);
+                _heartbeat.Started(_clock.Uptime, true);
                 _radio.LinkLost += OnLinkLost;
                 _config.Reloaded += OnReloaded;
                 _timer.Schedule(TimeSpan.Zero);
@@ -153,7 +110,7 @@ namespace NfCerts.Core.Wifi
             lock (_sync)
             {
                 _running = false;
-                Beat(false, false);
+                _heartbeat.Stopped();
                 _radio.LinkLost -= OnLinkLost;
                 _config.Reloaded -= OnReloaded;
                 _timer.Cancel();
@@ -169,7 +126,7 @@ namespace NfCerts.Core.Wifi
                 {
                     return true;
                 }
-                Beat(_running, true);
+                _heartbeat.Begin(_clock.Uptime);
                 try
                 {
                     int[] order = Order();
@@ -186,7 +143,7 @@ namespace NfCerts.Core.Wifi
                 }
                 finally
                 {
-                    Beat(_running, false);
+                    _heartbeat.End(_clock.Uptime, false);
                 }
             }
         }
@@ -382,7 +339,7 @@ namespace NfCerts.Core.Wifi
             lock (_sync)
             {
                 _config.SetConnected(-1);
-                Beat(_running, false);
+                _heartbeat.Touch(_clock.Uptime);
                 if (_running)
                 {
                     _timer.Schedule(TimeSpan.Zero);

@@ -63,20 +63,43 @@ namespace NfCerts.Tests.Device
         {
             using var d = Connected();
             var engine = d.Runtime.Renewal!;
-            TimeSpan due = engine.NextCheckDueUptime;
+            TimeSpan due = engine.Heartbeat.NextDueUptime;
             // At its next (daily) check the engine cannot get a timer for the one after: its callback throws.
             d.Timers.FailNext = 1;
             d.Clock.Advance(due - d.Clock.Uptime + TimeSpan.FromSeconds(1));
             Assert.Equal(1, d.Timers.Refused);
-            Assert.True(engine.NextCheckDueUptime < d.Clock.Uptime, "the engine's timer should be gone");
+            Assert.True(engine.Heartbeat.NextDueUptime < d.Clock.Uptime, "the engine's timer should be gone");
+            Assert.False(engine.Heartbeat.LastFailed);
             d.Clock.Advance(RenewalWatch.Slack + d.Options.SupervisorPeriod + TimeSpan.FromSeconds(1));
             Assert.Equal(1, d.Runtime.Supervisor.GetRestartCount("renewal"));
-            Assert.True(engine.NextCheckDueUptime > d.Clock.Uptime);
+            Assert.True(engine.Heartbeat.NextDueUptime > d.Clock.Uptime);
             Assert.True(d.HasFault("renewal", out var fault));
             Assert.Contains("has not run", fault.Message);
             d.Clock.Advance(TimeSpan.FromDays(33));
             Assert.Equal(1, engine.Status.Renewals);
             Assert.Equal("Network1", d.ConnectedName);
+        }
+
+        [Fact]
+        public void RenewalEngineWhoseChecksFailOnAFlakyFlashIsRestartedOnceItReadsAgain()
+        {
+            using var d = Connected();
+            var engine = d.Runtime.Renewal!;
+            d.Clock.Advance(TimeSpan.FromDays(1));
+            // The flash starts failing reads: checks throw past the flows' handling, restarts fail too.
+            d.FlashPort.ReadErrors = true;
+            engine.CheckNow();
+            Assert.True(engine.Heartbeat.LastFailed);
+            d.Clock.Advance(TimeSpan.FromHours(1));
+            Assert.True(d.HasFault("renewal", out var fault));
+            Assert.Contains("fail", fault.Message);
+            d.FlashPort.ReadErrors = false;
+            // The supervisor's backoff is at most 64 periods: the engine is back within it, and renews on time.
+            d.Clock.Advance(TimeSpan.FromTicks(d.Options.SupervisorPeriod.Ticks * 64) + TimeSpan.FromMinutes(3));
+            Assert.False(engine.Heartbeat.LastFailed);
+            Assert.True(engine.Heartbeat.NextDueUptime > d.Clock.Uptime);
+            d.Clock.Advance(TimeSpan.FromDays(32));
+            Assert.Equal(1, engine.Status.Renewals);
         }
 
         [Fact]
