@@ -26,7 +26,6 @@ namespace NfCerts.Core.Renewal
     /// </remarks>
     public sealed partial class RenewalEngine
     {
-        private static readonly TimeSpan SyncWait = TimeSpan.FromMinutes(1);
         private const long TicksPerDay = 864000000000L;
         /// <summary>Longest reason kept in memory or shown in the status.</summary>
         public const int MaxReasonChars = RenewalJournal.MaxTextBytes;
@@ -244,30 +243,14 @@ namespace NfCerts.Core.Renewal
 
         private void ScheduleNext(bool trusted, DateTime now)
         {
-            TimeSpan delay;
-            if (!trusted)
-            {
-                _status.NextCheckUtc = DateTime.MinValue;
-                delay = _trust == ClockTrust.JumpUnconfirmed ? ClockJudge.JumpConfirm : SyncWait;
-            }
-            else
-            {
-                DateTime next = NextDailySlot(now);
-                if (_journal.NextClientAttemptTicks > now.Ticks && _journal.NextClientAttemptTicks < next.Ticks)
-                {
-                    next = new DateTime(_journal.NextClientAttemptTicks, DateTimeKind.Utc);
-                }
-                if (_status.ClientRenewAtUtc > now && _status.ClientRenewAtUtc < next)
-                {
-                    next = _status.ClientRenewAtUtc;
-                }
-                _status.NextCheckUtc = next;
-                delay = next - now;
-                if (delay < TimeSpan.FromSeconds(1))
-                {
-                    delay = TimeSpan.FromSeconds(1);
-                }
-            }
+            DateTime next;
+            // Without a decision time (not synchronised, a jump to confirm, or the look itself failed) only the wait differs.
+            ClockTrust trust = trusted ? ClockTrust.Believed
+                : _trust == ClockTrust.JumpUnconfirmed ? ClockTrust.JumpUnconfirmed : ClockTrust.Unsynchronised;
+            TimeSpan delay = CheckSchedule.Next(trust, now,
+                trusted ? NextDailySlot(now) : DateTime.MinValue, new DateTime(_journal.NextClientAttemptTicks, DateTimeKind.Utc),
+                _status.ClientRenewAtUtc, out next);
+            _status.NextCheckUtc = next;
             _timer.Schedule(delay);
             _heartbeat.Due(_clock.Uptime + delay);
         }
@@ -275,20 +258,7 @@ namespace NfCerts.Core.Renewal
         /// <summary>The next occurrence, after <paramref name="now"/>, of this device's minute in the daily window.</summary>
         public DateTime NextDailySlot(DateTime now)
         {
-            var p = _options.Policy;
-            int length = p.WindowEndMinute - p.WindowStartMinute;
-            if (length <= 0)
-            {
-                length += 1440;
-            }
-            int minute = (p.WindowStartMinute + (int)(DeviceJitter.Mix(_seed) % (uint)length)) % 1440;
-            long day = now.Ticks - now.Ticks % TicksPerDay;
-            long at = day + minute * TimeSpan.TicksPerMinute;
-            if (at <= now.Ticks)
-            {
-                at += TicksPerDay;
-            }
-            return new DateTime(at, DateTimeKind.Utc);
+            return CheckSchedule.DailySlot(_options.Policy, _seed, now);
         }
 
         // ---- shared helpers -----------------------------------------------------------------------------------
