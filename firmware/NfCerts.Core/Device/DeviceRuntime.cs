@@ -40,6 +40,7 @@ namespace NfCerts.Core.Device
         private readonly BoundedRadio _radio;
         private readonly object _sync = new object();
         private DeviceState _state;
+        private IFlash? _flash;
         private RecordLog? _log;
         private CertStore? _store;
         private WifiConfig? _wifi;
@@ -176,6 +177,19 @@ namespace NfCerts.Core.Device
         /// <summary>Mount, open, start; on a failure, safe mode.</summary>
         private void Open()
         {
+            try
+            {
+                OpenComponents();
+            }
+            catch (Exception e)
+            {
+                // Nothing above is meant to throw (bad options, a bug): still no boot loop.
+                EnterSafeMode("runtime", "the device could not start: " + e.Message);
+            }
+        }
+
+        private void OpenComponents()
+        {
             string problem;
             RecordLog? log = MountStore(out problem);
             if (log == null)
@@ -214,19 +228,20 @@ namespace NfCerts.Core.Device
 
         private RecordLog? MountStore(out string problem)
         {
-            IFlash flash;
-            try
+            if (_flash == null)
             {
-                flash = _hal.OpenFlash();
-            }
-            catch (Exception e)
-            {
-                problem = "the store's flash region cannot be opened: " + e.Message;
-                return null;
+                try
+                {
+                    _flash = _hal.OpenFlash();
+                }
+                catch (Exception e)
+                {
+                    problem = "the store's flash region cannot be opened: " + e.Message;
+                    return null;
+                }
             }
             bool formatted;
-            RecordLog? log = StoreMount.MountOrFormatNew(flash, CertStore.MaxEntrySize, out problem, out formatted);
-            return log;
+            return StoreMount.MountOrFormatNew(_flash, CertStore.MaxEntrySize, out problem, out formatted);
         }
 
         private void EnterSafeMode(string component, string problem)

@@ -133,6 +133,33 @@ namespace NfCerts.Tests.Device
         }
 
         [Fact]
+        public void FlashRegionThatCannotBeOpenedIsTriedAgain()
+        {
+            using var d = new HostDevice();
+            d.Provision();
+            d.OpenFailures = 1;
+            d.Boot();
+            Assert.Equal(DeviceState.SafeMode, d.Runtime.State);
+            Assert.True(d.HasFault(DeviceRuntime.StoreComponent, out var fault));
+            Assert.Contains("not mounted", fault.Message);
+            d.Clock.Advance(d.Options.MountRetry + TimeSpan.FromSeconds(30));
+            Assert.Equal(DeviceState.Running, d.Runtime.State);
+            Assert.Equal("Network1", d.ConnectedName);
+        }
+
+        [Fact]
+        public void UnusableOptionsDoNotStopTheBoot()
+        {
+            using var d = new HostDevice();
+            d.Provision();
+            d.Options.Renewal.Policy.RetryInitial = TimeSpan.Zero;
+            d.Boot();
+            Assert.Equal(DeviceState.SafeMode, d.Runtime.State);
+            Assert.True(d.HasFault("runtime", out var fault));
+            Assert.Contains("renewal policy", fault.Message);
+        }
+
+        [Fact]
         public void WifiConfigurationThatCannotBeReadIsKeptAndReported()
         {
             using var d = new HostDevice();

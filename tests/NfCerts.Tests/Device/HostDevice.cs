@@ -31,6 +31,8 @@ namespace NfCerts.Tests.Device
         public readonly DeviceOptions Options = new DeviceOptions();
         public DeviceRuntime Runtime = null!;
         public readonly bool WithIssuer;
+        /// <summary>Opens of the flash region that fail (no partition and I: not mounted yet), one per attempt.</summary>
+        public int OpenFailures;
 
         public HostDevice(NorFlash? flash = null, bool withIssuer = true)
         {
@@ -75,7 +77,7 @@ namespace NfCerts.Tests.Device
         /// <summary>Power-on: builds the HAL and starts the runtime, exactly as Program.cs does on the board.</summary>
         public DeviceRuntime Boot()
         {
-            var hal = new DeviceHal(() => FlashPort, RadioPort, Clock, Timers, new HostKeyVault());
+            var hal = new DeviceHal(OpenFlash, RadioPort, Clock, Timers, new HostKeyVault());
             if (WithIssuer)
             {
                 hal.Issuer = Issuer;
@@ -83,6 +85,16 @@ namespace NfCerts.Tests.Device
             Runtime = new DeviceRuntime(hal, Options);
             Runtime.Start();
             return Runtime;
+        }
+
+        private IFlash OpenFlash()
+        {
+            if (OpenFailures > 0)
+            {
+                OpenFailures--;
+                throw new System.IO.IOException("I: is not mounted");
+            }
+            return FlashPort;
         }
 
         /// <summary>Reboot: everything stops, uptime restarts, SNTP answers after a few seconds.</summary>
