@@ -35,7 +35,7 @@ namespace NfCerts.Core.Renewal
     /// rollbacks (u32 each); last result and last reason (u16 length + UTF-8 each, at most <see cref="MaxTextBytes"/>:
     /// longer text is cut at a character boundary when saved); pending root CA (u16 length + DER).
     /// </summary>
-    /// <remarks>A value that does not decode (unknown version, truncated, a step out of range) is set aside by
+    /// <remarks>A value that fails its CRC or does not decode (unknown version, truncated, a step out of range) is set aside by
     /// <see cref="LoadOrSetAside"/> under <see cref="SetAsideKey"/>, never dropped, and the engine starts afresh from the
     /// store's certificates.</remarks>
     public sealed class RenewalJournal
@@ -107,17 +107,22 @@ namespace NfCerts.Core.Renewal
         public static RenewalJournal LoadOrSetAside(RecordLog log, out string problem)
         {
             problem = "";
-            byte[] d;
-            if (!log.TryGet(LogKey, out d))
-            {
-                return new RenewalJournal();
-            }
             try
             {
+                byte[] d;
+                if (!log.TryGet(LogKey, out d))
+                {
+                    return new RenewalJournal();
+                }
                 return Decode(d);
             }
             catch (StorageException e)
             {
+                // Its bytes fail their CRC (bit rot) or do not decode; anything else is the log's own failure.
+                if (e.Error != StorageError.Corrupt)
+                {
+                    throw;
+                }
                 problem = e.Message;
             }
             var fresh = new RenewalJournal();

@@ -47,6 +47,30 @@ namespace NfCerts.Tests.Renewal
         }
 
         [Fact]
+        public void JournalThatFailsItsCrcOnFlashIsSetAsideAndRenewalsGoOn()
+        {
+            using var d = new RenewalDevice(TimeSpan.FromDays(60));
+            d.Days(1);
+            d.Engine.Stop();
+            // Bit rot in the journal's bytes on flash: the latest copy of its value loses a bit.
+            var value = d.Engine.Journal.Encode();
+            var image = d.W.Flash.Snapshot();
+            int at = -1;
+            for (int i = image.Length - value.Length; i >= 0 && at < 0; i--)
+            {
+                if (image.AsSpan(i, value.Length).SequenceEqual(value)) at = i;
+            }
+            Assert.True(at >= 0, "the journal's value was not found on flash");
+            int bit = Array.FindIndex(value, 3, b => b != 0);
+            d.W.Flash.Program(at + bit, new[] { (byte)(value[bit] & (value[bit] - 1)) }, 0, 1);
+            d.Reboot();
+            Assert.Contains("CRC", d.Engine.Status.JournalSetAside);
+            Assert.True(d.W.Log.Contains(RenewalJournal.SetAsideKey));
+            d.Days(33);
+            Assert.Equal(1, d.Engine.Status.Renewals);
+        }
+
+        [Fact]
         public void JournalWithAStepOutOfRangeIsSetAside()
         {
             using var d = new RenewalDevice(TimeSpan.FromDays(60));
