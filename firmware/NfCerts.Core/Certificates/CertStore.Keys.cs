@@ -115,6 +115,21 @@ namespace NfCerts.Core.Certificates
             return sealedCount;
         }
 
+        /// <summary>True when any client entry keeps its private key in clear on flash (unsealed or pending seal).</summary>
+        public bool HasClearKeys()
+        {
+            int n = GetCertificateCount();
+            for (int i = 0; i < n; i++)
+            {
+                KeyProtection p = GetKeyProtection(GetCertificateIdentifierAt(i));
+                if (p == KeyProtection.Unsealed || p == KeyProtection.PendingSeal)
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         /// <summary>Log key of the marker that says clear key bytes may still lie in superseded records on flash.</summary>
         internal const string PurgeMarkerKey = "Spurge";
 

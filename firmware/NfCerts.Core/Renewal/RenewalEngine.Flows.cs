@@ -202,7 +202,7 @@ namespace NfCerts.Core.Renewal
             if (!_store.ContainsCertificate(_options.ClientCert1))
             {
                 _status.State = RenewalState.Failed;
-                _journal.LastReason = "there is no '" + _options.ClientCert1 + "' in the certificate store";
+                Condition("there is no '" + _options.ClientCert1 + "' in the certificate store");
                 return;
             }
             var info = _store.GetCertificateInfo(_options.ClientCert1);
@@ -251,17 +251,22 @@ namespace NfCerts.Core.Renewal
             if (_clockDisagrees)
             {
                 // The certificate the issuer just gave already looked due: the wall clock, not the certificate, is wrong.
-                _journal.LastReason = "the wall clock disagrees with the issuer's last certificate; renewal waits for the clock";
+                Condition("the wall clock disagrees with the issuer's last certificate; renewal waits for the clock");
                 return;
             }
             if (_journal.NextClientAttemptTicks > now.Ticks)
             {
                 return;
             }
+            if (_issuer == null)
+            {
+                Condition("no certificate issuer configured: " + _options.ClientCert1 + " is due and cannot be renewed");
+                return;
+            }
             Step("Client.1.VerifyNetwork1");
             if (!ConnectedTo(_options.Network1))
             {
-                _journal.LastReason = "not connected to " + _options.Network1 + ": the renewal waits";
+                Condition("not connected to " + _options.Network1 + ": the renewal waits");
                 return;
             }
             RenewClient(now, info.NotAfter - info.NotBefore);
@@ -277,7 +282,7 @@ namespace NfCerts.Core.Renewal
             IssuedCredential issued;
             try
             {
-                issued = _issuer.Issue(request);
+                issued = _issuer!.Issue(request);
             }
             catch (IssuerException e)
             {
@@ -334,6 +339,9 @@ namespace NfCerts.Core.Renewal
                 TimeSpan slack = TimeSpan.FromHours(1);
                 var fresh = _store.GetCertificateInfo(_options.ClientCert1);
                 _clockDisagrees = fresh.NotAfter <= now || fresh.NotBefore > now + slack;
+                // A certificate issued just now dates the issuer's clock: NotBefore is then, or a little earlier (CAs
+                // backdate). That is a second source for the clock judge.
+                SetWitness(fresh.NotBefore - slack, fresh.NotBefore + IssuerBackdateAllowance);
             }
             else
             {

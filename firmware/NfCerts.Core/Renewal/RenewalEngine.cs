@@ -13,25 +13,30 @@ namespace NfCerts.Core.Renewal
     /// </summary>
     /// <remarks>
     /// <para>Checks run after every boot and daily, at a per-device minute inside the policy's window; retries and due
-    /// renewals are scheduled in between. Timers run on uptime; time-based decisions wait until the clock is synchronised,
-    /// never go back behind the latest trusted time seen, and a forward jump within a boot is confirmed six hours later
-    /// before it is believed.</para>
+    /// renewals are scheduled in between. Timers run on uptime; whether the wall clock may be used, and with what time, is
+    /// decided by <see cref="ClockJudge"/> (its rules are stated there): time-based decisions wait until the clock is
+    /// synchronised, never go back behind what the device knows has passed, and a clock far behind that is not believed
+    /// without a second source (<see cref="CorroborateClock(DateTime, TimeSpan)"/>, or the certificate an issuer has just given).</para>
     /// <para>Every step is recorded in <see cref="RenewalJournal"/> before and after it is taken. <see cref="Start"/> reads it
-    /// and resumes or rolls back: the old credential stays usable until the new one has been proved by a connection.</para>
+    /// and resumes or rolls back: the old credential stays usable until the new one has been proved by a connection. A
+    /// journal that cannot be read is set aside (<see cref="RenewalJournal.SetAsideKey"/>) and the engine starts afresh.</para>
+    /// <para>Without an <see cref="ICertificateIssuer"/> the root CA flow runs and the client flow reports that it has
+    /// no issuer when a renewal is due.</para>
     /// <para>Call <see cref="Start"/> before starting the <see cref="ConnectionManager"/>, so that recovery runs first.</para>
     /// </remarks>
     public sealed partial class RenewalEngine
     {
-        private static readonly TimeSpan SyncWait = TimeSpan.FromMinutes(1);
-        /// <summary>How long a forward jump must last before it is believed: several SNTP intervals (ESP-IDF: 1 h).</summary>
-        private static readonly TimeSpan JumpConfirm = TimeSpan.FromHours(6);
         private const long TicksPerDay = 864000000000L;
+        /// <summary>Longest reason kept in memory or shown in the status.</summary>
+        public const int MaxReasonChars = RenewalJournal.MaxTextBytes;
+        /// <summary>How far before issue a CA may date a certificate's NotBefore, for the certificate to date the issuer's clock.</summary>
+        private static readonly TimeSpan IssuerBackdateAllowance = TimeSpan.FromDays(2);
 
         private readonly RecordLog _log;
         private readonly CertStore _store;
         private readonly WifiConfig _wifi;
         private readonly ConnectionManager _manager;
-        private readonly ICertificateIssuer _issuer;
+        private readonly ICertificateIssuer? _issuer;
         private readonly IClock _clock;
         private readonly ITimers _timers;
         private readonly RenewalOptions _options;
@@ -41,18 +46,19 @@ namespace NfCerts.Core.Renewal
         private readonly RenewalStatus _status = new RenewalStatus();
         private readonly OneShotTimer _timer;
         private bool _running;
-        private bool _haveLastCheck;
-        private DateTime _lastCheckWall;
-        private TimeSpan _lastCheckUptime;
-        private bool _jumpSuspect;
-        private long _jumpSkew;
+        private readonly ClockEvidence _evidence = new ClockEvidence();
+        private ClockTrust _trust;
         private bool _clockDisagrees;
+        private string _condition = "";
+        private string _journalProblem = "";
+        private readonly Heartbeat _heartbeat = new Heartbeat();
 
-        /// <summary>Creates the engine; <paramref name="deviceSeed"/> spreads a fleet's check times and retries.</summary>
-        public RenewalEngine(RecordLog log, CertStore store, WifiConfig wifi, ConnectionManager manager, ICertificateIssuer issuer,
+        /// <summary>Creates the engine; <paramref name="deviceSeed"/> spreads a fleet's check times and retries.
+        /// <paramref name="issuer"/> may be null: the device has no way to get a new client certificate yet.</summary>
+        public RenewalEngine(RecordLog log, CertStore store, WifiConfig wifi, ConnectionManager manager, ICertificateIssuer? issuer,
             IClock clock, ITimers timers, RenewalOptions options, uint deviceSeed)
         {
-            if (log == null || store == null || wifi == null || manager == null || issuer == null || clock == null || timers == null || options == null)
+            if (log == null || store == null || wifi == null || manager == null || clock == null || timers == null || options == null)
             {
                 throw new ArgumentNullException("log");
             }
@@ -89,12 +95,14 @@ namespace NfCerts.Core.Renewal
                     s.State = _status.State;
                     s.NextCheckUtc = _status.NextCheckUtc;
                     s.LastResult = _journal.LastResult;
-                    s.LastReason = _journal.LastReason;
+                    s.LastReason = _condition.Length > 0 ? _condition : _journal.LastReason;
                     s.ClientCertDaysLeft = _status.ClientCertDaysLeft;
                     s.RootCaDaysLeft = _status.RootCaDaysLeft;
                     s.ClientRenewAtUtc = _status.ClientRenewAtUtc;
                     s.ThresholdClamped = _status.ThresholdClamped;
-                    s.ClockTrusted = _status.ClockTrusted;
+                    s.ClockTrusted = _trust == ClockTrust.Believed;
+                    s.Clock = _trust;
+                    s.JournalSetAside = _journalProblem;
                     s.Renewals = _journal.Renewals;
                     s.Rollbacks = _journal.Rollbacks;
                     s.ConsecutiveFailures = _journal.ClientFailures;
@@ -119,10 +127,20 @@ namespace NfCerts.Core.Renewal
                     return;
                 }
                 _running = true;
-                _journal = RenewalJournal.Load(_log);
+                // Due now: if anything below throws, a supervisor sees the boot check overdue and restarts the engine.
+                _heartbeat.Started(_clock.Uptime, true);
+                _journal = RenewalJournal.LoadOrSetAside(_log, out _journalProblem);
                 Recover();
                 _timer.Schedule(TimeSpan.Zero);
             }
+        }
+
+        /// <summary>Signs of life for a supervisor, readable while a check runs: running, checking (busy), whether the last
+        /// check threw past the flows' own handling, and when the next check is due (a time well past means the engine's
+        /// timer is gone).</summary>
+        public Heartbeat Heartbeat
+        {
+            get { return _heartbeat; }
         }
 
         /// <summary>Stops the timers.</summary>
@@ -131,6 +149,7 @@ namespace NfCerts.Core.Renewal
             lock (_sync)
             {
                 _running = false;
+                _heartbeat.Stopped();
                 _timer.Cancel();
             }
         }
@@ -159,8 +178,27 @@ namespace NfCerts.Core.Renewal
 
         private void RunCheck()
         {
+            _heartbeat.Begin(_clock.Uptime);
+            bool ok = true;
+            try
+            {
+                ok = RunCheckGuarded();
+            }
+            finally
+            {
+                // An exception out of here (no timer for the next check) shows as an overdue check instead.
+                _heartbeat.End(_clock.Uptime, !ok);
+            }
+        }
+
+        /// <summary>The check; false when a flow threw past its own handling.</summary>
+        private bool RunCheckGuarded()
+        {
             DateTime now = DateTime.MinValue;
             bool trusted = false;
+            bool failed = false;
+            // Conditions are re-established by each check: a reason that stopped being true goes with it.
+            _condition = "";
             // The two flows fail separately: a stuck root CA rotation must not stop client renewals, nor the reverse.
             try
             {
@@ -168,13 +206,13 @@ namespace NfCerts.Core.Renewal
             }
             catch (Exception e)
             {
+                failed = true;
                 _status.State = RenewalState.Failed;
-                _journal.LastReason = "root CA check failed: " + e.Message;
+                Condition("root CA check failed: " + e.Message);
             }
             try
             {
                 trusted = TryTrustedNow(out now);
-                _status.ClockTrusted = trusted;
                 if (trusted)
                 {
                     RunClient(now);
@@ -186,110 +224,41 @@ namespace NfCerts.Core.Renewal
             }
             catch (Exception e)
             {
+                failed = true;
                 _status.State = RenewalState.Failed;
-                _journal.LastReason = "client certificate check failed: " + e.Message;
+                Condition("client certificate check failed: " + e.Message);
             }
             if (_running)
             {
                 ScheduleNext(trusted, now);
             }
+            return !failed;
+        }
+
+        /// <summary>Says why the engine waits or failed in this check (kept in memory, cleared by the next check).</summary>
+        private void Condition(string reason)
+        {
+            _condition = BoundedText.Truncate(reason, MaxReasonChars, "...");
         }
 
         private void ScheduleNext(bool trusted, DateTime now)
         {
-            if (!trusted)
-            {
-                _status.NextCheckUtc = DateTime.MinValue;
-                _timer.Schedule(_clock.IsSynchronized ? JumpConfirm : SyncWait);
-                return;
-            }
-            DateTime next = NextDailySlot(now);
-            if (_journal.NextClientAttemptTicks > now.Ticks && _journal.NextClientAttemptTicks < next.Ticks)
-            {
-                next = new DateTime(_journal.NextClientAttemptTicks, DateTimeKind.Utc);
-            }
-            if (_status.ClientRenewAtUtc > now && _status.ClientRenewAtUtc < next)
-            {
-                next = _status.ClientRenewAtUtc;
-            }
+            DateTime next;
+            // Without a decision time (not synchronised, a jump to confirm, or the look itself failed) only the wait differs.
+            ClockTrust trust = trusted ? ClockTrust.Believed
+                : _trust == ClockTrust.JumpUnconfirmed ? ClockTrust.JumpUnconfirmed : ClockTrust.Unsynchronised;
+            TimeSpan delay = CheckSchedule.Next(trust, now,
+                trusted ? NextDailySlot(now) : DateTime.MinValue, new DateTime(_journal.NextClientAttemptTicks, DateTimeKind.Utc),
+                _status.ClientRenewAtUtc, out next);
             _status.NextCheckUtc = next;
-            TimeSpan delay = next - now;
-            _timer.Schedule(delay < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : delay);
+            _timer.Schedule(delay);
+            _heartbeat.Due(_clock.Uptime + delay);
         }
 
         /// <summary>The next occurrence, after <paramref name="now"/>, of this device's minute in the daily window.</summary>
         public DateTime NextDailySlot(DateTime now)
         {
-            var p = _options.Policy;
-            int length = p.WindowEndMinute - p.WindowStartMinute;
-            if (length <= 0)
-            {
-                length += 1440;
-            }
-            int minute = (p.WindowStartMinute + (int)(DeviceJitter.Mix(_seed) % (uint)length)) % 1440;
-            long day = now.Ticks - now.Ticks % TicksPerDay;
-            long at = day + minute * TimeSpan.TicksPerMinute;
-            if (at <= now.Ticks)
-            {
-                at += TicksPerDay;
-            }
-            return new DateTime(at, DateTimeKind.Utc);
-        }
-
-        // ---- time ------------------------------------------------------------------------------------------
-
-        /// <summary>
-        /// The time to decide with, if the wall clock can be trusted now. Within a boot, time measured by uptime since the
-        /// last trusted look is a floor (a backward jump changes nothing) and a forward jump of over a day is believed only
-        /// when it is still there six hours later; across boots, the latest trusted time seen is a floor (unless the clock is
-        /// more than 30 days behind it, which means that time was wrong).
-        /// </summary>
-        private bool TryTrustedNow(out DateTime now)
-        {
-            now = DateTime.MinValue;
-            if (!_clock.IsSynchronized)
-            {
-                _journal.LastReason = "waiting for the clock to be synchronised";
-                return false;
-            }
-            DateTime wall = _clock.UtcNow;
-            TimeSpan up = _clock.Uptime;
-            if (_haveLastCheck)
-            {
-                DateTime expected = _lastCheckWall + (up - _lastCheckUptime);
-                long skew = (wall - expected).Ticks;
-                if (skew > TicksPerDay)
-                {
-                    long diff = skew - _jumpSkew;
-                    if (!_jumpSuspect || diff > TimeSpan.TicksPerHour || diff < -TimeSpan.TicksPerHour)
-                    {
-                        _jumpSuspect = true;
-                        _jumpSkew = skew;
-                        _journal.LastReason = "the wall clock jumped forward; waiting to confirm it";
-                        return false;
-                    }
-                }
-                else if (wall < expected)
-                {
-                    wall = expected;
-                }
-            }
-            _jumpSuspect = false;
-            long hw = _journal.HighWaterTicks;
-            if (wall.Ticks < hw && hw - wall.Ticks < 30 * TicksPerDay)
-            {
-                wall = new DateTime(hw, DateTimeKind.Utc);
-            }
-            _haveLastCheck = true;
-            _lastCheckWall = wall;
-            _lastCheckUptime = up;
-            now = wall;
-            if (wall.Ticks > hw + TicksPerDay / 2 || wall.Ticks < hw)
-            {
-                _journal.HighWaterTicks = wall.Ticks;
-                SaveJournal();
-            }
-            return true;
+            return CheckSchedule.DailySlot(_options.Policy, _seed, now);
         }
 
         // ---- shared helpers -----------------------------------------------------------------------------------

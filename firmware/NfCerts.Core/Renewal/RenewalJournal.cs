@@ -32,12 +32,20 @@ namespace NfCerts.Core.Renewal
     /// The renewal engine's persistent state, one value in the flash log (key <c>"Jrenewal"</c>), rewritten atomically
     /// before and after each step. Layout (little-endian): version 1; root step; client step; client failures (u16);
     /// next client attempt, high-water wall clock and client install time (ticks, i64 each; 0 = none); renewals and
-    /// rollbacks (u32 each); last result and last reason (u16 length + UTF-8 each); pending root CA (u16 length + DER).
+    /// rollbacks (u32 each); last result and last reason (u16 length + UTF-8 each, at most <see cref="MaxTextBytes"/>:
+    /// longer text is cut at a character boundary when saved); pending root CA (u16 length + DER).
     /// </summary>
+    /// <remarks>A value that fails its CRC or does not decode (unknown version, truncated, a step out of range) is set aside by
+    /// <see cref="LoadOrSetAside"/> under <see cref="SetAsideKey"/>, never dropped, and the engine starts afresh from the
+    /// store's certificates.</remarks>
     public sealed class RenewalJournal
     {
         /// <summary>Log key.</summary>
         public const string LogKey = "Jrenewal";
+        /// <summary>Where a journal that cannot be read is kept for a person to inspect (the latest one only).</summary>
+        public const string SetAsideKey = "Jrenewal.bad";
+        /// <summary>Largest UTF-8 size of <see cref="LastResult"/> and of <see cref="LastReason"/> on flash.</summary>
+        public const int MaxTextBytes = 240;
         private const byte Version = 1;
         private const int MinLength = 3 + 2 + 3 * 8 + 2 * 4 + 3 * 2;
 
@@ -57,10 +65,22 @@ namespace NfCerts.Core.Renewal
         public int Renewals;
         /// <summary>Rolled-back client renewal attempts.</summary>
         public int Rollbacks;
-        /// <summary>The last outcome ("renewed", "rolled back", "root CA rotated", ...).</summary>
-        public string LastResult = "";
-        /// <summary>Why, for failures.</summary>
-        public string LastReason = "";
+        private string _lastResult = "";
+        private string _lastReason = "";
+
+        /// <summary>The last outcome ("renewed", "rolled back", "root CA rotated", ...); cut to <see cref="MaxTextBytes"/> chars.</summary>
+        public string LastResult
+        {
+            get { return _lastResult; }
+            set { _lastResult = BoundedText.Truncate(value, MaxTextBytes, "..."); }
+        }
+
+        /// <summary>Why, for failures; cut to <see cref="MaxTextBytes"/> chars (a reason often quotes a server).</summary>
+        public string LastReason
+        {
+            get { return _lastReason; }
+            set { _lastReason = BoundedText.Truncate(value, MaxTextBytes, "..."); }
+        }
         /// <summary>The announced root CA (DER) while <see cref="Root"/> is <see cref="RootRotationStep.NoticeReceived"/>.</summary>
         public byte[] PendingRootCa = new byte[0];
 
@@ -81,6 +101,40 @@ namespace NfCerts.Core.Renewal
             return Decode(d);
         }
 
+        /// <summary>Reads the journal; one that does not decode is moved to <see cref="SetAsideKey"/> and replaced by a new
+        /// journal that says so, in one commit. <paramref name="problem"/> is then why; empty when the journal was fine.</summary>
+        /// <exception cref="StorageException">The log cannot be read or written (not a problem of the journal's own bytes).</exception>
+        public static RenewalJournal LoadOrSetAside(RecordLog log, out string problem)
+        {
+            problem = "";
+            try
+            {
+                byte[] d;
+                if (!log.TryGet(LogKey, out d))
+                {
+                    return new RenewalJournal();
+                }
+                return Decode(d);
+            }
+            catch (StorageException e)
+            {
+                // Its bytes fail their CRC (bit rot) or do not decode; anything else is the log's own failure.
+                if (e.Error != StorageError.Corrupt)
+                {
+                    throw;
+                }
+                problem = e.Message;
+            }
+            var fresh = new RenewalJournal();
+            fresh.LastResult = "renewal journal set aside";
+            fresh.LastReason = problem + "; the old journal is kept under '" + SetAsideKey + "'";
+            var t = log.Begin();
+            t.Move(LogKey, SetAsideKey);
+            t.Put(LogKey, fresh.Encode());
+            t.Commit();
+            return fresh;
+        }
+
         /// <summary>Writes the journal in one atomic commit.</summary>
         public void Save(RecordLog log)
         {
@@ -91,8 +145,8 @@ namespace NfCerts.Core.Renewal
 
         internal byte[] Encode()
         {
-            var r = Encoding.UTF8.GetBytes(LastResult);
-            var why = Encoding.UTF8.GetBytes(LastReason);
+            var r = BoundedText.ToUtf8(LastResult, MaxTextBytes);
+            var why = BoundedText.ToUtf8(LastReason, MaxTextBytes);
             var o = new byte[MinLength + r.Length + why.Length + PendingRootCa.Length];
             int p = 0;
             o[p++] = Version;
@@ -118,6 +172,10 @@ namespace NfCerts.Core.Renewal
                 throw new StorageException(StorageError.Corrupt, "the renewal journal has an unknown format");
             }
             int p = 1;
+            if (d[p] > (byte)RootRotationStep.Finishing || d[p + 1] > (byte)ClientRotationStep.Proven)
+            {
+                throw new StorageException(StorageError.Corrupt, "the renewal journal holds a step that does not exist");
+            }
             j.Root = (RootRotationStep)d[p++];
             j.Client = (ClientRotationStep)d[p++];
             j.ClientFailures = d[p] | (d[p + 1] << 8);
@@ -137,8 +195,12 @@ namespace NfCerts.Core.Renewal
             j.LastResult = b.Length == 0 ? "" : Encoding.UTF8.GetString(b, 0, b.Length);
             p = GetBytes(d, p, out b);
             j.LastReason = b.Length == 0 ? "" : Encoding.UTF8.GetString(b, 0, b.Length);
-            GetBytes(d, p, out b);
+            p = GetBytes(d, p, out b);
             j.PendingRootCa = b;
+            if (p != d.Length || j.Renewals < 0 || j.Rollbacks < 0)
+            {
+                throw new StorageException(StorageError.Corrupt, "the renewal journal has bytes beyond its fields or negative counts");
+            }
             return j;
         }
 

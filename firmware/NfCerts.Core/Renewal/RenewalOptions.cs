@@ -45,7 +45,8 @@ namespace NfCerts.Core.Renewal
         public System.DateTime NextCheckUtc;
         /// <summary>The last outcome.</summary>
         public string LastResult = "";
-        /// <summary>Why, when it failed.</summary>
+        /// <summary>What the engine waits for or why its last check failed, while that is true; otherwise why the last
+        /// outcome failed. Bounded (<see cref="RenewalEngine.MaxReasonChars"/>).</summary>
         public string LastReason = "";
         /// <summary>Whole days until ClientCert1 expires (negative when expired); int.MinValue when unknown.</summary>
         public int ClientCertDaysLeft = int.MinValue;
@@ -55,8 +56,13 @@ namespace NfCerts.Core.Renewal
         public System.DateTime ClientRenewAtUtc;
         /// <summary>True when the threshold was replaced by the loop guard.</summary>
         public bool ThresholdClamped;
-        /// <summary>Whether the wall clock could be trusted at the last check.</summary>
+        /// <summary>Whether the wall clock itself was believed at the last check.</summary>
         public bool ClockTrusted;
+        /// <summary>How far the wall clock was believed at the last check (<see cref="ClockTrust.Floor"/>: decisions were
+        /// taken with the device's lower bound of the time, see <see cref="LastReason"/>).</summary>
+        public ClockTrust Clock;
+        /// <summary>Why the journal was set aside at the engine's start; empty when it was read.</summary>
+        public string JournalSetAside = "";
         /// <summary>Completed renewals.</summary>
         public int Renewals;
         /// <summary>Rolled-back attempts.</summary>

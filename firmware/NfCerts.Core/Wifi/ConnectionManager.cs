@@ -31,6 +31,7 @@ namespace NfCerts.Core.Wifi
         private string _lastGood = "";
         private int _failedPasses;
         private bool _running;
+        private readonly Heartbeat _heartbeat = new Heartbeat();
 
         /// <summary>Creates the manager; <paramref name="deviceSeed"/> spreads a fleet's retries (use a hash of the device ID).</summary>
         public ConnectionManager(WifiConfig config, CertStore store, IWifiRadio radio, IClock clock, ITimers timers, uint deviceSeed)
@@ -78,6 +79,14 @@ namespace NfCerts.Core.Wifi
             get { return _failedPasses; }
         }
 
+        /// <summary>Signs of life for a supervisor, readable while a pass is in progress: running, in a pass (busy), and the
+        /// last activity (start, or start or end of a pass). A disconnected manager whose last activity is older than
+        /// <see cref="MaxBackoff"/> has lost its retry timer.</summary>
+        public Heartbeat Heartbeat
+        {
+            get { return _heartbeat; }
+        }
+
         /// <summary>Starts keeping the device connected: a pass now, then as needed.</summary>
         public void Start()
         {
@@ -88,6 +97,7 @@ namespace NfCerts.Core.Wifi
                     return;
                 }
                 _running = true;
+                _heartbeat.Started(_clock.Uptime, true);
                 _radio.LinkLost += OnLinkLost;
                 _config.Reloaded += OnReloaded;
                 _timer.Schedule(TimeSpan.Zero);
@@ -100,6 +110,7 @@ namespace NfCerts.Core.Wifi
             lock (_sync)
             {
                 _running = false;
+                _heartbeat.Stopped();
                 _radio.LinkLost -= OnLinkLost;
                 _config.Reloaded -= OnReloaded;
                 _timer.Cancel();
@@ -115,17 +126,25 @@ namespace NfCerts.Core.Wifi
                 {
                     return true;
                 }
-                int[] order = Order();
-                for (int i = 0; i < order.Length; i++)
+                _heartbeat.Begin(_clock.Uptime);
+                try
                 {
-                    if (TryNetworkGuarded(order[i]))
+                    int[] order = Order();
+                    for (int i = 0; i < order.Length; i++)
                     {
-                        _failedPasses = 0;
-                        return true;
+                        if (TryNetworkGuarded(order[i]))
+                        {
+                            _failedPasses = 0;
+                            return true;
+                        }
                     }
+                    _failedPasses++;
+                    return false;
                 }
-                _failedPasses++;
-                return false;
+                finally
+                {
+                    _heartbeat.End(_clock.Uptime, false);
+                }
             }
         }
 
@@ -320,6 +339,7 @@ namespace NfCerts.Core.Wifi
             lock (_sync)
             {
                 _config.SetConnected(-1);
+                _heartbeat.Touch(_clock.Uptime);
                 if (_running)
                 {
                     _timer.Schedule(TimeSpan.Zero);

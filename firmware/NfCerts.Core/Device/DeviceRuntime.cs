@@ -1,0 +1,352 @@
+using System;
+using NfCerts.Core.Certificates;
+using NfCerts.Core.Renewal;
+using NfCerts.Core.Storage;
+using NfCerts.Core.Timing;
+using NfCerts.Core.Wifi;
+using NfCerts.Hal;
+
+namespace NfCerts.Core.Device
+{
+    /// <summary>
+    /// The device, once: mounts the store, opens the certificate store and the Wi-Fi configuration, keeps the device
+    /// connected, runs the renewal flows and supervises them, on whatever HAL it is given (the nanoFramework HAL in the
+    /// device image, the host HAL in tests and the emulator).
+    /// </summary>
+    /// <remarks>
+    /// <para>It never boot-loops: <see cref="Start"/> does not throw. A store that cannot be mounted is never formatted
+    /// unless the region is new (<see cref="StoreMount"/>); like a Wi-Fi configuration that cannot be read, it is kept
+    /// untouched, reported in <see cref="GetFaults"/>, and the device stays in <see cref="DeviceState.SafeMode"/>, trying
+    /// again every <see cref="DeviceOptions.MountRetry"/>. Without a store the device has no networks to join: safe mode
+    /// keeps it alive and able to report, and picks up as soon as the store reads again.</para>
+    /// <para>The radio is used through <see cref="BoundedRadio"/>, so that a driver that hangs in a connect holds no lock.</para>
+    /// <para>A renewal engine that does not start (a journal that cannot be written) does not stop the connection manager:
+    /// the <see cref="Supervisor"/> restarts it.</para>
+    /// </remarks>
+    public sealed class DeviceRuntime
+    {
+        /// <summary>Fault component of the store.</summary>
+        public const string StoreComponent = "store";
+        /// <summary>Fault component of the Wi-Fi configuration.</summary>
+        public const string WifiComponent = "wifi";
+
+        /// <summary>Fault component of the private keys' protection at rest.</summary>
+        public const string KeysComponent = "keys";
+        /// <summary>Log key of the per-device seed that spreads a fleet's retries and check times.</summary>
+        public const string SeedKey = "Dseed";
+
+        private readonly DeviceHal _hal;
+        private readonly DeviceOptions _options;
+        private readonly FaultList _faults;
+        private readonly Supervisor _supervisor;
+        private readonly OneShotTimer _retry;
+        private readonly BoundedRadio _radio;
+        private readonly object _sync = new object();
+        private DeviceState _state;
+        private IFlash? _flash;
+        private RecordLog? _log;
+        private CertStore? _store;
+        private WifiConfig? _wifi;
+        private ConnectionManager? _manager;
+        private RenewalEngine? _engine;
+        private uint _seed;
+
+        /// <summary>Creates the runtime; nothing runs until <see cref="Start"/>.</summary>
+        public DeviceRuntime(DeviceHal hal, DeviceOptions? options)
+        {
+            if (hal == null)
+            {
+                throw new ArgumentNullException("hal");
+            }
+            _hal = hal;
+            _options = options ?? new DeviceOptions();
+            _faults = new FaultList(hal.Clock);
+            _supervisor = new Supervisor(hal.Clock, hal.Timers, _options.SupervisorPeriod, _faults);
+            _retry = new OneShotTimer(hal.Timers, OnRetry);
+            _radio = new BoundedRadio(hal.Radio, RadioGrace);
+        }
+
+        /// <summary>How long beyond a request's own timeout a radio connect may take before it counts as hung.</summary>
+        public static readonly TimeSpan RadioGrace = TimeSpan.FromSeconds(10);
+
+        /// <summary>Raised when a fault is reported (for the device's log; the hub publishes <see cref="GetFaults"/>).</summary>
+        public event DeviceFaultHandler? FaultReported
+        {
+            add { _faults.Reported += value; }
+            remove { _faults.Reported -= value; }
+        }
+
+        /// <summary>Where the device stands.</summary>
+        public DeviceState State
+        {
+            get
+            {
+                lock (_sync)
+                {
+                    return _state;
+                }
+            }
+        }
+
+        /// <summary>The current faults, bounded (<see cref="FaultList"/>).</summary>
+        public DeviceFault[] GetFaults()
+        {
+            return _faults.ToArray();
+        }
+
+        /// <summary>Reports a fault from outside the runtime (the timer service, a driver).</summary>
+        public void ReportFault(string component, string message)
+        {
+            _faults.Report(component, message);
+        }
+
+        /// <summary>The supervisor of the components.</summary>
+        public Supervisor Supervisor
+        {
+            get { return _supervisor; }
+        }
+
+        /// <summary>The mounted store's log; null in safe mode without a store.</summary>
+        public RecordLog? Log
+        {
+            get { return _log; }
+        }
+
+        /// <summary>The certificate store; null in safe mode without a store.</summary>
+        public CertStore? Store
+        {
+            get { return _store; }
+        }
+
+        /// <summary>The Wi-Fi configuration; null in safe mode.</summary>
+        public WifiConfig? Wifi
+        {
+            get { return _wifi; }
+        }
+
+        /// <summary>The connection manager; null in safe mode.</summary>
+        public ConnectionManager? Connection
+        {
+            get { return _manager; }
+        }
+
+        /// <summary>The renewal engine; null in safe mode.</summary>
+        public RenewalEngine? Renewal
+        {
+            get { return _engine; }
+        }
+
+        /// <summary>The per-device seed (kept in the store under <see cref="SeedKey"/>).</summary>
+        public uint DeviceSeed
+        {
+            get { return _seed; }
+        }
+
+        /// <summary>Boots the device. Never throws: what cannot be opened is reported and retried.</summary>
+        public void Start()
+        {
+            lock (_sync)
+            {
+                if (_state != DeviceState.Stopped)
+                {
+                    return;
+                }
+                Open();
+            }
+        }
+
+        /// <summary>Stops every component and timer.</summary>
+        public void Stop()
+        {
+            lock (_sync)
+            {
+                _retry.Cancel();
+                StopComponents();
+                _state = DeviceState.Stopped;
+            }
+        }
+
+        private void OnRetry(object? state)
+        {
+            lock (_sync)
+            {
+                if (_state == DeviceState.SafeMode)
+                {
+                    Open();
+                }
+            }
+        }
+
+        /// <summary>Mount, open, start; on a failure, safe mode.</summary>
+        private void Open()
+        {
+            try
+            {
+                OpenComponents();
+            }
+            catch (Exception e)
+            {
+                // Nothing above is meant to throw (bad options, a bug): still no boot loop.
+                EnterSafeMode("runtime", "the device could not start: " + e.Message);
+            }
+        }
+
+        private void OpenComponents()
+        {
+            string problem;
+            RecordLog? log = MountStore(out problem);
+            if (log == null)
+            {
+                EnterSafeMode(StoreComponent, problem);
+                return;
+            }
+            _faults.Clear(StoreComponent);
+            _log = log;
+            _store = new CertStore(log, _hal.KeyVault);
+            SealKeys(_store);
+            _seed = ReadOrMakeSeed(log);
+            try
+            {
+                _wifi = new WifiConfig(log, _radio);
+            }
+            catch (Exception e)
+            {
+                EnterSafeMode(WifiComponent, "the Wi-Fi configuration cannot be read (" + e.Message + "); it is kept untouched");
+                return;
+            }
+            _faults.Clear(WifiComponent);
+            _manager = new ConnectionManager(_wifi, _store, _radio, _hal.Clock, _hal.Timers, _seed);
+            _engine = new RenewalEngine(log, _store, _wifi, _manager, _hal.Issuer, _hal.Clock, _hal.Timers, _options.Renewal, _seed);
+            _supervisor.Clear();
+            _supervisor.Add(new ConnectionWatch(_manager, _radio));
+            _supervisor.Add(new RenewalWatch(_engine));
+            // Recovery first (a trial certificate is rolled back before the manager connects with it).
+            StartGuarded(new ComponentStarter(_engine.Start), "renewal", "the renewal engine did not start: ");
+            ReportJournal(_engine);
+            StartGuarded(new ComponentStarter(_manager.Start), "connection", "the connection manager did not start: ");
+            StartGuarded(new ComponentStarter(_supervisor.Start), "supervisor", "the supervisor did not start: ");
+            _state = DeviceState.Running;
+        }
+
+        /// <summary>Seals the keys a desktop tool left in clear (and erases their clear copies); reports a device that
+        /// cannot seal, so that an operator knows a dump of its flash shows its keys.</summary>
+        private void SealKeys(CertStore store)
+        {
+            try
+            {
+                store.SealPendingKeys();
+                if (!_hal.KeyVault.CanSealKeys && store.HasClearKeys())
+                {
+                    _faults.Report(KeysComponent, "private keys are stored unsealed: this firmware has no device key (stock firmware or no eFuse key)");
+                }
+                else
+                {
+                    _faults.Clear(KeysComponent);
+                }
+            }
+            catch (Exception e)
+            {
+                // The keys stay as they were (clear or sealed, never lost); the device goes on with them.
+                _faults.Report(KeysComponent, "sealing the private keys failed: " + e.Message);
+            }
+        }
+
+        private RecordLog? MountStore(out string problem)
+        {
+            if (_flash == null)
+            {
+                try
+                {
+                    _flash = _hal.OpenFlash();
+                }
+                catch (Exception e)
+                {
+                    problem = "the store's flash region cannot be opened: " + e.Message;
+                    return null;
+                }
+            }
+            bool formatted;
+            return StoreMount.MountOrFormatNew(_flash, CertStore.MaxEntrySize, out problem, out formatted);
+        }
+
+        private void EnterSafeMode(string component, string problem)
+        {
+            StopComponents();
+            _state = DeviceState.SafeMode;
+            _faults.Report(component, problem);
+            try
+            {
+                _retry.Schedule(_options.MountRetry);
+            }
+            catch (Exception e)
+            {
+                _faults.Report("timers", "the retry timer could not be started: " + e.Message);
+            }
+        }
+
+        private void StopComponents()
+        {
+            _supervisor.Stop();
+            _supervisor.Clear();
+            if (_engine != null)
+            {
+                _engine.Stop();
+            }
+            if (_manager != null)
+            {
+                _manager.Stop();
+            }
+            _engine = null;
+            _manager = null;
+            _wifi = null;
+            _store = null;
+            _log = null;
+        }
+
+        private void StartGuarded(ComponentStarter start, string component, string what)
+        {
+            try
+            {
+                start();
+            }
+            catch (Exception e)
+            {
+                _faults.Report(component, what + e.Message);
+            }
+        }
+
+        private void ReportJournal(RenewalEngine engine)
+        {
+            string problem = engine.Status.JournalSetAside;
+            if (problem.Length > 0)
+            {
+                _faults.Report("journal", "the renewal journal was set aside under '" + RenewalJournal.SetAsideKey + "': " + problem);
+            }
+        }
+
+        /// <summary>A per-device number, made once and kept in the store; 0 (the components' default) if it cannot be kept.</summary>
+        private uint ReadOrMakeSeed(RecordLog log)
+        {
+            try
+            {
+                byte[] b;
+                if (!log.TryGet(SeedKey, out b) || b.Length != 4)
+                {
+                    b = new byte[4];
+                    new Random().NextBytes(b);
+                    var t = log.Begin();
+                    t.Put(SeedKey, b);
+                    t.Commit();
+                }
+                return (uint)(b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24));
+            }
+            catch (Exception e)
+            {
+                _faults.Report(StoreComponent, "the device seed cannot be kept: " + e.Message);
+                return 0;
+            }
+        }
+
+        private delegate void ComponentStarter();
+    }
+}

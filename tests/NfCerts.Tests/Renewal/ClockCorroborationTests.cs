@@ -1,0 +1,114 @@
+using System;
+using NfCerts.Core.Renewal;
+using Xunit;
+
+namespace NfCerts.Tests.Renewal
+{
+    /// <summary>
+    /// A synchronised clock far behind what the device knows has passed (the journal's high-water mark, the NotBefore of
+    /// the certificate it uses) is not believed without a second source; decisions go on from that floor (issue 9, finding 6).
+    /// </summary>
+    public class ClockCorroborationTests
+    {
+        [Fact]
+        public void SntpFortyDaysSlowAfterARebootDoesNotLetTheClientCertificateExpire()
+        {
+            using var d = new RenewalDevice(TimeSpan.FromDays(60));
+            d.Days(20);
+            d.Reboot(clockError: TimeSpan.FromDays(-40));
+            d.Days(1);
+            var s = d.Engine.Status;
+            Assert.False(s.ClockTrusted);
+            Assert.Equal(ClockTrust.Floor, s.Clock);
+            Assert.Contains("behind", s.LastReason);
+            d.Days(44);
+            Assert.True(d.Issuer.Calls >= 1, "the issuer was never called");
+            Assert.True(d.W.Store.GetCertificateNotAfter("ClientCert1") > d.W.Clock.TrueUtc, "ClientCert1 expired");
+            Assert.Equal("Network1", d.W.ConnectedName);
+            // The renewal came on time by the floor: within a day of the due date (28 days before the first NotAfter).
+            var due = d.FirstClient.Certificate.NotAfter.ToUniversalTime() - TimeSpan.FromDays(28);
+            Assert.Equal(1, d.Issuer.Calls);
+            var issuedAt = d.Issuer.LastIssued!.Certificate.NotBefore.ToUniversalTime() + d.Issuer.Backdate;
+            Assert.InRange(issuedAt, due - TimeSpan.FromSeconds(1), due + TimeSpan.FromDays(1));
+        }
+
+        [Fact]
+        public void ClockBeforeTheNotBeforeOfTheCertificateInUseIsNotBelieved()
+        {
+            using var d = new RenewalDevice(TimeSpan.FromDays(60));
+            d.Days(1);
+            d.Engine.Stop();
+            var t = d.W.Log.Begin();
+            t.Delete(RenewalJournal.LogKey);
+            t.Commit();
+            // No high-water mark at all: only ClientCert1 (valid from yesterday) says the clock is wrong.
+            d.Reboot(clockError: TimeSpan.FromDays(-40));
+            d.W.Clock.Advance(TimeSpan.FromMinutes(2));
+            Assert.Equal(ClockTrust.Floor, d.Engine.Status.Clock);
+            d.Days(40);
+            Assert.Equal(1, d.Engine.Status.Renewals);
+            Assert.True(d.W.Store.GetCertificateNotAfter("ClientCert1") > d.W.Clock.TrueUtc);
+        }
+
+        [Fact]
+        public void ASecondSourceThatAgreesMakesAFarBehindClockBelieved()
+        {
+            using var d = new RenewalDevice(TimeSpan.FromDays(60));
+            d.Days(2);
+            // A bad source once put the high-water mark a year ahead; the clock is right again at this boot.
+            d.Reboot(clockError: TimeSpan.FromDays(365));
+            d.Engine.Stop();
+            d.Engine.CheckNow(); // one look under the wrong time: the high-water mark goes a year ahead
+            d.Reboot();
+            d.W.Clock.Advance(TimeSpan.FromMinutes(2));
+            Assert.Equal(ClockTrust.Floor, d.Engine.Status.Clock);
+            // The hub (say) reports its time: the two agree, so the wall clock is believed and the mark comes back.
+            d.Engine.CorroborateClock(d.W.Clock.TrueUtc + TimeSpan.FromMinutes(3));
+            d.Engine.CheckNow();
+            var s = d.Engine.Status;
+            Assert.True(s.ClockTrusted);
+            Assert.Equal(ClockTrust.Believed, s.Clock);
+            Assert.DoesNotContain("behind", s.LastReason);
+            Assert.InRange(new DateTime(d.Engine.Journal.HighWaterTicks, DateTimeKind.Utc), d.W.Clock.TrueUtc - TimeSpan.FromDays(1), d.W.Clock.TrueUtc + TimeSpan.FromMinutes(1));
+        }
+
+        [Fact]
+        public void ASecondSourceThatDisagreesChangesNothing()
+        {
+            using var d = new RenewalDevice(TimeSpan.FromDays(60));
+            d.Days(20);
+            d.Reboot(clockError: TimeSpan.FromDays(-40));
+            d.Engine.CorroborateClock(d.W.Clock.TrueUtc);
+            d.Engine.CheckNow();
+            Assert.Equal(ClockTrust.Floor, d.Engine.Status.Clock);
+        }
+
+        [Fact]
+        public void WaitingReasonIsClearedOnceTheClockIsSynchronised()
+        {
+            using var d = new RenewalDevice(TimeSpan.FromDays(60));
+            d.Reboot(syncAfter: TimeSpan.FromMinutes(10));
+            d.W.Clock.Advance(TimeSpan.FromMinutes(2));
+            var s = d.Engine.Status;
+            Assert.True(s.ClockTrusted);
+            Assert.DoesNotContain("synchronised", s.LastReason);
+            Assert.Equal("", s.LastReason);
+        }
+
+        [Fact]
+        public void ClockFarAheadThenCorrectIsSettledByTheIssuersFreshCertificate()
+        {
+            using var d = new RenewalDevice(TimeSpan.FromDays(60));
+            d.Days(5);
+            d.Reboot(clockError: TimeSpan.FromDays(365));
+            d.Days(1);
+            d.Reboot();
+            d.Days(1);
+            // The certificate the issuer gave at the true time agrees with the corrected clock: it is believed again.
+            Assert.Equal(ClockTrust.Believed, d.Engine.Status.Clock);
+            d.Days(120);
+            Assert.True(d.W.Store.GetCertificateNotAfter("ClientCert1") > d.W.Clock.TrueUtc);
+            Assert.InRange(d.Issuer.Calls, 2, 5);
+        }
+    }
+}
