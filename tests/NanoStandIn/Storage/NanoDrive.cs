@@ -23,6 +23,29 @@ namespace NfCerts.NanoStandIn
 
         private static readonly object Gate = new object();
         private static string? _root;
+        private static long _bytesBeforeCut = -1;
+        private static bool _powerLost;
+
+        /// <summary>Lets <paramref name="bytes"/> more bytes be written, then loses power in the write that would pass
+        /// them: that write is lost whole (LittleFS commits each synced write or none of it) and every later file
+        /// operation throws <see cref="PowerCutException"/> until <see cref="PowerOn"/>.</summary>
+        public static void ArmPowerCut(long bytes)
+        {
+            lock (Gate)
+            {
+                _bytesBeforeCut = bytes;
+            }
+        }
+
+        /// <summary>The reboot after a power cut: the files stay as the cut left them.</summary>
+        public static void PowerOn()
+        {
+            lock (Gate)
+            {
+                _powerLost = false;
+                _bytesBeforeCut = -1;
+            }
+        }
 
         /// <summary>The host directory that holds the drive's files.</summary>
         public static string Root
@@ -46,6 +69,8 @@ namespace NfCerts.NanoStandIn
         {
             lock (Gate)
             {
+                _powerLost = false;
+                _bytesBeforeCut = -1;
                 foreach (string entry in Directory.EnumerateFileSystemEntries(Root))
                 {
                     if (Directory.Exists(entry))
@@ -64,6 +89,7 @@ namespace NfCerts.NanoStandIn
         /// <exception cref="IOException">The path is not on <c>I:</c>.</exception>
         public static string HostPath(string path)
         {
+            ThrowIfOff();
             if (path == null)
             {
                 throw new ArgumentNullException(nameof(path));
@@ -122,6 +148,36 @@ namespace NfCerts.NanoStandIn
         public static void Deploy(string hostSource, string destination)
         {
             System.IO.File.Copy(hostSource, HostPath(destination), true);
+        }
+
+        internal static void ThrowIfOff()
+        {
+            lock (Gate)
+            {
+                if (_powerLost)
+                {
+                    throw new PowerCutException();
+                }
+            }
+        }
+
+        // Called before a write of count bytes reaches the medium: false when the power goes in this write.
+        internal static void BeforeWrite(int count)
+        {
+            lock (Gate)
+            {
+                ThrowIfOff();
+                if (_bytesBeforeCut >= 0)
+                {
+                    if (count > _bytesBeforeCut)
+                    {
+                        _powerLost = true;
+                        throw new PowerCutException();
+                    }
+
+                    _bytesBeforeCut -= count;
+                }
+            }
         }
 
         /// <summary>Opens a file as nanoFramework's FileStream constructor does.</summary>

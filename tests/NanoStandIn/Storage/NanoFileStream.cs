@@ -31,7 +31,7 @@ namespace NfCerts.NanoStandIn
             }
 
             Name = Path.GetFileName(hostPath);
-            _file = new FileStream(hostPath, mode == FileMode.CreateNew ? FileMode.Create : mode, access, FileShare.ReadWrite, 1, FileOptions.WriteThrough);
+            _file = new FileStream(hostPath, mode == FileMode.CreateNew ? FileMode.Create : mode, access, FileShare.ReadWrite, 1, FileOptions.None);
             _canRead = (access & FileAccess.Read) != 0;
             _canWrite = wantsWrite;
         }
@@ -132,8 +132,9 @@ namespace NfCerts.NanoStandIn
                 throw new NotSupportedException();
             }
 
+            NanoDrive.BeforeWrite(count);
             _file.Write(buffer, offset, count);
-            _file.Flush(true);
+            _file.Flush(); // to the OS: a power cut is modelled by NanoDrive, not by the host disk
         }
 
         /// <inheritdoc/>
