@@ -19,7 +19,9 @@ namespace NfCerts.Hal.Nano
     /// <para>A new region is written erased under <see cref="CreatingSuffix"/> and renamed into place only when whole, so a
     /// power cut during the first boot leaves no short file that every later boot would refuse; a leftover is deleted
     /// and written again.</para>
-    /// <para>Every operation is synchronous (nanoFramework's FileStream writes through on each call) and serialised by a lock.</para>
+    /// <para>Every operation is synchronous (nanoFramework's FileStream writes through on each call) and serialised by a
+    /// lock. Reads go to the file in pieces of at most 256 bytes, because nanoFramework's FileStream.Read allocates a
+    /// temporary array of the requested size on every call.</para>
     /// </remarks>
     public sealed class FileFlash : IFlash, IDisposable
     {
@@ -274,7 +276,7 @@ namespace NfCerts.Hal.Nano
             int done = 0;
             while (done < count)
             {
-                int n = stream.Read(buffer, offset + done, count - done);
+                int n = stream.Read(buffer, offset + done, count - done < ChunkSize ? count - done : ChunkSize);
                 if (n <= 0)
                 {
                     throw new IOException("Unexpected end of the flash file at " + (address + done).ToString() + ".");

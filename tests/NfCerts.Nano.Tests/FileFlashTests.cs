@@ -1,5 +1,7 @@
 using System;
 using System.IO;
+using NfCerts.Core.Certificates;
+using NfCerts.Core.Storage;
 using NfCerts.Hal;
 using NfCerts.Hal.Host;
 using NfCerts.Hal.Nano;
@@ -57,6 +59,27 @@ namespace NfCerts.Nano.Tests
             var all = new byte[Size];
             flash.Read(0, all, 0, Size);
             Assert.All(all, b => Assert.Equal(0xFF, b));
+        }
+
+        [Fact]
+        public void ReadsOfAnEntryAllocateOnlyASmallBufferPerFileRead()
+        {
+            // nanoFramework's FileStream.Read allocates a temporary array of the requested count on every call. Found
+            // by this test: FileFlash passed whole requests (a sector, an 8 KiB certificate) to it.
+            using var flash = new FileFlash(FileFlash.DefaultPath, Size, 4096);
+            RecordLog.Format(flash, CertStore.MaxEntrySize);
+            RecordLog log = RecordLog.Mount(flash, CertStore.MaxEntrySize);
+            var t = log.Begin();
+            t.Put("big", new byte[6000]);
+            t.Commit();
+            log = RecordLog.Mount(flash, CertStore.MaxEntrySize);
+            Assert.True(log.TryGet("big", out byte[] value));
+            Assert.Equal(6000, value.Length);
+            Assert.True(NanoDrive.LargestReadAllocation <= 256, "mounting and reading asked one FileStream.Read for " + NanoDrive.LargestReadAllocation + " bytes");
+
+            var whole = new byte[Size];
+            flash.Read(0, whole, 0, Size);
+            Assert.True(NanoDrive.LargestReadAllocation <= 256, "one FileStream.Read asked for " + NanoDrive.LargestReadAllocation + " bytes");
         }
 
         [Fact]

@@ -25,6 +25,20 @@ namespace NfCerts.NanoStandIn
         private static string? _root;
         private static long _bytesBeforeCut = -1;
         private static bool _powerLost;
+        private static int _largestRead;
+
+        /// <summary>The largest count passed to one FileStream.Read since <see cref="Format"/>: nanoFramework's
+        /// FileStream.Read allocates a temporary array of that many bytes on every call.</summary>
+        public static int LargestReadAllocation
+        {
+            get
+            {
+                lock (Gate)
+                {
+                    return _largestRead;
+                }
+            }
+        }
 
         /// <summary>Lets <paramref name="bytes"/> more bytes be written, then loses power in the write that would pass
         /// them: that write is lost whole (LittleFS commits each synced write or none of it) and every later file
@@ -71,6 +85,7 @@ namespace NfCerts.NanoStandIn
             {
                 _powerLost = false;
                 _bytesBeforeCut = -1;
+                _largestRead = 0;
                 foreach (string entry in Directory.EnumerateFileSystemEntries(Root))
                 {
                     if (Directory.Exists(entry))
@@ -177,6 +192,15 @@ namespace NfCerts.NanoStandIn
 
                     _bytesBeforeCut -= count;
                 }
+            }
+        }
+
+        internal static void BeforeRead(int count)
+        {
+            lock (Gate)
+            {
+                ThrowIfOff();
+                _largestRead = Math.Max(_largestRead, count);
             }
         }
 

@@ -104,6 +104,7 @@ namespace NfCerts.NanoStandIn
                 throw new IndexOutOfRangeException("Buffer size is smaller than offset + count.");
             }
 
+            NanoDrive.BeforeRead(count);
             return _file.Read(buffer, offset, count);
         }
 
