@@ -112,23 +112,12 @@ namespace NfCerts.Nano.Tests
         [Fact]
         public void TheGeometryIsTheOneTheDeviceImageOpens()
         {
-            string program = File.ReadAllText(Path.Combine(RepoRoot(), "firmware", "NfCerts.Device", "Program.cs"));
+            string program = File.ReadAllText(Path.Combine(Repo.Root, "firmware", "NfCerts.Device", "Program.cs"));
             Assert.Matches(new Regex(@"FallbackFlashSize = 64 \* 1024;"), program);
             Assert.Matches(new Regex(@"SectorSize = 4096;"), program);
             Assert.Matches(new Regex(@"StoreFlash\.Open\(FileFlash\.DefaultPath, FallbackFlashSize, SectorSize"), program);
             Assert.Equal(64 * 1024, FileDeployment.DeviceRegionSize);
             Assert.Equal(FileFlash.DefaultPath, FileDeployment.DevicePath);
-        }
-
-        private static string RepoRoot()
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir != null && !File.Exists(Path.Combine(dir.FullName, "nf.Certs.sln")))
-            {
-                dir = dir.Parent;
-            }
-
-            return dir?.FullName ?? throw new InvalidOperationException("nf.Certs.sln not found above " + AppContext.BaseDirectory);
         }
     }
 }
