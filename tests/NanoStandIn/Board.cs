@@ -59,6 +59,7 @@ namespace NfCerts.NanoStandIn
                 AccessPointList.Clear();
                 HasInterop = withInterop;
                 NativeInterfaceVersion = 1;
+                BoardTime.UseRealTime();
                 NanoDrive.Format();
                 NativeStation.Attach(Station);
             }
