@@ -16,12 +16,20 @@ namespace NfCerts.Hal.Nano
     /// The store's append-only log keeps programs few and sector-sized where it can. Power loss is if anything kinder than
     /// NOR: LittleFS commits each write whole or not at all, which is one of the outcomes the <see cref="IFlash"/> contract
     /// allows for a torn operation.</para>
-    /// <para>Every operation is synchronous (nanoFramework's FileStream writes through on each call) and serialised by a lock.</para>
+    /// <para>A new region is written erased under <see cref="CreatingSuffix"/> and renamed into place only when whole, so a
+    /// power cut during the first boot leaves no short file that every later boot would refuse; a leftover is deleted
+    /// and written again.</para>
+    /// <para>Every operation is synchronous (nanoFramework's FileStream writes through on each call) and serialised by a
+    /// lock. Reads go to the file in pieces of at most 256 bytes, because nanoFramework's FileStream.Read allocates a
+    /// temporary array of the requested size on every call.</para>
     /// </remarks>
     public sealed class FileFlash : IFlash, IDisposable
     {
         /// <summary>Default location of the emulated region on the internal LittleFS volume.</summary>
         public const string DefaultPath = "I:\\nfcerts.flash";
+
+        /// <summary>Appended to the path while a new region is being written.</summary>
+        public const string CreatingSuffix = ".new";
 
         private const int ChunkSize = 256;
 
@@ -232,11 +240,20 @@ namespace NfCerts.Hal.Nano
             }
         }
 
+        // Writes the erased region beside the final name and renames it into place (LittleFS renames atomically).
         private void CreateErased()
+        {
+            string creating = _path + CreatingSuffix;
+            File.Delete(creating);
+            WriteErased(creating);
+            File.Move(creating, _path);
+        }
+
+        private void WriteErased(string creating)
         {
             byte[] erased = new byte[ChunkSize];
             FillErased(erased);
-            FileStream created = new FileStream(_path, FileMode.CreateNew, FileAccess.Write);
+            FileStream created = new FileStream(creating, FileMode.CreateNew, FileAccess.Write);
             try
             {
                 for (int done = 0; done < _size; done += ChunkSize)
@@ -259,7 +276,7 @@ namespace NfCerts.Hal.Nano
             int done = 0;
             while (done < count)
             {
-                int n = stream.Read(buffer, offset + done, count - done);
+                int n = stream.Read(buffer, offset + done, count - done < ChunkSize ? count - done : ChunkSize);
                 if (n <= 0)
                 {
                     throw new IOException("Unexpected end of the flash file at " + (address + done).ToString() + ".");

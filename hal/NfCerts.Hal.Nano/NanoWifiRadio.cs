@@ -1,39 +1,41 @@
 using System;
-using System.Text;
-using System.Threading;
-using NfCerts.Esp32;
 
 namespace NfCerts.Hal.Nano
 {
-    /// <summary><see cref="IWifiRadio"/> on the ESP32 station through the native interop library: open, WPA2-PSK and
-    /// WPA2-Enterprise EAP-TLS, one profile at a time, passed whole on every connect.</summary>
+    /// <summary><see cref="IWifiRadio"/> on the ESP32: the interop library's EAP-capable station when the firmware image
+    /// has it, otherwise nanoFramework's own Wi-Fi API (open and WPA2-PSK only).</summary>
     /// <remarks>
-    /// <para><see cref="Connect"/> hands the profile to native code (which copies it and keeps the copies alive for as
-    /// long as ESP-IDF may read them), starts the attempt and polls every <see cref="PollMilliseconds"/> ms until the
-    /// station has an IP address, the driver reports a failure, or the request's timeout passes; then it gives up the
-    /// attempt and reports <see cref="WifiFailureReason.Timeout"/>. Native calls never block.</para>
-    /// <para>Failure reasons come from ESP-IDF's disconnect reason; for EAP-TLS the two certificate reasons come from
-    /// the supplicant's TLS error, which ESP-IDF only logs with CONFIG_ESP_WIFI_DEBUG_PRINT enabled (without it they
-    /// read <see cref="WifiFailureReason.AuthenticationFailed"/>). <see cref="WifiConnectResult.Detail"/> names the
-    /// ESP-IDF reason and the TLS error; <see cref="WifiConnectResult.CertDepth"/> is -1 (the supplicant does not say).</para>
-    /// <para>A monitor thread, started by the first successful connect, polls once a second and raises
-    /// <see cref="LinkLost"/> for a link that went down without <see cref="Disconnect"/>.</para>
-    /// <para>Requires <see cref="Esp32Native.IsAvailable"/>; on stock firmware <see cref="Connect"/> reports
-    /// <see cref="WifiFailureReason.RadioError"/>. The firmware's own Wi-Fi configuration must not auto-connect, or
-    /// it would fight this class over the station.</para>
+    /// <para>The choice is made once, at construction, by <see cref="Esp32Native.IsAvailable"/>: with the library the
+    /// radio joins open, WPA2-PSK and EAP-TLS networks and watches its link (<see cref="InteropStation"/>); on stock
+    /// firmware it joins open and WPA2-PSK networks through <c>System.Device.Wifi.WifiAdapter</c>, reports EAP-TLS
+    /// networks as <see cref="WifiFailureReason.NotSupportedByFirmware"/>, and cannot see a link drop
+    /// (<see cref="StockStation"/>).</para>
+    /// <para>One instance per device: both stations are process-wide. Dispose it to end its monitor thread.</para>
     /// </remarks>
-    public sealed class NanoWifiRadio : IWifiRadio
+    public sealed class NanoWifiRadio : IWifiRadio, IDisposable
     {
-        /// <summary>Interval between polls of the native station while connecting.</summary>
-        public const int PollMilliseconds = 100;
+        private readonly IWifiRadio _station;
 
-        /// <summary>Interval of the link monitor.</summary>
-        public const int MonitorMilliseconds = 1000;
+        /// <summary>Creates the radio for the firmware image this code runs on.</summary>
+        public NanoWifiRadio()
+        {
+            if (Esp32Native.IsAvailable)
+            {
+                _station = new InteropStation();
+            }
+            else
+            {
+                _station = new StockStation();
+            }
 
-        private readonly object _gate = new object();
-        private readonly int[] _status = new int[NativeStation.StatusLength];
-        private Thread? _monitor;
-        private int _pendingLinkLost;
+            _station.LinkLost += OnStationLinkLost;
+        }
+
+        /// <summary>True when the radio can join EAP-TLS networks (the firmware image has the interop library).</summary>
+        public bool SupportsEapTls
+        {
+            get { return _station is InteropStation; }
+        }
 
         /// <inheritdoc/>
         public event WifiLinkLostHandler? LinkLost;
@@ -41,18 +43,7 @@ namespace NfCerts.Hal.Nano
         /// <inheritdoc/>
         public bool IsConnected
         {
-            get
-            {
-                lock (_gate)
-                {
-                    if (!Esp32Native.IsAvailable)
-                    {
-                        return false;
-                    }
-
-                    return PollLocked() == NativeStation.StateConnected;
-                }
-            }
+            get { return _station.IsConnected; }
         }
 
         /// <inheritdoc/>
@@ -63,213 +54,36 @@ namespace NfCerts.Hal.Nano
                 throw new ArgumentException("A connect request is required.", "request");
             }
 
-            if (!Esp32Native.IsAvailable)
-            {
-                return new WifiConnectResult(WifiFailureReason.RadioError, -1, null, "This firmware image has no EAP-capable station (the nf.Certs ESP32 interop library is not built in).");
-            }
-
-            long timeoutMs = request.Timeout.Ticks / TimeSpan.TicksPerMillisecond;
-            if (timeoutMs <= 0)
+            if (request.Timeout.Ticks < TimeSpan.TicksPerMillisecond)
             {
                 return new WifiConnectResult(WifiFailureReason.InvalidRequest, -1, null, "The timeout must be positive.");
             }
 
-            lock (_gate)
-            {
-                string? refused = Hand(request);
-                if (refused != null)
-                {
-                    return new WifiConnectResult(WifiFailureReason.InvalidRequest, -1, null, refused);
-                }
-
-                int[] espError = new int[1];
-                int started = NativeStation.Connect(espError);
-                _pendingLinkLost = 0;
-                if (started != (int)WifiFailureReason.None)
-                {
-                    return new WifiConnectResult((WifiFailureReason)started, -1, null,
-                        started == (int)WifiFailureReason.RadioError
-                            ? "ESP-IDF refused the connection (esp_err_t 0x" + espError[0].ToString("X") + ")."
-                            : "The station refused the request (SSID 1-32 bytes, passphrase 8-63 characters, EAP identity up to 127 bytes, DER certificates and key).");
-                }
-            }
-
-            long deadline = Environment.TickCount64 + timeoutMs;
-            while (true)
-            {
-                Thread.Sleep(PollMilliseconds);
-                lock (_gate)
-                {
-                    int state = PollLocked();
-                    if (state == NativeStation.StateConnected)
-                    {
-                        EnsureMonitor();
-                        return new WifiConnectResult(WifiFailureReason.None, -1, null, null);
-                    }
-
-                    int result = _status[NativeStation.StatusResult];
-                    if (state == NativeStation.StateIdle && result >= 0)
-                    {
-                        return Failed(result);
-                    }
-
-                    if (Environment.TickCount64 >= deadline)
-                    {
-                        NativeStation.Abort();
-                        PollLocked();
-                        return Failed((int)WifiFailureReason.Timeout);
-                    }
-                }
-            }
+            return _station.Connect(request);
         }
 
         /// <inheritdoc/>
         public void Disconnect()
         {
-            lock (_gate)
+            _station.Disconnect();
+        }
+
+        /// <summary>Ends the link monitor; the link itself is left as it is.</summary>
+        public void Dispose()
+        {
+            IDisposable? disposable = _station as IDisposable;
+            if (disposable != null)
             {
-                if (Esp32Native.IsAvailable)
-                {
-                    NativeStation.Disconnect();
-                    _pendingLinkLost = 0;
-                }
+                disposable.Dispose();
             }
         }
 
-        // Hands the request to the native profile. Returns why it was refused, or null.
-        private static string? Hand(WifiConnectRequest request)
+        private void OnStationLinkLost(object sender, WifiFailureReason reason)
         {
-            if (NativeStation.ProfileBegin((int)request.Security) != 0)
+            WifiLinkLostHandler? handler = LinkLost;
+            if (handler != null)
             {
-                return "Unknown security type " + ((int)request.Security).ToString() + ".";
-            }
-
-            if (!Set(NativeStation.FieldSsid, Utf8(request.Ssid)))
-            {
-                return "The SSID is not usable.";
-            }
-
-            if (request.Security == WifiSecurity.Wpa2Psk && !Set(NativeStation.FieldPsk, Utf8(request.Psk)))
-            {
-                return "The passphrase is not usable.";
-            }
-
-            if (request.Security != WifiSecurity.Wpa2EapTls)
-            {
-                return null;
-            }
-
-            if (request.TrustedRoots == null || request.TrustedRoots.Length == 0)
-            {
-                return "EAP-TLS needs at least one trusted root.";
-            }
-
-            if (request.ClientCertificate == null || request.ClientKey == null || request.EapIdentity == null)
-            {
-                return "EAP-TLS needs an identity, a client certificate and its key.";
-            }
-
-            for (int i = 0; i < request.TrustedRoots.Length; i++)
-            {
-                byte[] root = request.TrustedRoots[i];
-                if (root == null || !Set(NativeStation.FieldTrustedRoot, root))
-                {
-                    return "Trusted root " + i.ToString() + " is not usable.";
-                }
-            }
-
-            if (!Set(NativeStation.FieldIdentity, Utf8(request.EapIdentity)) ||
-                !Set(NativeStation.FieldClientCertificate, request.ClientCertificate) ||
-                !Set(NativeStation.FieldClientKey, request.ClientKey))
-            {
-                return "The EAP identity, certificate or key is not usable.";
-            }
-
-            if (request.ServerDomain != null && !Set(NativeStation.FieldServerDomain, Utf8(request.ServerDomain)))
-            {
-                return "The server domain is not usable.";
-            }
-
-            return null;
-        }
-
-        private static bool Set(int field, byte[] value)
-        {
-            return NativeStation.ProfileSet(field, value) == 0;
-        }
-
-        private static byte[] Utf8(string? text)
-        {
-            return text == null ? new byte[0] : Encoding.UTF8.GetBytes(text);
-        }
-
-        private WifiConnectResult Failed(int reason)
-        {
-            int esp = _status[NativeStation.StatusEspReason];
-            int tls = _status[NativeStation.StatusTlsError];
-            string detail = "ESP-IDF disconnect reason " + esp.ToString();
-            if (tls != 0)
-            {
-                detail = detail + ", TLS error -0x" + (-tls).ToString("X4");
-            }
-
-            if (reason == (int)WifiFailureReason.Timeout && esp == 0)
-            {
-                detail = "No result from the station before the timeout.";
-            }
-
-            return new WifiConnectResult((WifiFailureReason)reason, -1, null, detail);
-        }
-
-        // Polls under _gate and keeps a link loss for the monitor, whoever polled.
-        private int PollLocked()
-        {
-            NativeStation.Poll(_status);
-            if (_status[NativeStation.StatusLinkLost] != 0)
-            {
-                _pendingLinkLost = _status[NativeStation.StatusLinkLost];
-            }
-
-            return _status[NativeStation.StatusState];
-        }
-
-        private void EnsureMonitor()
-        {
-            if (_monitor == null)
-            {
-                _monitor = new Thread(WatchLink);
-                _monitor.Start();
-            }
-        }
-
-        private void WatchLink()
-        {
-            while (true)
-            {
-                Thread.Sleep(MonitorMilliseconds);
-                int lost;
-                lock (_gate)
-                {
-                    PollLocked();
-                    lost = _pendingLinkLost;
-                    _pendingLinkLost = 0;
-                }
-
-                if (lost != 0)
-                {
-                    WifiLinkLostHandler? handler = LinkLost;
-                    if (handler != null)
-                    {
-                        try
-                        {
-                            handler(this, (WifiFailureReason)lost);
-                        }
-                        catch (Exception)
-                        {
-                            // A subscriber's failure must not stop the monitor.
-                        }
-                    }
-                }
+                handler(this, reason);
             }
         }
     }

@@ -34,6 +34,9 @@ namespace NfCerts.Hal
         RadioError = 7,
         /// <summary>The request itself is unusable (a PEM where DER is expected, a missing key for EAP-TLS).</summary>
         InvalidRequest = 8,
+        /// <summary>The firmware image cannot join this kind of network (EAP-TLS on stock nanoFramework, which maps
+        /// WPA2-Enterprise to open); <see cref="WifiConnectResult.Detail"/> names the firmware that can. Retrying does not help.</summary>
+        NotSupportedByFirmware = 9,
     }
 
     /// <summary>Everything the radio needs to join one network. Certificates and keys are DER.</summary>

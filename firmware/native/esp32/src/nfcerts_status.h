@@ -39,7 +39,8 @@ enum WifiReason
     WifiTimeout = 5,
     WifiLinkLost = 6,
     WifiRadioError = 7,
-    WifiInvalidRequest = 8
+    WifiInvalidRequest = 8,
+    WifiNotSupportedByFirmware = 9 // managed only (stock firmware without this library); never returned natively
 };
 
 // The HAL's WifiSecurity values.

@@ -148,6 +148,7 @@ TEST(HalEnums, CppValuesMatchTheCSharpContracts)
         {"LinkLost", WifiLinkLost},
         {"RadioError", WifiRadioError},
         {"InvalidRequest", WifiInvalidRequest},
+        {"NotSupportedByFirmware", WifiNotSupportedByFirmware},
     };
     EXPECT_EQ(expected, failure);
 

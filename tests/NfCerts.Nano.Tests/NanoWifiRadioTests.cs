@@ -1,0 +1,112 @@
+using System;
+using NfCerts.Hal;
+using NfCerts.Hal.Host;
+using NfCerts.Hal.Nano;
+using NfCerts.NanoStandIn;
+using NfCerts.Tests.Contracts;
+using Xunit;
+
+namespace NfCerts.Nano.Tests
+{
+    /// <summary>NanoWifiRadio on a firmware image with the interop library: the native EAP-capable station.</summary>
+    public sealed class InteropWifiRadioContractTests : WifiLinkContract
+    {
+        private readonly NanoWifiRadio _radio;
+
+        public InteropWifiRadioContractTests()
+        {
+            Firmware.Boot(withInterop: true);
+            _radio = new NanoWifiRadio();
+        }
+
+        protected override IWifiRadio Radio => _radio;
+
+        protected override void AddAccessPoint(AccessPoint accessPoint) => Board.AddAccessPoint(accessPoint);
+
+        public override void Dispose() => _radio.Dispose();
+    }
+
+    /// <summary>NanoWifiRadio on stock nanoFramework (issue 9, finding 7): open and PSK networks through System.Device.Wifi.</summary>
+    public sealed class StockWifiRadioContractTests : WifiRadioContract
+    {
+        private readonly NanoWifiRadio _radio;
+
+        public StockWifiRadioContractTests()
+        {
+            Firmware.Boot(withInterop: false);
+            _radio = new NanoWifiRadio();
+        }
+
+        protected override IWifiRadio Radio => _radio;
+
+        protected override void AddAccessPoint(AccessPoint accessPoint) => Board.AddAccessPoint(accessPoint);
+
+        public override void Dispose() => _radio.Dispose();
+    }
+
+    /// <summary>What is particular to the stock firmware's station.</summary>
+    public sealed class StockWifiRadioTests
+    {
+        public StockWifiRadioTests()
+        {
+            Firmware.Boot(withInterop: false);
+        }
+
+        [Fact]
+        public void EapTlsIsReportedAsNeedingTheInteropFirmwareWithoutTouchingTheStation()
+        {
+            Board.AddAccessPoint(AccessPoint.Open("corp"));
+            var radio = new NanoWifiRadio();
+            var request = new WifiConnectRequest
+            {
+                Ssid = "corp",
+                Security = WifiSecurity.Wpa2EapTls,
+                EapIdentity = "device-001",
+                ClientCertificate = new byte[] { 0x30, 1 },
+                ClientKey = new byte[] { 0x30, 2, 0x42, 0x43 },
+                TrustedRoots = new[] { new byte[] { 0x30, 3 } },
+            };
+
+            WifiConnectResult result = radio.Connect(request);
+
+            Assert.Equal(WifiFailureReason.NotSupportedByFirmware, result.Reason);
+            Assert.Contains("interop", result.Detail);
+            Assert.Contains("firmware/native/esp32", result.Detail);
+            Assert.Equal(0, WifiAir.ConnectCalls);
+            Assert.False(radio.IsConnected);
+        }
+
+        [Fact]
+        public void DisconnectStopsTheFirmwareFromRejoiningByItself()
+        {
+            var ap = AccessPoint.Wpa2Psk("home", "correct horse");
+            Board.AddAccessPoint(ap);
+            var radio = new NanoWifiRadio();
+            Assert.True(radio.Connect(new WifiConnectRequest { Ssid = "home", Security = WifiSecurity.Wpa2Psk, Psk = "correct horse" }).Success);
+            Assert.Equal("home", WifiAir.AssociatedSsid);
+
+            radio.Disconnect();
+            ap.GoDown();
+            ap.ComeBack();
+
+            Assert.Null(WifiAir.AssociatedSsid);
+            Assert.Equal(0, WifiAir.AutomaticReconnects);
+        }
+
+        [Fact]
+        public void AnAttemptLongerThanTheRequestsTimeoutIsAbandonedAsTimeout()
+        {
+            Board.AddAccessPoint(AccessPoint.Open("slow"));
+            WifiAir.AssociationTime = TimeSpan.FromSeconds(3);
+            var radio = new NanoWifiRadio();
+
+            var started = DateTime.UtcNow;
+            WifiConnectResult result = radio.Connect(new WifiConnectRequest { Ssid = "slow", Security = WifiSecurity.Open, Timeout = TimeSpan.FromMilliseconds(200) });
+
+            Assert.Equal(WifiFailureReason.Timeout, result.Reason);
+            Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(2.5), "Connect waited for the firmware's own 20 s limit");
+            Assert.False(radio.IsConnected);
+            Assert.Null(WifiAir.AssociatedSsid);
+        }
+    }
+}
