@@ -23,7 +23,11 @@ namespace NfCerts.NanoStandIn
         public static bool HasInterop { get; private set; }
 
         /// <summary>The interface version the image's native half reports (the managed half expects 1).</summary>
-        public static int NativeInterfaceVersion { get; set; } = 1;
+        public static int NativeInterfaceVersion { get; set; } = NfCerts.Esp32.NativeLibrary.InterfaceVersion;
+
+        /// <summary>What the interop library says of its device key: 1 (an eFuse HMAC key or an encrypted key
+        /// partition), or NativeKeys.StatusNotSupported / StatusNotProtected.</summary>
+        public static int DeviceKeyStatus { get; set; } = 1;
 
         /// <summary>The mbedTLS of the image, played by the host's key vault.</summary>
         public static HostKeyVault Crypto { get; private set; } = new HostKeyVault();
@@ -54,11 +58,12 @@ namespace NfCerts.NanoStandIn
                 _clock.Dispose();
                 _clock = new SystemClock();
                 Station = new SimulatedRadio(_clock);
-                Crypto = new HostKeyVault();
+                Crypto = new HostKeyVault(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+                DeviceKeyStatus = 1;
                 Partitions.Clear();
                 AccessPointList.Clear();
                 HasInterop = withInterop;
-                NativeInterfaceVersion = 1;
+                NativeInterfaceVersion = NfCerts.Esp32.NativeLibrary.InterfaceVersion;
                 BoardTime.UseRealTime();
                 NanoDrive.Format();
                 NativeStation.Attach(Station);

@@ -95,7 +95,7 @@ namespace NfCerts.Nano.Tests
         public void ANativeHalfOfAnotherInterfaceVersionCountsAsAbsent()
         {
             Firmware.Boot(withInterop: true);
-            Board.NativeInterfaceVersion = 2;
+            Board.NativeInterfaceVersion = NfCerts.Esp32.NativeLibrary.InterfaceVersion + 1;
             Board.AddPartition(PartitionFlash.DefaultLabel, Size);
             Assert.False(Esp32Native.IsAvailable);
             Assert.Null(PartitionFlash.TryOpen(PartitionFlash.DefaultLabel));

@@ -13,6 +13,29 @@ namespace NfCerts.Nano.Tests
             Firmware.Boot(withInterop: true);
             return new NanoKeyVault();
         }
+
+        protected override IKeyVault? CreateOtherDeviceVault()
+        {
+            // Another board: its own eFuse key.
+            Firmware.Boot(withInterop: true);
+            return new NanoKeyVault();
+        }
+    }
+
+    /// <summary>NanoKeyVault on interop firmware whose device key is refused (an ESP32 without flash encryption): keys
+    /// cannot be sealed, and the vault says so instead of sealing under a key readable from flash.</summary>
+    public sealed class NanoKeyVaultWithoutProtectedDeviceKeyTests
+    {
+        [Fact]
+        public void CannotSealAndSaysSo()
+        {
+            Firmware.Boot(withInterop: true);
+            NfCerts.NanoStandIn.Board.DeviceKeyStatus = NfCerts.Esp32.NativeKeys.StatusNotProtected;
+            var vault = new NanoKeyVault();
+            Assert.False(vault.CanSealKeys);
+            var e = Assert.Throws<KeyVaultException>(() => vault.SealPrivateKey(new byte[] { 1, 2, 3 }));
+            Assert.Equal(KeyVaultError.NotSupported, e.Error);
+        }
     }
 
     /// <summary>NanoKeyVault on stock firmware: every operation is NotSupported, never a runtime exception.</summary>

@@ -19,6 +19,11 @@ namespace NfCerts.Esp32
         public const int StatusFailed = -4;
         /// <summary>The output buffer is too small.</summary>
         public const int StatusBufferTooSmall = -5;
+        /// <summary>Sealing refused: the device key would lie readable in flash (ESP32 without flash encryption).</summary>
+        public const int StatusNotProtected = -6;
+
+        /// <summary>How many bytes a sealed key is longer than the key: version, nonce and tag.</summary>
+        public const int SealOverhead = 29;
 
         /// <summary>Hash algorithm: SHA-1.</summary>
         public const int HashSha1 = 1;
@@ -73,6 +78,25 @@ namespace NfCerts.Esp32
         public static int Verify(byte[] certificate, byte[] data, byte[] signature)
         {
             return Answer(() => Board.Crypto.VerifySignature(certificate, data, signature));
+        }
+
+        /// <summary>1 when the board has a device key (<see cref="Board.DeviceKeyStatus"/>), else the status that says why not.</summary>
+        public static int DeviceKeyStatus()
+        {
+            NativeLibrary.Require();
+            return Board.DeviceKeyStatus;
+        }
+
+        /// <summary>Seals a private key under the board's device key into <paramref name="output"/>.</summary>
+        public static int Seal(byte[] key, byte[] output)
+        {
+            return Board.DeviceKeyStatus != 1 ? Board.DeviceKeyStatus : Run(() => Board.Crypto.SealPrivateKey(key), output);
+        }
+
+        /// <summary>Unseals a key sealed by <see cref="Seal"/> on this board into <paramref name="output"/>.</summary>
+        public static int Unseal(byte[] sealedKey, byte[] output)
+        {
+            return Board.DeviceKeyStatus != 1 ? Board.DeviceKeyStatus : Run(() => Board.Crypto.UnsealPrivateKey(sealedKey), output);
         }
 
         private static int Answer(Func<bool> question)

@@ -62,6 +62,16 @@ namespace NfCerts.Tests.Contracts
         protected override IKeyVault CreateVault() => new HostKeyVault();
     }
 
+    /// <summary>The host's key vault with a device key, as the emulator's devices have it.</summary>
+    public sealed class SealingHostKeyVaultContractTests : KeyVaultContract
+    {
+        private static readonly byte[] DeviceKey = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+
+        protected override IKeyVault CreateVault() => new HostKeyVault(DeviceKey);
+
+        protected override IKeyVault? CreateOtherDeviceVault() => new HostKeyVault(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+    }
+
     /// <summary>The host's simulated station.</summary>
     public sealed class SimulatedRadioContractTests : WifiLinkContract
     {

@@ -138,5 +138,39 @@ namespace NfCerts.Tests.Contracts
             Assert.False(vault.VerifySignature(Ec1.Value.Cert, data, ecSignature));
             Assert.False(vault.VerifySignature(Rsa1.Value.Cert, data, rsaSignature));
         }
+
+        /// <summary>A second vault of the same device (after a reboot), and one of another device; null when the vault
+        /// under test cannot seal.</summary>
+        protected virtual IKeyVault? CreateOtherDeviceVault() => null;
+
+        [Fact]
+        public void SealedKeysRoundTripOnlyOnTheirDeviceAndTamperingIsRefused()
+        {
+            IKeyVault vault = CreateVault();
+            byte[] key = vault.GenerateKey(KeyAlgorithm.EcP256);
+            if (!vault.CanSealKeys)
+            {
+                Assert.Equal(KeyVaultError.NotSupported, Assert.Throws<KeyVaultException>(() => vault.SealPrivateKey(key)).Error);
+                return;
+            }
+            byte[] sealedKey = vault.SealPrivateKey(key);
+            Assert.Equal(key.Length + 29, sealedKey.Length);
+            Assert.Equal(1, sealedKey[0]);
+            Assert.True(sealedKey.AsSpan().IndexOf(key.AsSpan(key.Length - 16)) < 0, "the sealed key holds clear key bytes");
+            Assert.NotEqual(sealedKey, vault.SealPrivateKey(key)); // a fresh nonce every time
+            Assert.Equal(key, vault.UnsealPrivateKey(sealedKey));
+            for (int i = 0; i < sealedKey.Length; i += 7)
+            {
+                byte[] altered = (byte[])sealedKey.Clone();
+                altered[i] ^= 0x20;
+                var e = Assert.Throws<KeyVaultException>(() => vault.UnsealPrivateKey(altered));
+                Assert.Equal(KeyVaultError.InvalidData, e.Error);
+            }
+            IKeyVault? other = CreateOtherDeviceVault();
+            if (other != null)
+            {
+                Assert.Equal(KeyVaultError.InvalidData, Assert.Throws<KeyVaultException>(() => other.UnsealPrivateKey(sealedKey)).Error);
+            }
+        }
     }
 }
