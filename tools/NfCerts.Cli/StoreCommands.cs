@@ -27,7 +27,7 @@ namespace NfCerts.Cli
             store.Add(MoveCommand(ui));
             store.Add(RmCommand(ui));
             store.Add(StatsCommand(ui));
-            // `store deploy-file` (FileDeployment.cs, another branch) is added here at merge.
+            store.Add(DeployFileCommand(ui));
             return store;
         }
 
@@ -120,6 +120,17 @@ namespace NfCerts.Cli
                 .WithExamples("store stats device.img", "store stats device.img --json");
             stats.SetAction(r => Stats(r.GetValue(image)!, r.GetValue(json), ui));
             return stats;
+        }
+
+        private static Command DeployFileCommand(Ui ui)
+        {
+            var image = Parameters.Image();
+            var port = Parameters.Value("--port", "PORT", "The board's serial port (COM3, /dev/ttyUSB0); omitted, give it to nanoff as --serialport");
+            var output = Parameters.Value("--out", "FILE", "The nanoff file-deployment description to write", required: true);
+            var deploy = new Command("deploy-file", "Write the nanoff --filedeployment description that puts a store image on a stock-firmware board's I: drive (the image must be 64K with 4096-byte sectors)") { image, port, output }
+                .WithExamples("store deploy-file device.store --port COM3 --out deploy.json");
+            deploy.SetAction(r => FileDeployment.Write(r.GetValue(image)!, r.GetValue(port), r.GetValue(output)!, ui.Out));
+            return deploy;
         }
 
         private static int Init(string image, int size, int sector, TextWriter stdout)

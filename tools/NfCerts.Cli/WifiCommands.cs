@@ -330,6 +330,7 @@ namespace NfCerts.Cli
             WifiFailureReason.Timeout => "timeout",
             WifiFailureReason.LinkLost => "link-lost",
             WifiFailureReason.RadioError => "radio-error",
+            WifiFailureReason.NotSupportedByFirmware => "not-supported-by-firmware",
             _ => "invalid-request",
         };
 

@@ -61,6 +61,29 @@ namespace NfCerts.Tests.Cli
         }
 
         [Fact]
+        public void StoreDeployFileWritesTheNanoffDescriptionForAStockBoardAndRefusesAnImageOfAnotherSize()
+        {
+            var small = PathOf("board.store");
+            Assert.Equal(0, Run("store", "init", small, "--size", "64K", "--sector", "4096").Code);
+            var json = PathOf("deploy.json");
+            var (code, text, err) = Run("store", "deploy-file", small, "--port", "COM3", "--out", json);
+            Assert.True(code == 0, err);
+            Assert.Contains("nanoff --filedeployment", text);
+            using (var doc = JsonDocument.Parse(File.ReadAllText(json)))
+            {
+                Assert.Equal("COM3", doc.RootElement.GetProperty("SerialPort").GetString());
+                var file = doc.RootElement.GetProperty("Files")[0];
+                Assert.Equal(@"I:\nfcerts.flash", file.GetProperty("DestinationFilePath").GetString());
+                Assert.Equal(Path.GetFullPath(small), file.GetProperty("SourceFilePath").GetString());
+            }
+            var big = PathOf("partition.img");
+            Assert.Equal(0, Run("store", "init", big).Code);
+            var refused = PathOf("refused.json");
+            Assert.Equal(1, Run("store", "deploy-file", big, "--out", refused).Code);
+            Assert.False(File.Exists(refused));
+        }
+
+        [Fact]
         public void CertShowRejectsGarbageWithExitCodeOne()
         {
             var bad = Write("bad.pem", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
