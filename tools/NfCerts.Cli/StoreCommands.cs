@@ -358,13 +358,24 @@ namespace NfCerts.Cli
                 ui.Out.WriteLine("(empty)");
                 return;
             }
-            var table = Ui.Table("ID", "TYPE", "NOT AFTER", "SUBJECT");
+            // The key's state at rest is for people (the JSON keeps its fields): sealed, or pending the device's seal.
+            var table = Ui.Table("ID", "TYPE", "KEY", "NOT AFTER", "SUBJECT");
             foreach (var r in rows)
             {
-                Ui.AddRow(table, r["id"], r["type"], r["notAfter"], r["subject"]);
+                Ui.AddRow(table, r["id"], r["type"], KeyState(store, (string)r["id"]!), r["notAfter"], r["subject"]);
             }
             ui.Console.Write(table);
         }
+
+        /// <summary>How the entry's private key lies in the image: "-" for a root CA.</summary>
+        private static string KeyState(CertStore store, string id) => store.GetKeyProtection(id) switch
+        {
+            KeyProtection.None => "-",
+            KeyProtection.Sealed => "sealed",
+            KeyProtection.PendingSeal => "pending seal",
+            KeyProtection.Unsealed => "unsealed",
+            _ => "unreadable",
+        };
 
         private static void Stats(Session s, Ui ui, bool json)
         {

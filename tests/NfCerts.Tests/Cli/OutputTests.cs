@@ -86,6 +86,7 @@ namespace NfCerts.Tests.Cli
         {
             var (_, ls, _) = Nfcerts.Run("store", "ls", _img);
             Assert.Contains("NOT AFTER", ls);
+            Assert.Contains("pending seal", ls); // a key written by the desktop waits for the device's seal
             Assert.Single(ls.Split('\n'), l => l.Contains("ClientCert1") && l.Contains("client") && l.Contains("CN=device-007"));
             var (_, nets, _) = Nfcerts.Run("wifi", "ls", _img);
             Assert.Single(nets.Split('\n'), l => l.Contains("Home") && l.Contains("psk") && l.Contains("yes") && l.Contains("home"));

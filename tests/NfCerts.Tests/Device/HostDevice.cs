@@ -60,16 +60,7 @@ namespace NfCerts.Tests.Device
             var client = TestPki.Client(WifiDevice.ClientCa, "device-001", now.AddDays(-1), now + (clientLifetime ?? TimeSpan.FromDays(60)));
             store.InstallRootCACertificate("RootCA1", WifiDevice.RootCa1.Der);
             store.InstallClientCertificate("ClientCert1", client.Der, client.Pkcs8, null);
-            var config = new WifiConfig(log, Radio);
-            int id = config.AddNetwork();
-            config.SetConfigName(id, "Network1");
-            config.SetSsid(id, WifiDevice.Ssid);
-            config.SetSecurityType(id, WifiSecurity.Wpa2EapTls);
-            config.SetClientCertStoreIdentifier(id, "ClientCert1");
-            config.SetRootCACertStoreIdentifier(id, "RootCA1");
-            config.SetClientIdentity(id, "device-001");
-            config.SetNetworkEnabled(id, true);
-            config.PersistConfig();
+            WifiDevice.AddNetwork1(new WifiConfig(log, Radio));
             var t = log.Begin();
             t.Put(DeviceRuntime.SeedKey, new byte[] { 7, 0, 0, 0 });
             t.Commit();

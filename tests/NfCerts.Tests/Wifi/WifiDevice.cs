@@ -55,15 +55,21 @@ namespace NfCerts.Tests.Wifi
             Boot();
             Store.InstallRootCACertificate("RootCA1", RootCa1.Der);
             Store.InstallClientCertificate("ClientCert1", Client1.Der, Client1.Pkcs8, null);
-            int id = Config.AddNetwork();
-            Config.SetConfigName(id, "Network1");
-            Config.SetSsid(id, Ssid);
-            Config.SetSecurityType(id, WifiSecurity.Wpa2EapTls);
-            Config.SetClientCertStoreIdentifier(id, "ClientCert1");
-            Config.SetRootCACertStoreIdentifier(id, "RootCA1");
-            Config.SetClientIdentity(id, "device-001");
-            Config.SetNetworkEnabled(id, true);
-            Config.PersistConfig();
+            AddNetwork1(Config);
+        }
+
+        /// <summary>Adds and persists Network1 as a provisioned device has it: EAP-TLS with ClientCert1 and RootCA1.</summary>
+        public static void AddNetwork1(WifiConfig config)
+        {
+            int id = config.AddNetwork();
+            config.SetConfigName(id, "Network1");
+            config.SetSsid(id, Ssid);
+            config.SetSecurityType(id, WifiSecurity.Wpa2EapTls);
+            config.SetClientCertStoreIdentifier(id, "ClientCert1");
+            config.SetRootCACertStoreIdentifier(id, "RootCA1");
+            config.SetClientIdentity(id, "device-001");
+            config.SetNetworkEnabled(id, true);
+            config.PersistConfig();
         }
 
         /// <summary>Mounts everything from flash, as at power-on, and starts the connection manager.</summary>
