@@ -92,10 +92,11 @@ namespace NfCerts.Nano.Tests
             string json = Path.Combine(_dir, "deploy.json");
             var output = new StringWriter();
 
-            Assert.Equal(1, FileDeployment.Write(image, "COM3", json, output));
+            var e = Assert.Throws<CommandException>(() => FileDeployment.Write(image, "COM3", json, output));
 
             Assert.False(File.Exists(json));
-            Assert.Contains("--size 65536 --sector 4096", output.ToString());
+            Assert.Contains("--size 65536 --sector 4096", e.Message);
+            Assert.Equal("", output.ToString());
         }
 
         [Fact]
@@ -105,8 +106,8 @@ namespace NfCerts.Nano.Tests
             File.WriteAllBytes(notAStore, new byte[FileDeployment.DeviceRegionSize]);
             var output = new StringWriter();
 
-            Assert.Equal(1, FileDeployment.Write(notAStore, "COM3", Path.Combine(_dir, "deploy.json"), output));
-            Assert.Contains("not an nf.Certs store image", output.ToString());
+            var e = Assert.Throws<CommandException>(() => FileDeployment.Write(notAStore, "COM3", Path.Combine(_dir, "deploy.json"), output));
+            Assert.Contains("not an nf.Certs store image", e.Message);
         }
 
         [Fact]

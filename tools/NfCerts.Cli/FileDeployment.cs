@@ -35,26 +35,22 @@ namespace NfCerts.Cli
         /// <param name="serialPort">The board's serial port for nanoff (e.g. COM3 or /dev/ttyUSB0), or null to give it to nanoff as <c>--serialport</c>.</param>
         /// <param name="outputJson">The file to write.</param>
         /// <param name="output">Where the outcome and the nanoff command line are reported.</param>
-        /// <returns>0 when written, 1 when the image is not deployable (nothing is written then).</returns>
+        /// <returns>0 when written.</returns>
+        /// <exception cref="CommandException">The image is not deployable or the file cannot be written; nothing is
+        /// written then (the command line prints the message on stderr and exits 1).</exception>
         public static int Write(string storeImage, string? serialPort, string outputJson, TextWriter output)
         {
             ArgumentNullException.ThrowIfNull(storeImage);
             ArgumentNullException.ThrowIfNull(outputJson);
             ArgumentNullException.ThrowIfNull(output);
+            Check(storeImage);
             try
             {
-                Check(storeImage);
                 WriteJson(Path.GetFullPath(storeImage), serialPort, outputJson);
-            }
-            catch (CommandException e)
-            {
-                output.WriteLine("error: " + e.Message);
-                return 1;
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
-                output.WriteLine("error: " + outputJson + ": " + e.Message);
-                return 1;
+                throw new CommandException(outputJson + ": " + e.Message);
             }
 
             output.WriteLine("wrote " + outputJson + ": it copies " + storeImage + " to " + DevicePath + " on the board");

@@ -130,6 +130,13 @@ namespace NfCerts.Core.Certificates
             return false;
         }
 
+        /// <summary>True when sealing left clear copies of keys in superseded records that a purge has not erased yet
+        /// (it could not finish: the store was too full); <see cref="SealPendingKeys"/> tries again.</summary>
+        public bool PurgeOwed
+        {
+            get { return _log.Contains(PurgeMarkerKey); }
+        }
+
         /// <summary>Log key of the marker that says clear key bytes may still lie in superseded records on flash.</summary>
         internal const string PurgeMarkerKey = "Spurge";
 

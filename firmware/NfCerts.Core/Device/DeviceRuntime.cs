@@ -239,6 +239,14 @@ namespace NfCerts.Core.Device
                 {
                     _faults.Report(KeysComponent, "private keys are stored unsealed: this firmware has no device key (stock firmware or no eFuse key)");
                 }
+                else if (store.HasClearKeys())
+                {
+                    _faults.Report(KeysComponent, "some private keys could not be sealed (store full or key refused by the vault): they stay in clear; retried at the next boot");
+                }
+                else if (store.PurgeOwed)
+                {
+                    _faults.Report(KeysComponent, "clear copies of sealed keys are still on flash (the store is too full to erase them): retried at the next boot");
+                }
                 else
                 {
                     _faults.Clear(KeysComponent);

@@ -79,7 +79,11 @@ namespace NfCerts.Tests.Cli
             var big = PathOf("partition.img");
             Assert.Equal(0, Run("store", "init", big).Code);
             var refused = PathOf("refused.json");
-            Assert.Equal(1, Run("store", "deploy-file", big, "--out", refused).Code);
+            var (refusedCode, refusedOut, refusedErr) = Run("store", "deploy-file", big, "--out", refused);
+            Assert.Equal(1, refusedCode);
+            Assert.Equal("", refusedOut);
+            Assert.StartsWith("nfcerts: ", refusedErr);
+            Assert.Contains("--size 65536 --sector 4096", refusedErr);
             Assert.False(File.Exists(refused));
         }
 

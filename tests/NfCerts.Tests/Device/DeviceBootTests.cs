@@ -6,6 +6,7 @@ using NfCerts.Core.Device;
 using NfCerts.Core.Renewal;
 using NfCerts.Core.Storage;
 using NfCerts.Core.Wifi;
+using NfCerts.Hal;
 using NfCerts.Hal.Host;
 using NfCerts.Tests.Support;
 using Xunit;
@@ -57,6 +58,35 @@ namespace NfCerts.Tests.Device
             Assert.Contains("unsealed", fault.Message);
             Assert.Equal(KeyProtection.Unsealed, d.Runtime.Store!.GetKeyProtection("ClientCert1"));
             Assert.Equal("Network1", d.ConnectedName);
+        }
+
+        [Fact]
+        public void AKeyTheVaultWillNotSealStaysPendingAndIsReported()
+        {
+            using var d = new HostDevice { Vault = new SealRefusingVault() };
+            d.Provision();
+            d.Boot();
+            d.Clock.Advance(TimeSpan.FromSeconds(30));
+            Assert.True(d.HasFault(DeviceRuntime.KeysComponent, out DeviceFault fault));
+            Assert.Contains("could not be sealed", fault.Message);
+            Assert.Equal(KeyProtection.PendingSeal, d.Runtime.Store!.GetKeyProtection("ClientCert1"));
+            Assert.Equal("Network1", d.ConnectedName); // the clear key still authenticates
+        }
+
+        /// <summary>A vault with a device key whose sealing fails, as a native engine refusing a key would.</summary>
+        private sealed class SealRefusingVault : IKeyVault
+        {
+            private readonly HostKeyVault _inner = new HostKeyVault(new byte[32]);
+            public bool CanSealKeys => true;
+            public byte[] SealPrivateKey(byte[] privateKey) => throw new KeyVaultException(KeyVaultError.Failed, "the engine refused the key");
+            public byte[] UnsealPrivateKey(byte[] sealedKey) => _inner.UnsealPrivateKey(sealedKey);
+            public byte[] Sha1(byte[] data, int offset, int count) => _inner.Sha1(data, offset, count);
+            public byte[] Sha256(byte[] data, int offset, int count) => _inner.Sha256(data, offset, count);
+            public bool KeyMatchesCertificate(byte[] certificate, byte[] privateKey) => _inner.KeyMatchesCertificate(certificate, privateKey);
+            public byte[] DecryptPrivateKey(byte[] encryptedPkcs8, string password) => _inner.DecryptPrivateKey(encryptedPkcs8, password);
+            public byte[] GenerateKey(KeyAlgorithm algorithm) => _inner.GenerateKey(algorithm);
+            public byte[] CreateCertificateRequest(byte[] privateKey, string subject) => _inner.CreateCertificateRequest(privateKey, subject);
+            public bool VerifySignature(byte[] certificate, byte[] data, byte[] signature) => _inner.VerifySignature(certificate, data, signature);
         }
 
         [Fact]

@@ -30,7 +30,7 @@ namespace NfCerts.Tests.Device
         public readonly TestCaIssuer Issuer;
         public readonly DeviceOptions Options = new DeviceOptions();
         /// <summary>The board's key vault: by default one with a device key, as on interop firmware with an eFuse key.</summary>
-        public HostKeyVault Vault = new HostKeyVault(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        public IKeyVault Vault = new HostKeyVault(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         public DeviceRuntime Runtime = null!;
         public readonly bool WithIssuer;
         /// <summary>Opens of the flash region that fail (no partition and I: not mounted yet), one per attempt.</summary>
