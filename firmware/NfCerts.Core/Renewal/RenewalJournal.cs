@@ -128,10 +128,20 @@ namespace NfCerts.Core.Renewal
             var fresh = new RenewalJournal();
             fresh.LastResult = "renewal journal set aside";
             fresh.LastReason = problem + "; the old journal is kept under '" + SetAsideKey + "'";
-            var t = log.Begin();
-            t.Move(LogKey, SetAsideKey);
-            t.Put(LogKey, fresh.Encode());
-            t.Commit();
+            try
+            {
+                var t = log.Begin();
+                t.Move(LogKey, SetAsideKey);
+                t.Put(LogKey, fresh.Encode());
+                t.Commit();
+            }
+            catch (StorageException e)
+            {
+                // Setting it aside failed (store full, flash failing): renewals still go on, from a journal kept in
+                // memory until the next save replaces the bad one; the old bytes stay on flash for inspection till then.
+                problem = problem + "; setting it aside failed (" + e.Message + ")";
+                fresh.LastReason = problem;
+            }
             return fresh;
         }
 

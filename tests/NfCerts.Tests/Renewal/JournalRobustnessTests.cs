@@ -21,6 +21,26 @@ namespace NfCerts.Tests.Renewal
             t.Commit();
         }
 
+        [Fact]
+        public void ACorruptJournalThatCannotBeSetAsideStillGivesAFreshJournalInMemory()
+        {
+            var flash = new NfCerts.Hal.Host.NorFlash(16 * 4096, 4096);
+            NfCerts.Core.Storage.RecordLog.Format(flash, 4096);
+            var log = NfCerts.Core.Storage.RecordLog.Mount(flash, 4096);
+            var t = log.Begin();
+            t.Put(RenewalJournal.LogKey, new byte[] { 9, 1, 2, 3 });
+            t.Commit();
+            flash.ArmPowerCut(0, seed: 1); // the set-aside's first write fails, as on a failing flash
+            var journal = RenewalJournal.LoadOrSetAside(log, out string problem);
+            Assert.Equal(ClientRotationStep.Idle, journal.Client);
+            Assert.Contains("setting it aside failed", problem);
+            Assert.Contains("setting it aside failed", journal.LastReason);
+            flash.PowerOn();
+            // Nothing was lost: the bad bytes are still there for a person to look at.
+            Assert.True(NfCerts.Core.Storage.RecordLog.Mount(flash, 4096).TryGet(RenewalJournal.LogKey, out byte[] kept));
+            Assert.Equal(new byte[] { 9, 1, 2, 3 }, kept);
+        }
+
         [Theory]
         [InlineData(new byte[] { 9, 1, 2, 3 })]                       // unknown version
         [InlineData(new byte[] { 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 })]   // truncated
