@@ -25,6 +25,11 @@ namespace NfCerts.Core.Device
     /// period at the earliest, then two, four, ... up to 64 periods, so that a persistent fault does not thrash; the backoff
     /// starts afresh once the component has been healthy for 64 periods since its last restart.
     /// </summary>
+    /// <remarks>The supervisor runs on <see cref="ITimers"/> like the components, and the HAL's timers run callbacks one
+    /// at a time (NanoTimers under one lock): a callback that never returned would hold the supervisor's too. So blocking
+    /// calls are bounded where they are made (<see cref="BoundedRadio"/> for the radio driver, timeouts on network I/O),
+    /// and the supervisor's part is the components whose timers died, whose checks keep failing, or that missed an
+    /// event; a hang it can see (a connect that has not returned) is reported, not cured.</remarks>
     public sealed class Supervisor
     {
         private const int MaxBackoffShift = 6;
