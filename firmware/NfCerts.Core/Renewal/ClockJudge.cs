@@ -33,6 +33,10 @@ namespace NfCerts.Core.Renewal
         public DateTime LastNow;
         /// <summary>The uptime of that look.</summary>
         public TimeSpan LastUptime;
+        /// <summary>True when <see cref="LastNow"/> was confirmed (<see cref="ClockVerdict.Confirmed"/>).</summary>
+        public bool LastConfirmed;
+        /// <summary>When <see cref="LastNow"/> is not confirmed: the uptime since which the clock has held the line it is on.</summary>
+        public TimeSpan LineSinceUptime;
         /// <summary>A forward jump is waiting for confirmation.</summary>
         public bool JumpPending;
         /// <summary>The jump's size (wall minus expected), ticks.</summary>
@@ -41,8 +45,13 @@ namespace NfCerts.Core.Renewal
         public TimeSpan JumpSeenUptime;
         /// <summary>The latest trusted time of any earlier look, in any boot (the journal's mark), ticks; 0 = none.</summary>
         public long HighWaterTicks;
+        /// <summary>The uptime at which this boot last set the high-water mark; zero when an earlier boot set it (the
+        /// time the device was off then counts for nothing).</summary>
+        public TimeSpan HighWaterUptime;
         /// <summary>The latest NotBefore of the certificates the device uses (ClientCert1, RootCA1), ticks; 0 = none.</summary>
         public long UsedNotBeforeTicks;
+        /// <summary>The NotAfter of the client certificate in use (ClientCert1; RootCA1's when there is none), ticks; 0 = none.</summary>
+        public long UsedNotAfterTicks;
         /// <summary>True when a source independent of the clock (the hub's time, a certificate just issued) gave a time.</summary>
         public bool HaveWitness;
         /// <summary>The earliest the time could have been then, by that source.</summary>
@@ -68,6 +77,11 @@ namespace NfCerts.Core.Renewal
         public long JumpSkew;
         /// <summary>When it was first seen.</summary>
         public TimeSpan JumpSeenUptime;
+        /// <summary>True when <see cref="Now"/> is confirmed and may become the high-water mark; an unconfirmed time is
+        /// decided with but never remembered past this boot.</summary>
+        public bool Confirmed;
+        /// <summary>When <see cref="Now"/> is not confirmed: the uptime since which the clock has held its line (for the next look).</summary>
+        public TimeSpan LineSinceUptime;
 
         /// <summary>True when time-based decisions may be taken with <see cref="Now"/>.</summary>
         public bool MayDecide
@@ -84,8 +98,14 @@ namespace NfCerts.Core.Renewal
     /// <list type="number">
     /// <item><description>Not synchronised: nothing is decided.</description></item>
     /// <item><description>Within a boot, the last decision time plus the uptime since is a floor: the clock going back
-    /// changes nothing. A forward jump of over a day is believed when it has held (to within an hour) for
-    /// <see cref="JumpConfirm"/> of uptime, or when a second source agrees with it.</description></item>
+    /// changes nothing (unless that time was never confirmed: an unconfirmed time is not held against the clock). A
+    /// forward jump of over a day is believed when it has held (to within an hour) for <see cref="JumpConfirm"/> of
+    /// uptime, or when a second source agrees with it.</description></item>
+    /// <item><description>At the first look of a boot (power-off time is unknown), a clock later than the NotAfter of the
+    /// client certificate in use (RootCA1's when there is none) or the high-water mark, whichever is later, plus
+    /// <see cref="FarAhead"/> is a forward jump like the one above: no decision until it has held (wall minus uptime to
+    /// within an hour) for <see cref="JumpConfirm"/> or a second source agrees. A long power-off ends that way; one bad
+    /// SNTP answer does not.</description></item>
     /// <item><description>The floor is the latest of: that within-boot time, the journal's high-water mark, and (less
     /// <see cref="NotBeforeSlack"/>) the NotBefore of the certificates in use: those times have certainly passed, however
     /// long the device was off. A clock at or after the floor is believed.</description></item>
@@ -98,6 +118,11 @@ namespace NfCerts.Core.Renewal
     /// was believed earlier. A clock that merely keeps its wrong answer is not a second source: a slow SNTP server stays
     /// slow.</description></item>
     /// </list>
+    /// <para>The high-water mark is only ever raised to a <see cref="ClockVerdict.Confirmed"/> time, so that one wrong
+    /// reading cannot become the device's memory of time: a time is confirmed when it is no later than the mark plus the
+    /// uptime since the mark was set (in this boot; since boot otherwise) plus <see cref="MarkSlack"/>, when it continues a confirmed time of this boot, when the clock has
+    /// held its line for <see cref="JumpConfirm"/> of uptime, when a second source agrees, or when it is the floor itself.
+    /// Any other time believed (after a power-off of weeks, say) is decided with but not remembered until it is confirmed.</para>
     /// </remarks>
     public static class ClockJudge
     {
@@ -107,6 +132,12 @@ namespace NfCerts.Core.Renewal
         public static readonly TimeSpan SmallLag = TimeSpan.FromDays(30);
         /// <summary>Clock differences between a CA and the world that a NotBefore is allowed.</summary>
         public static readonly TimeSpan NotBeforeSlack = TimeSpan.FromDays(1);
+        /// <summary>How far past the client certificate's NotAfter (or the mark) a clock may read at boot and still be
+        /// believed without confirmation.</summary>
+        public static readonly TimeSpan FarAhead = TimeSpan.FromDays(30);
+        /// <summary>How far past the mark plus the uptime since it was set a time may be and still be confirmed at once (the mark
+        /// is saved in half-day steps).</summary>
+        public static readonly TimeSpan MarkSlack = TimeSpan.FromDays(1);
         private const long TicksPerDay = 864000000000L;
 
         /// <summary>Judges the clock.</summary>
@@ -121,50 +152,66 @@ namespace NfCerts.Core.Renewal
             }
             DateTime wall = e.Wall;
             bool witnessAgrees = WitnessAgrees(e, wall);
+            bool confirmed = witnessAgrees;
             long floor = e.HighWaterTicks;
+            v.LineSinceUptime = e.Uptime;
             if (e.HaveLast)
             {
                 DateTime expected = e.LastNow + (e.Uptime - e.LastUptime);
                 long skew = (wall - expected).Ticks;
-                if (skew > TicksPerDay && !witnessAgrees)
+                bool jumped = skew > TicksPerDay && !witnessAgrees;
+                if (jumped)
                 {
-                    long diff = skew - e.JumpSkew;
-                    bool same = e.JumpPending && diff <= TimeSpan.TicksPerHour && diff >= -TimeSpan.TicksPerHour;
-                    v.JumpPending = true;
-                    v.JumpSkew = same ? e.JumpSkew : skew;
-                    v.JumpSeenUptime = same ? e.JumpSeenUptime : e.Uptime;
-                    if (!same || e.Uptime - e.JumpSeenUptime < JumpConfirm)
+                    if (!Held(e, v, skew, "the wall clock jumped forward; waiting to confirm it"))
                     {
-                        v.Trust = ClockTrust.JumpUnconfirmed;
-                        v.Reason = "the wall clock jumped forward; waiting to confirm it";
                         return v;
                     }
-                    v.JumpPending = false;
+                    confirmed = true;
                 }
-                if (expected.Ticks > floor)
+                if (e.LastConfirmed || skew >= -TimeSpan.TicksPerHour)
                 {
-                    floor = expected.Ticks;
+                    if (expected.Ticks > floor)
+                    {
+                        floor = expected.Ticks;
+                    }
+                    if (!jumped)
+                    {
+                        v.LineSinceUptime = e.LineSinceUptime;
+                        confirmed |= e.LastConfirmed || e.Uptime - e.LineSinceUptime >= JumpConfirm;
+                    }
                 }
             }
+            else
+            {
+                long ceiling = e.UsedNotAfterTicks > e.HighWaterTicks ? e.UsedNotAfterTicks : e.HighWaterTicks;
+                if (ceiling > 0 && wall.Ticks > ceiling + FarAhead.Ticks && !witnessAgrees)
+                {
+                    if (!Held(e, v, wall.Ticks - e.Uptime.Ticks,
+                        "the wall clock reads long after the certificate in use expires; waiting to confirm it"))
+                    {
+                        return v;
+                    }
+                    confirmed = true;
+                }
+            }
+            confirmed |= e.HighWaterTicks > 0 && wall.Ticks <= e.HighWaterTicks + (e.Uptime - e.HighWaterUptime).Ticks + MarkSlack.Ticks;
             long notBefore = e.UsedNotBeforeTicks - NotBeforeSlack.Ticks;
             bool beforeCertificate = e.UsedNotBeforeTicks > 0 && wall.Ticks < notBefore;
-            if (notBefore > floor)
+            long certain = notBefore > e.HighWaterTicks ? notBefore : e.HighWaterTicks;
+            if (certain > floor)
             {
-                floor = notBefore;
+                floor = certain;
             }
             v.Trust = ClockTrust.Believed;
-            if (wall.Ticks >= floor)
+            if (wall.Ticks >= floor || witnessAgrees)
             {
+                // With a second source agreeing against the device's memory, the memory was wrong.
                 v.Now = wall;
-                return v;
-            }
-            if (witnessAgrees)
-            {
-                // Two independent sources against the device's memory: the memory was wrong.
-                v.Now = wall;
+                v.Confirmed = confirmed;
                 return v;
             }
             v.Now = new DateTime(floor, DateTimeKind.Utc);
+            v.Confirmed = confirmed || floor <= certain;
             if (floor - wall.Ticks < SmallLag.Ticks && !beforeCertificate)
             {
                 return v;
@@ -174,6 +221,47 @@ namespace NfCerts.Core.Renewal
             v.Reason = "the synchronised clock is " + days.ToString() + " days behind " + (beforeCertificate
                 ? "the NotBefore of a certificate in use" : "the latest trusted time") + "; deciding with that time until a second source confirms the clock";
             return v;
+        }
+
+        /// <summary>
+        /// Keeps in <paramref name="e"/> what the next look needs from <paramref name="v"/>: the pending jump, and, when a
+        /// decision was taken, its time, its uptime and whether it was confirmed.
+        /// </summary>
+        public static void Carry(ClockEvidence e, ClockVerdict v)
+        {
+            e.JumpPending = v.JumpPending;
+            e.JumpSkew = v.JumpSkew;
+            e.JumpSeenUptime = v.JumpSeenUptime;
+            if (!v.MayDecide)
+            {
+                return;
+            }
+            e.HaveLast = true;
+            e.LastNow = v.Now;
+            e.LastUptime = e.Uptime;
+            e.LastConfirmed = v.Confirmed;
+            e.LineSinceUptime = v.LineSinceUptime;
+        }
+
+        /// <summary>
+        /// A forward jump of <paramref name="skew"/> ticks (against the time expected, or against uptime at the first look):
+        /// true once the same jump (to within an hour) has held for <see cref="JumpConfirm"/>; otherwise the verdict waits.
+        /// </summary>
+        private static bool Held(ClockEvidence e, ClockVerdict v, long skew, string reason)
+        {
+            long diff = skew - e.JumpSkew;
+            bool same = e.JumpPending && diff <= TimeSpan.TicksPerHour && diff >= -TimeSpan.TicksPerHour;
+            v.JumpPending = true;
+            v.JumpSkew = same ? e.JumpSkew : skew;
+            v.JumpSeenUptime = same ? e.JumpSeenUptime : e.Uptime;
+            if (!same || e.Uptime - e.JumpSeenUptime < JumpConfirm)
+            {
+                v.Trust = ClockTrust.JumpUnconfirmed;
+                v.Reason = reason;
+                return false;
+            }
+            v.JumpPending = false;
+            return true;
         }
 
         private static bool WitnessAgrees(ClockEvidence e, DateTime wall)

@@ -43,12 +43,10 @@ namespace NfCerts.Core.Renewal
             e.Wall = _clock.UtcNow;
             e.Uptime = _clock.Uptime;
             e.HighWaterTicks = _journal.HighWaterTicks;
-            e.UsedNotBeforeTicks = UsedNotBefore();
+            UsedValidity(e);
             ClockVerdict v = ClockJudge.Judge(e);
             _trust = v.Trust;
-            e.JumpPending = v.JumpPending;
-            e.JumpSkew = v.JumpSkew;
-            e.JumpSeenUptime = v.JumpSeenUptime;
+            ClockJudge.Carry(e, v);
             if (v.Reason.Length > 0)
             {
                 Condition(v.Reason);
@@ -58,34 +56,40 @@ namespace NfCerts.Core.Renewal
                 return false;
             }
             now = v.Now;
-            e.HaveLast = true;
-            e.LastNow = now;
-            e.LastUptime = e.Uptime;
             long hw = _journal.HighWaterTicks;
+            // Only a confirmed time is remembered: one wrong reading must not become the floor of every later boot.
             // Forward in half-day steps (flash wear); back only when a second source said the mark itself was wrong
             // (otherwise the judge never returns a time behind the mark).
-            if (now.Ticks > hw + TicksPerDay / 2 || now.Ticks < hw)
+            if (v.Confirmed && (now.Ticks > hw + TicksPerDay / 2 || now.Ticks < hw))
             {
                 _journal.HighWaterTicks = now.Ticks;
+                e.HighWaterUptime = e.Uptime;
                 SaveJournal();
             }
             return true;
         }
 
-        /// <summary>The latest NotBefore of the certificates the device uses: those times have certainly passed.</summary>
-        private long UsedNotBefore()
+        /// <summary>
+        /// The latest NotBefore of the certificates the device uses (those times have certainly passed) and the NotAfter of
+        /// the client certificate, or of the root CA when there is none (a clock far past it is confirmed before it is believed).
+        /// </summary>
+        private void UsedValidity(ClockEvidence e)
         {
-            long t = 0;
-            if (_store.ContainsCertificate(_options.ClientCert1))
-            {
-                t = _store.GetCertificateNotBefore(_options.ClientCert1).Ticks;
-            }
+            e.UsedNotBeforeTicks = 0;
+            e.UsedNotAfterTicks = 0;
             if (_store.ContainsCertificate(_options.RootCa1))
             {
-                long r = _store.GetCertificateNotBefore(_options.RootCa1).Ticks;
-                t = r > t ? r : t;
+                var root = _store.GetCertificateInfo(_options.RootCa1);
+                e.UsedNotBeforeTicks = root.NotBefore.Ticks;
+                e.UsedNotAfterTicks = root.NotAfter.Ticks;
             }
-            return t;
+            if (_store.ContainsCertificate(_options.ClientCert1))
+            {
+                var client = _store.GetCertificateInfo(_options.ClientCert1);
+                long nb = client.NotBefore.Ticks;
+                e.UsedNotBeforeTicks = nb > e.UsedNotBeforeTicks ? nb : e.UsedNotBeforeTicks;
+                e.UsedNotAfterTicks = client.NotAfter.Ticks;
+            }
         }
     }
 }

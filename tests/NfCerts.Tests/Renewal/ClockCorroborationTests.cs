@@ -55,10 +55,14 @@ namespace NfCerts.Tests.Renewal
         {
             using var d = new RenewalDevice(TimeSpan.FromDays(60));
             d.Days(2);
-            // A bad source once put the high-water mark a year ahead; the clock is right again at this boot.
+            // A bad source once put the high-water mark a year ahead (it held for the hours a jump needs to be believed);
+            // the clock is right again at this boot.
             d.Reboot(clockError: TimeSpan.FromDays(365));
             d.Engine.Stop();
-            d.Engine.CheckNow(); // one look under the wrong time: the high-water mark goes a year ahead
+            d.Engine.CheckNow();
+            d.W.Clock.Advance(ClockJudge.JumpConfirm);
+            d.Engine.CheckNow(); // the wrong time has held: it is believed and the high-water mark goes a year ahead
+            Assert.True(d.Engine.Journal.HighWaterTicks > d.W.Clock.TrueUtc.AddDays(300).Ticks);
             d.Reboot();
             d.W.Clock.Advance(TimeSpan.FromMinutes(2));
             Assert.Equal(ClockTrust.Floor, d.Engine.Status.Clock);
@@ -109,6 +113,71 @@ namespace NfCerts.Tests.Renewal
             d.Days(120);
             Assert.True(d.W.Store.GetCertificateNotAfter("ClientCert1") > d.W.Clock.TrueUtc);
             Assert.InRange(d.Issuer.Calls, 2, 5);
+        }
+
+        [Fact]
+        public void FarFutureSntpAnswerAtFirstBootIsNotRememberedAndTheRenewalComesOnTime()
+        {
+            using var d = new RenewalDevice(TimeSpan.FromDays(60));
+            d.Engine.Stop();
+            if (d.W.Log.Contains(RenewalJournal.LogKey))
+            {
+                var t = d.W.Log.Begin();
+                t.Delete(RenewalJournal.LogKey);
+                t.Commit();
+            }
+            // First boot (no journal, no high-water mark): one SNTP answer ten years ahead.
+            d.Reboot(clockError: TimeSpan.FromDays(3650));
+            d.W.Clock.Advance(TimeSpan.FromMinutes(2));
+            AssertFarFutureIgnoredThenRenewedOnTime(d);
+        }
+
+        [Fact]
+        public void FarFutureSntpAnswerAfterANormalMarkIsNotRemembered()
+        {
+            using var d = RebootedOnDayThree(TimeSpan.Zero, TimeSpan.FromDays(3650));
+            AssertFarFutureIgnoredThenRenewedOnTime(d);
+        }
+
+        private static void AssertFarFutureIgnoredThenRenewedOnTime(RenewalDevice d)
+        {
+            Assert.Equal(ClockTrust.JumpUnconfirmed, d.Engine.Status.Clock);
+            Assert.Equal(0, d.Issuer.Calls);
+            Assert.True(d.Engine.Journal.HighWaterTicks <= d.W.Clock.TrueUtc.Ticks, "the far-future answer became the high-water mark");
+            // The next SNTP answer is right: it is believed, and remembered once it has held.
+            d.W.Clock.SetWallClock(d.W.Clock.TrueUtc);
+            d.Days(2);
+            Assert.Equal(ClockTrust.Believed, d.Engine.Status.Clock);
+            Assert.Equal(0, d.Issuer.Calls);
+            Assert.InRange(new DateTime(d.Engine.Journal.HighWaterTicks, DateTimeKind.Utc), d.W.Clock.TrueUtc - TimeSpan.FromDays(2), d.W.Clock.TrueUtc);
+            // The renewal comes on time: within a day of the due date (28 days before the first NotAfter).
+            d.Days(40);
+            var due = d.FirstClient.Certificate.NotAfter.ToUniversalTime() - TimeSpan.FromDays(28);
+            Assert.Equal(1, d.Issuer.Calls);
+            var issuedAt = d.Issuer.LastIssued!.Certificate.NotBefore.ToUniversalTime() + d.Issuer.Backdate;
+            Assert.InRange(issuedAt, due - TimeSpan.FromSeconds(1), due + TimeSpan.FromDays(1));
+            Assert.True(d.W.Store.GetCertificateNotAfter("ClientCert1") > d.W.Clock.TrueUtc, "ClientCert1 expired");
+        }
+
+        [Fact]
+        public void LargeForwardCorrectionAfterALongPowerOffIsBelievedOnceItHolds()
+        {
+            // Off for a year: the right time is now far past ClientCert1's NotAfter.
+            using var d = RebootedOnDayThree(TimeSpan.FromDays(365), TimeSpan.Zero);
+            Assert.Equal(ClockTrust.JumpUnconfirmed, d.Engine.Status.Clock);
+            d.W.Clock.Advance(ClockJudge.JumpConfirm + TimeSpan.FromMinutes(2));
+            Assert.Equal(ClockTrust.Believed, d.Engine.Status.Clock);
+            Assert.InRange(new DateTime(d.Engine.Journal.HighWaterTicks, DateTimeKind.Utc), d.W.Clock.TrueUtc - TimeSpan.FromHours(1), d.W.Clock.TrueUtc);
+        }
+
+        /// <summary>A device that ran 3 days, was off for <paramref name="offFor"/>, and booted 2 minutes ago with the clock off by <paramref name="clockError"/>.</summary>
+        private static RenewalDevice RebootedOnDayThree(TimeSpan offFor, TimeSpan clockError)
+        {
+            var d = new RenewalDevice(TimeSpan.FromDays(60));
+            d.Days(3);
+            d.Reboot(offFor: offFor, clockError: clockError);
+            d.W.Clock.Advance(TimeSpan.FromMinutes(2));
+            return d;
         }
     }
 }

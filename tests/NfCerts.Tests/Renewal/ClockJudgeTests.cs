@@ -67,6 +67,7 @@ namespace NfCerts.Tests.Renewal
             e.HaveLast = true;
             e.LastNow = T;
             e.LastUptime = e.Uptime;
+            e.LastConfirmed = true;
             e.Uptime += TimeSpan.FromHours(1);
             // Back by 10 days within the boot: the uptime-carried time is the floor.
             e.Wall = T.AddDays(-10);
@@ -87,6 +88,122 @@ namespace NfCerts.Tests.Renewal
             v = ClockJudge.Judge(e);
             Assert.Equal(ClockTrust.Believed, v.Trust);
             Assert.Equal(e.Wall, v.Now);
+        }
+
+        // The first look of a boot, with ClientCert1 valid from a day before T to 59 days after it. "Remembered" is whether
+        // the time may become the high-water mark (issue 9, finding 6: one bad answer must not become the floor for good).
+        [Theory]
+        //          wall     mark        trust                        remembered
+        [InlineData(3650.0,  double.NaN, ClockTrust.JumpUnconfirmed,  false)]  // first boot, a far-future SNTP answer
+        [InlineData(0.0,     double.NaN, ClockTrust.Believed,         false)]  // first boot, right: decided with, held first
+        [InlineData(3650.0,  0.0,        ClockTrust.JumpUnconfirmed,  false)]  // far-future after a normal mark
+        [InlineData(0.3,     0.0,        ClockTrust.Believed,         true)]   // a short power-off: within the mark's slack
+        [InlineData(30.0,    0.0,        ClockTrust.Believed,         false)]  // a month off: decided with, held first
+        [InlineData(88.0,    0.0,        ClockTrust.Believed,         false)]  // just within FarAhead of NotAfter
+        [InlineData(90.0,    0.0,        ClockTrust.JumpUnconfirmed,  false)]  // past NotAfter plus FarAhead
+        [InlineData(400.0,   0.0,        ClockTrust.JumpUnconfirmed,  false)]  // a year off: confirmed before believed
+        public void FirstLookOfABoot(double wall, double mark, ClockTrust trust, bool remembered)
+        {
+            var v = ClockJudge.Judge(Boot(wall, mark));
+            Assert.Equal(trust, v.Trust);
+            Assert.Equal(remembered, v.Confirmed);
+            Assert.Equal(trust == ClockTrust.Believed ? T.AddDays(wall) : DateTime.MinValue, v.Now);
+        }
+
+        [Fact]
+        public void FirstBootFarFutureAnswerIsDroppedWhenTheRightTimeArrives()
+        {
+            var e = Boot(3650.0, double.NaN);
+            Look(e, ClockTrust.JumpUnconfirmed);
+            // The next SNTP answer is right: believed at once, but held for JumpConfirm before it is remembered.
+            Later(e, TimeSpan.FromHours(1), T.AddHours(1));
+            var v = Look(e, ClockTrust.Believed);
+            Assert.Equal(T.AddHours(1), v.Now);
+            Assert.False(v.Confirmed);
+            Later(e, TimeSpan.FromHours(5.9));
+            Assert.False(Look(e, ClockTrust.Believed).Confirmed);
+            Later(e, TimeSpan.FromHours(0.2));
+            v = Look(e, ClockTrust.Believed);
+            Assert.True(v.Confirmed);
+            Assert.Equal(e.Wall, v.Now);
+        }
+
+        [Fact]
+        public void LargeForwardCorrectionAfterALongPowerOffIsBelievedOnceItHolds()
+        {
+            var e = Boot(400.0, 0.0);
+            Look(e, ClockTrust.JumpUnconfirmed);
+            Later(e, TimeSpan.FromHours(5));
+            Look(e, ClockTrust.JumpUnconfirmed);
+            Later(e, TimeSpan.FromHours(1));
+            var v = Look(e, ClockTrust.Believed);
+            Assert.True(v.Confirmed);
+            Assert.Equal(e.Wall, v.Now);
+            // A reading that moves (a second bad answer) starts the wait again.
+            e = Boot(400.0, 0.0);
+            Look(e, ClockTrust.JumpUnconfirmed);
+            Later(e, TimeSpan.FromHours(6), e.Wall + TimeSpan.FromHours(6) + TimeSpan.FromDays(2));
+            Look(e, ClockTrust.JumpUnconfirmed);
+        }
+
+        [Fact]
+        public void ASecondSourceConfirmsAFarAheadClockAtOnce()
+        {
+            var e = Boot(400.0, 0.0);
+            e.HaveWitness = true;
+            e.WitnessUptime = e.Uptime;
+            e.WitnessEarliest = e.Wall - TimeSpan.FromMinutes(5);
+            e.WitnessLatest = e.Wall + TimeSpan.FromMinutes(5);
+            var v = Look(e, ClockTrust.Believed);
+            Assert.True(v.Confirmed);
+        }
+
+        [Fact]
+        public void AnUnconfirmedTimeIsNotHeldAgainstAClockThatGoesBack()
+        {
+            // A month after the mark at boot (unconfirmed); the next answer is back at the mark: that one is decided with,
+            // and remembered, being no further past the mark than this boot's uptime.
+            var e = Boot(30.0, 0.0);
+            Assert.False(Look(e, ClockTrust.Believed).Confirmed);
+            Later(e, TimeSpan.FromHours(1), T.AddHours(1));
+            var v = Look(e, ClockTrust.Believed);
+            Assert.Equal(T.AddHours(1), v.Now);
+            Assert.True(v.Confirmed);
+        }
+
+        [Fact]
+        public void TheMarkVouchesOnlyForTheUptimeSinceItWasSet()
+        {
+            // The mark was set 100 days into this boot, an hour ago: a clock 50 days past it is not confirmed by it.
+            var e = Boot(50.0, 0.0);
+            e.HighWaterUptime = TimeSpan.FromDays(100);
+            e.Uptime = e.HighWaterUptime + TimeSpan.FromHours(1);
+            Assert.False(ClockJudge.Judge(e).Confirmed);
+            e.Wall = T.AddHours(1);
+            Assert.True(ClockJudge.Judge(e).Confirmed);
+        }
+
+        private static ClockEvidence Boot(double wallDays, double highWaterDays)
+        {
+            var e = At(wallDays, highWaterDays, -1.0);
+            e.UsedNotAfterTicks = T.AddDays(59).Ticks;
+            return e;
+        }
+
+        /// <summary>Judges, checks the trust, and keeps what the next look needs, as the engine does.</summary>
+        private static ClockVerdict Look(ClockEvidence e, ClockTrust trust)
+        {
+            var v = ClockJudge.Judge(e);
+            Assert.Equal(trust, v.Trust);
+            ClockJudge.Carry(e, v);
+            return v;
+        }
+
+        /// <summary>Uptime passes; the wall clock runs with it, or reads <paramref name="wall"/>.</summary>
+        private static void Later(ClockEvidence e, TimeSpan by, DateTime? wall = null)
+        {
+            e.Uptime += by;
+            e.Wall = wall ?? e.Wall + by;
         }
     }
 }
