@@ -7,10 +7,11 @@ namespace NfCerts.Hal.Nano
     /// <remarks>
     /// <para>The choice is made once, at construction, by <see cref="Esp32Native.IsAvailable"/>: with the library the
     /// radio joins open, WPA2-PSK and EAP-TLS networks and watches its link (<see cref="InteropStation"/>); on stock
-    /// firmware it joins open and WPA2-PSK networks through <c>System.Device.Wifi.WifiAdapter</c>, reports EAP-TLS
-    /// networks as <see cref="WifiFailureReason.NotSupportedByFirmware"/>, and cannot see a link drop
-    /// (<see cref="StockStation"/>).</para>
-    /// <para>One instance per device: both stations are process-wide. Dispose it to end its monitor thread.</para>
+    /// firmware it joins open and WPA2-PSK networks through <c>System.Device.Wifi.WifiAdapter</c>, watches the link
+    /// through System.Net's <c>NetworkChange</c>, and reports EAP-TLS networks as
+    /// <see cref="WifiFailureReason.NotSupportedByFirmware"/> (<see cref="StockStation"/>).</para>
+    /// <para>One instance per device: both stations are process-wide. Dispose it to end its monitor thread (interop)
+    /// or its subscription to the network events (stock).</para>
     /// </remarks>
     public sealed class NanoWifiRadio : IWifiRadio, IDisposable
     {
@@ -68,7 +69,7 @@ namespace NfCerts.Hal.Nano
             _station.Disconnect();
         }
 
-        /// <summary>Ends the link monitor; the link itself is left as it is.</summary>
+        /// <summary>Stops watching the link; the link itself is left as it is.</summary>
         public void Dispose()
         {
             IDisposable? disposable = _station as IDisposable;

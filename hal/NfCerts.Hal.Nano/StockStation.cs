@@ -1,12 +1,14 @@
 using System;
 using System.Device.Wifi;
+using System.Net.NetworkInformation;
 using System.Text;
 using System.Threading;
 
 namespace NfCerts.Hal.Nano
 {
-    /// <summary>The station of stock nanoFramework firmware, through System.Device.Wifi's <see cref="WifiAdapter"/>:
-    /// open and WPA2-PSK networks. <see cref="NanoWifiRadio"/> uses it when the image lacks the interop library.</summary>
+    /// <summary>The station of stock nanoFramework firmware, through System.Device.Wifi's <see cref="WifiAdapter"/>,
+    /// watched through System.Net's <see cref="NetworkChange"/>: open and WPA2-PSK networks. <see cref="NanoWifiRadio"/>
+    /// uses it when the image lacks the interop library.</summary>
     /// <remarks>
     /// <para>Why <see cref="WifiAdapter"/> and not WifiNetworkHelper: the helper may be called once per boot, stores the
     /// network in the firmware's configuration and waits for an address through System.Net; the adapter only joins.
@@ -14,14 +16,21 @@ namespace NfCerts.Hal.Nano
     /// firmware reports association or a failure (on ESP32 at most 20 s, whatever the caller wants), so it runs on a
     /// worker thread and is given up at the request's timeout: <see cref="WifiAdapter.Disconnect"/> ends the
     /// firmware's wait at once. Open networks pass an empty password (the firmware faults on null).</para>
-    /// <para>What the stock station cannot do, and how it shows: EAP-TLS is
-    /// <see cref="WifiFailureReason.NotSupportedByFirmware"/> (the firmware maps WPA2-Enterprise to open); success is
-    /// reported at association, when DHCP may still be assigning the address; a link that drops later is not seen, so
-    /// <see cref="LinkLost"/> never fires and <see cref="IsConnected"/> stays true until the next connect or
-    /// disconnect (watching the link needs System.Net's NetworkChange). After a connect the ESP32 firmware rejoins by
-    /// itself after every link loss, whatever the reconnection kind, until <see cref="Disconnect"/>.</para>
+    /// <para>The link, as the ESP32 firmware reports it (nf-interpreter targets/ESP32/_common/targetHAL_Network.cpp):
+    /// <see cref="NetworkChange.NetworkAvailabilityChanged"/> true at association and false at every disconnection,
+    /// <see cref="NetworkChange.NetworkAddressChanged"/> when DHCP gives or takes the address; both on the CLR's event
+    /// thread, in the order posted, with the interface index as sender. A connect succeeds once availability on has
+    /// been delivered after it began, with no off since, and the station's
+    /// <see cref="NetworkInterface.IPv4Address"/> is set, all within the request's timeout (association without an
+    /// address is <see cref="WifiFailureReason.Timeout"/>). Requiring the event keeps an availability off of the link
+    /// the connect replaced, which the firmware posts before the new association's on, from being taken for a loss.</para>
+    /// <para>After that, availability off or the address gone raises <see cref="LinkLost"/> once and stops the
+    /// firmware's own rejoining (after a connect the ESP32 firmware rejoins by itself after every link loss, whatever
+    /// the reconnection kind, until <see cref="WifiAdapter.Disconnect"/>): the station is then idle, as
+    /// <see cref="IsConnected"/> says, and the caller chooses the next network. EAP-TLS is
+    /// <see cref="WifiFailureReason.NotSupportedByFirmware"/> (the firmware maps WPA2-Enterprise to open).</para>
     /// </remarks>
-    internal sealed class StockStation : IWifiRadio
+    internal sealed class StockStation : IWifiRadio, IDisposable
     {
         /// <summary>The detail of <see cref="WifiFailureReason.NotSupportedByFirmware"/> for EAP-TLS networks.</summary>
         public const string EapTlsNeedsInterop =
@@ -30,18 +39,28 @@ namespace NfCerts.Hal.Nano
         /// <summary>How long a given-up attempt may take to return after the firmware was told to stop.</summary>
         public const int AbandonMilliseconds = 2000;
 
+        /// <summary>How often a connect waiting for its address looks again when no network event came.</summary>
+        public const int AddressPollMilliseconds = 500;
+
+        private const string NoAddress = "0.0.0.0";
+
         private readonly object _connectGate = new object();
         private readonly object _gate = new object();
+        private readonly AutoResetEvent _changed = new AutoResetEvent(false);
         private WifiAdapter? _adapter;
+        private int _index = -1;
+        private bool _linkUp;
         private bool _connected;
 
-        /// <inheritdoc/>
-        /// <remarks>Never raised: the stock Wi-Fi API reports no link state.</remarks>
-        public event WifiLinkLostHandler LinkLost
+        /// <summary>Subscribes to the firmware's network events; <see cref="Dispose"/> unsubscribes.</summary>
+        public StockStation()
         {
-            add { }
-            remove { }
+            NetworkChange.NetworkAvailabilityChanged += OnAvailabilityChanged;
+            NetworkChange.NetworkAddressChanged += OnAddressChanged;
         }
+
+        /// <inheritdoc/>
+        public event WifiLinkLostHandler? LinkLost;
 
         /// <inheritdoc/>
         public bool IsConnected
@@ -59,24 +78,26 @@ namespace NfCerts.Hal.Nano
         /// <remarks>The request is not null and its timeout is positive (<see cref="NanoWifiRadio"/> checked).</remarks>
         public WifiConnectResult Connect(WifiConnectRequest request)
         {
-            if (request.Security == WifiSecurity.Wpa2EapTls)
-            {
-                return new WifiConnectResult(WifiFailureReason.NotSupportedByFirmware, -1, null, EapTlsNeedsInterop);
-            }
-
             string? refused = Check(request);
             if (refused != null)
             {
                 return new WifiConnectResult(WifiFailureReason.InvalidRequest, -1, null, refused);
             }
 
+            if (request.Security == WifiSecurity.Wpa2EapTls)
+            {
+                return new WifiConnectResult(WifiFailureReason.NotSupportedByFirmware, -1, null, EapTlsNeedsInterop);
+            }
+
             int timeoutMs = (int)(request.Timeout.Ticks / TimeSpan.TicksPerMillisecond);
             lock (_connectGate)
             {
+                long deadline = Environment.TickCount64 + timeoutMs;
                 WifiAdapter adapter = Adapter();
                 lock (_gate)
                 {
                     _connected = false;
+                    _linkUp = false;
                 }
 
                 var attempt = new StockAttempt(adapter, request.Ssid, request.Security == WifiSecurity.Wpa2Psk ? request.Psk! : "");
@@ -87,13 +108,12 @@ namespace NfCerts.Hal.Nano
                     return new WifiConnectResult(WifiFailureReason.Timeout, -1, null, "The firmware did not associate before the timeout.");
                 }
 
-                WifiConnectResult result = Result(attempt);
-                lock (_gate)
+                if (attempt.Error != null || attempt.Status != WifiConnectionStatus.Success)
                 {
-                    _connected = result.Success;
+                    return Result(attempt);
                 }
 
-                return result;
+                return AwaitAddress(adapter, deadline);
             }
         }
 
@@ -113,6 +133,126 @@ namespace NfCerts.Hal.Nano
             }
         }
 
+        /// <summary>Stops watching the link (unsubscribes from <see cref="NetworkChange"/>); the link is left as it is.</summary>
+        public void Dispose()
+        {
+            NetworkChange.NetworkAvailabilityChanged -= OnAvailabilityChanged;
+            NetworkChange.NetworkAddressChanged -= OnAddressChanged;
+        }
+
+        // After association: waits for the events and the address, until the request's deadline.
+        private WifiConnectResult AwaitAddress(WifiAdapter adapter, long deadline)
+        {
+            while (true)
+            {
+                lock (_gate)
+                {
+                    if (_linkUp && HasAddressLocked())
+                    {
+                        _connected = true;
+                        return new WifiConnectResult(WifiFailureReason.None, -1, null, null);
+                    }
+                }
+
+                long left = deadline - Environment.TickCount64;
+                if (left <= 0)
+                {
+                    adapter.Disconnect();
+                    return new WifiConnectResult(WifiFailureReason.Timeout, -1, null, "Associated, but the station had no IP address from DHCP before the timeout.");
+                }
+
+                _changed.WaitOne(left < AddressPollMilliseconds ? (int)left : AddressPollMilliseconds, false);
+            }
+        }
+
+        private void OnAvailabilityChanged(object sender, NetworkAvailabilityEventArgs e)
+        {
+            bool lost = false;
+            lock (_gate)
+            {
+                if (!IsStationLocked(sender))
+                {
+                    return;
+                }
+
+                _linkUp = e.IsAvailable;
+                if (!e.IsAvailable)
+                {
+                    lost = TakeLinkLocked();
+                }
+            }
+
+            Changed(lost);
+        }
+
+        private void OnAddressChanged(object sender, EventArgs e)
+        {
+            bool lost = false;
+            lock (_gate)
+            {
+                if (!IsStationLocked(sender))
+                {
+                    return;
+                }
+
+                if (_connected && !HasAddressLocked())
+                {
+                    lost = TakeLinkLocked();
+                }
+            }
+
+            Changed(lost);
+        }
+
+        // The firmware passes the interface index, a boxed ushort (NetworkChange.OnNetworkChangeCallback).
+        private bool IsStationLocked(object sender)
+        {
+            return _index >= 0 && sender is ushort && (ushort)sender == _index;
+        }
+
+        private bool HasAddressLocked()
+        {
+            NetworkInterface[] all = NetworkInterface.GetAllNetworkInterfaces();
+            if (_index >= all.Length)
+            {
+                return false;
+            }
+
+            string address = all[_index].IPv4Address;
+            return address != null && address.Length > 0 && address != NoAddress;
+        }
+
+        // A link Connect reported is gone: forget it and stop the firmware rejoining, under _gate so that a Connect
+        // starting now cannot be the one stopped. True when there was a link (so LinkLost is raised once).
+        private bool TakeLinkLocked()
+        {
+            if (!_connected)
+            {
+                return false;
+            }
+
+            _connected = false;
+            _adapter!.Disconnect();
+            return true;
+        }
+
+        private void Changed(bool lost)
+        {
+            _changed.Set();
+            WifiLinkLostHandler? handler = LinkLost;
+            if (lost && handler != null)
+            {
+                try
+                {
+                    handler(this, WifiFailureReason.LinkLost);
+                }
+                catch (Exception)
+                {
+                    // A subscriber's failure must not reach the CLR's event thread.
+                }
+            }
+        }
+
         private WifiAdapter Adapter()
         {
             lock (_gate)
@@ -120,6 +260,7 @@ namespace NfCerts.Hal.Nano
                 if (_adapter == null)
                 {
                     _adapter = WifiAdapter.FindAllAdapters()[0];
+                    _index = _adapter.NetworkInterface;
                 }
 
                 return _adapter;
@@ -139,6 +280,14 @@ namespace NfCerts.Hal.Nano
                 return "A WPA2-PSK passphrase is 8-63 characters.";
             }
 
+            if (request.Security == WifiSecurity.Wpa2EapTls)
+            {
+                // Invalid whatever the firmware: the same request would be refused by the interop station.
+                bool complete = request.EapIdentity != null && request.ClientCertificate != null && request.ClientKey != null &&
+                                request.TrustedRoots != null && request.TrustedRoots.Length > 0;
+                return complete ? null : "EAP-TLS needs an identity, a client certificate, its key and at least one trusted root.";
+            }
+
             if (request.Security != WifiSecurity.Open && request.Security != WifiSecurity.Wpa2Psk)
             {
                 return "Unknown security type " + ((int)request.Security).ToString() + ".";
@@ -156,8 +305,6 @@ namespace NfCerts.Hal.Nano
 
             switch (attempt.Status)
             {
-                case WifiConnectionStatus.Success:
-                    return new WifiConnectResult(WifiFailureReason.None, -1, null, "Associated; DHCP may still be assigning the address.");
                 case WifiConnectionStatus.NetworkNotAvailable:
                     return new WifiConnectResult(WifiFailureReason.NetworkNotFound, -1, null, "No access point with the SSID and security answered.");
                 case WifiConnectionStatus.InvalidCredential:

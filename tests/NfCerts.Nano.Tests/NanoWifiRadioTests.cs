@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using NfCerts.Hal;
 using NfCerts.Hal.Host;
 using NfCerts.Hal.Nano;
@@ -26,8 +27,9 @@ namespace NfCerts.Nano.Tests
         public override void Dispose() => _radio.Dispose();
     }
 
-    /// <summary>NanoWifiRadio on stock nanoFramework (issue 9, finding 7): open and PSK networks through System.Device.Wifi.</summary>
-    public sealed class StockWifiRadioContractTests : WifiRadioContract
+    /// <summary>NanoWifiRadio on stock nanoFramework (issue 9, finding 7): open and PSK networks through System.Device.Wifi,
+    /// the link watched through System.Net's NetworkChange.</summary>
+    public sealed class StockWifiRadioContractTests : WifiLinkContract
     {
         private readonly NanoWifiRadio _radio;
 
@@ -50,6 +52,98 @@ namespace NfCerts.Nano.Tests
         public StockWifiRadioTests()
         {
             Firmware.Boot(withInterop: false);
+        }
+
+        private static WifiConnectRequest Open(string ssid) =>
+            new WifiConnectRequest { Ssid = ssid, Security = WifiSecurity.Open, Timeout = TimeSpan.FromSeconds(10) };
+
+        [Fact]
+        public void ConnectSucceedsOnlyOnceDhcpHasGivenTheStationItsAddress()
+        {
+            Board.AddAccessPoint(AccessPoint.Open("cafe"));
+            WifiAir.DhcpTime = TimeSpan.FromMilliseconds(300);
+            var radio = new NanoWifiRadio();
+
+            Assert.True(radio.Connect(Open("cafe")).Success);
+
+            Assert.NotEqual(WifiAir.NoAddress, WifiAir.StationAddress);
+        }
+
+        [Fact]
+        public void AnAssociationWithoutAnAddressIsATimeoutAndLeavesTheNetwork()
+        {
+            Board.AddAccessPoint(AccessPoint.Open("cafe"));
+            WifiAir.DhcpAnswers = false;
+            var radio = new NanoWifiRadio();
+
+            WifiConnectResult result = radio.Connect(new WifiConnectRequest { Ssid = "cafe", Security = WifiSecurity.Open, Timeout = TimeSpan.FromMilliseconds(800) });
+
+            Assert.Equal(WifiFailureReason.Timeout, result.Reason);
+            Assert.Contains("IP address", result.Detail);
+            Assert.False(radio.IsConnected);
+            Assert.Null(WifiAir.AssociatedSsid);
+        }
+
+        [Fact]
+        public void AfterALinkLossTheFirmwareDoesNotRejoinBehindTheCallersBack()
+        {
+            var ap = AccessPoint.Open("cafe");
+            Board.AddAccessPoint(ap);
+            var radio = new NanoWifiRadio();
+            int lost = 0;
+            radio.LinkLost += (_, _) => Interlocked.Increment(ref lost);
+            Assert.True(radio.Connect(Open("cafe")).Success);
+
+            ap.GoDown();
+            Assert.True(Eventually.Holds(() => Volatile.Read(ref lost) == 1));
+            ap.ComeBack();
+
+            Assert.Null(WifiAir.AssociatedSsid);
+            Assert.Equal(0, WifiAir.AutomaticReconnects);
+            Assert.False(radio.IsConnected);
+        }
+
+        [Fact]
+        public void TheOffEventOfTheLinkAConnectReplacedIsNotALinkLoss()
+        {
+            Board.AddAccessPoint(AccessPoint.Open("cafe"));
+            Board.AddAccessPoint(AccessPoint.Open("library"));
+            var radio = new NanoWifiRadio();
+            int lost = 0;
+            radio.LinkLost += (_, _) => Interlocked.Increment(ref lost);
+            Assert.True(radio.Connect(Open("cafe")).Success);
+
+            // The event thread is busy: the new association's address is there before cafe's off has been delivered.
+            NetworkEvents.Held = true;
+            WifiConnectResult? second = null;
+            var connecting = new Thread(() => second = radio.Connect(Open("library")));
+            connecting.Start();
+            Assert.True(Eventually.Holds(() => WifiAir.AssociatedSsid == "library" && WifiAir.StationAddress != WifiAir.NoAddress));
+            connecting.Join(1500); // a station trusting the address alone has returned by now (it looks every 500 ms)
+            NetworkEvents.Held = false;
+
+            Assert.True(connecting.Join(TimeSpan.FromSeconds(10)));
+            Assert.True(second!.Success);
+            Assert.True(NetworkEvents.Drain());
+            Assert.Equal(0, Volatile.Read(ref lost));
+            Assert.True(radio.IsConnected);
+            Assert.Equal("library", WifiAir.AssociatedSsid);
+        }
+
+        [Fact]
+        public void TheSoftApGoingDownIsNotTheStationsLink()
+        {
+            Board.AddAccessPoint(AccessPoint.Open("cafe"));
+            var radio = new NanoWifiRadio();
+            int lost = 0;
+            radio.LinkLost += (_, _) => Interlocked.Increment(ref lost);
+            Assert.True(radio.Connect(Open("cafe")).Success);
+
+            NetworkEvents.Post(NetworkEvents.AvailabilityChanged, false, NetworkEvents.SoftApIndex);
+
+            Assert.True(NetworkEvents.Drain());
+            Assert.Equal(0, Volatile.Read(ref lost));
+            Assert.True(radio.IsConnected);
         }
 
         [Fact]

@@ -61,6 +61,37 @@ namespace NfCerts.Nano.Tests
             Assert.All(declared, d => Assert.Contains(d, standIn));
         }
 
+        [Fact]
+        public void TheNetworkShimDeclaresEveryTypeAndMemberTheSystemNetSurfaceDeclares()
+        {
+            string surface = File.ReadAllText(Path.Combine(Repo.Root, "tools", "NanoSurface", "System.Net", "NetworkInformation.cs"));
+            Assembly hal = typeof(NfCerts.Hal.Nano.NanoWifiRadio).Assembly;
+            var members = new Regex(@"public (?:static )?(?:event )?[\w\[\]]+ (\w+)(?:\(| =>| \{)");
+            string type = "";
+            int checkedMembers = 0;
+            foreach (string line in surface.Split('\n'))
+            {
+                Match declared = Regex.Match(line, @"public (?:static )?(?:class|delegate void) (\w+)");
+                if (declared.Success)
+                {
+                    type = declared.Groups[1].Value;
+                    Assert.True(hal.GetType("System.Net.NetworkInformation." + type) != null, type + " is not in the shim");
+                    continue;
+                }
+
+                Match member = members.Match(line);
+                if (member.Success)
+                {
+                    Type shim = hal.GetType("System.Net.NetworkInformation." + type)!;
+                    const BindingFlags all = BindingFlags.Public | BindingFlags.Static | BindingFlags.Instance;
+                    Assert.True(shim.GetMember(member.Groups[1].Value, all).Length > 0, type + "." + member.Groups[1].Value + " is not in the shim");
+                    checkedMembers++;
+                }
+            }
+
+            Assert.True(checkedMembers >= 4, "the surface's members were not read");
+        }
+
         private static string Parameters(string list)
         {
             return string.Join(", ", list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

@@ -1,6 +1,7 @@
 using System;
 using System.Text;
 using System.Threading;
+using System.Threading.Tasks;
 using NfCerts.Hal;
 using NfCerts.Hal.Host;
 
@@ -20,6 +21,10 @@ namespace NfCerts.NanoStandIn
     /// <para>Assumed for security mismatches (the firmware does not set an authmode threshold): an empty password against
     /// a WPA2 network fails the 4-way handshake (15); a password against an open network finds no AP (201) because
     /// ESP-IDF 5 raises the threshold to WPA2 when a password is set.</para>
+    /// <para>What System.Net sees (<see cref="NetworkEvents"/>): availability on at association, an address from DHCP
+    /// <see cref="DhcpTime"/> later with address changed, and on every disconnection (a failed attempt, a lost link,
+    /// esp_wifi_disconnect, including the one <c>Network_Interface_Start_Connect</c> makes before connecting) the
+    /// address cleared, then availability off.</para>
     /// </remarks>
     public static class WifiAir
     {
@@ -30,8 +35,13 @@ namespace NfCerts.NanoStandIn
         /// <summary>ESP-IDF reason: the station left (esp_wifi_disconnect during the attempt).</summary>
         public const int ReasonAssocLeave = 8;
 
+        /// <summary>What lwIP reports for an interface without an address.</summary>
+        public const string NoAddress = "0.0.0.0";
+
         private static readonly object Gate = new object();
         private static AccessPoint? _associated;
+        private static string _address = NoAddress;
+        private static long _link;
         private static string? _configuredSsid;
         private static string _configuredPassword = "";
         private static bool _isToConnect;
@@ -39,6 +49,24 @@ namespace NfCerts.NanoStandIn
 
         /// <summary>How long an association takes on this air.</summary>
         public static TimeSpan AssociationTime { get; set; } = TimeSpan.FromMilliseconds(5);
+
+        /// <summary>How long the DHCP server takes to give the station its address after association.</summary>
+        public static TimeSpan DhcpTime { get; set; } = TimeSpan.FromMilliseconds(5);
+
+        /// <summary>False for a network whose DHCP server never answers: the station associates but gets no address.</summary>
+        public static bool DhcpAnswers { get; set; } = true;
+
+        /// <summary>The station interface's IPv4 address as lwIP holds it (NetworkInterface.IPv4Address).</summary>
+        public static string StationAddress
+        {
+            get
+            {
+                lock (Gate)
+                {
+                    return _address;
+                }
+            }
+        }
 
         /// <summary>Connect calls that reached the station.</summary>
         public static int ConnectCalls { get; private set; }
@@ -63,6 +91,8 @@ namespace NfCerts.NanoStandIn
             lock (Gate)
             {
                 _associated = null;
+                _address = NoAddress;
+                _link++;
                 _configuredSsid = null;
                 _configuredPassword = "";
                 _isToConnect = false;
@@ -70,6 +100,9 @@ namespace NfCerts.NanoStandIn
                 ConnectCalls = 0;
                 AutomaticReconnects = 0;
                 AssociationTime = TimeSpan.FromMilliseconds(5);
+                DhcpTime = TimeSpan.FromMilliseconds(5);
+                DhcpAnswers = true;
+                NetworkEvents.Reset();
             }
         }
 
@@ -86,7 +119,7 @@ namespace NfCerts.NanoStandIn
             {
                 ConnectCalls++;
                 attempt = ++_attempt;
-                _associated = null;
+                Drop(); // esp_wifi_disconnect before esp_wifi_connect
                 _configuredSsid = ssid;
                 _configuredPassword = password;
                 _isToConnect = true;
@@ -101,13 +134,17 @@ namespace NfCerts.NanoStandIn
                     Monitor.Wait(Gate, until - DateTime.UtcNow);
                 }
 
-                if (attempt != _attempt)
+                AccessPoint? ap = null;
+                int reason = attempt != _attempt ? ReasonAssocLeave : Associate(ssid, password, out ap);
+                if (ap != null)
                 {
-                    return ReasonAssocLeave;
+                    Up(ap);
+                }
+                else
+                {
+                    NetworkEvents.Post(NetworkEvents.AvailabilityChanged, false, NetworkEvents.StationIndex);
                 }
 
-                int reason = Associate(ssid, password, out AccessPoint? ap);
-                _associated = ap;
                 return reason;
             }
         }
@@ -118,7 +155,7 @@ namespace NfCerts.NanoStandIn
             {
                 _attempt++;
                 _isToConnect = false;
-                _associated = null;
+                Drop();
                 Monitor.PulseAll(Gate);
             }
         }
@@ -160,15 +197,53 @@ namespace NfCerts.NanoStandIn
             {
                 if (!ap.IsUp && _associated == ap)
                 {
-                    _associated = null; // WIFI_EVENT_STA_DISCONNECTED: the firmware starts reconnecting at once
+                    Drop(); // WIFI_EVENT_STA_DISCONNECTED: the firmware starts reconnecting at once
                 }
                 else if (ap.IsUp && _associated == null && _isToConnect && _configuredSsid == ap.Ssid &&
                          Associate(_configuredSsid, _configuredPassword, out AccessPoint? back) == 0)
                 {
-                    _associated = back;
+                    Up(back!);
                     AutomaticReconnects++;
                 }
             }
+        }
+
+        // Under Gate. WIFI_EVENT_STA_CONNECTED, then DHCP's IP_EVENT_STA_GOT_IP.
+        private static void Up(AccessPoint ap)
+        {
+            _associated = ap;
+            long link = ++_link;
+            NetworkEvents.Post(NetworkEvents.AvailabilityChanged, true, NetworkEvents.StationIndex);
+            if (DhcpAnswers)
+            {
+                Task.Delay(DhcpTime).ContinueWith(_ => GotAddress(link), TaskScheduler.Default);
+            }
+        }
+
+        private static void GotAddress(long link)
+        {
+            lock (Gate)
+            {
+                if (link == _link)
+                {
+                    _address = "192.168.1.50";
+                    NetworkEvents.Post(NetworkEvents.AddressChanged, false, NetworkEvents.StationIndex);
+                }
+            }
+        }
+
+        // Under Gate. WIFI_EVENT_STA_DISCONNECTED of an association: ESP-IDF clears the address, the firmware posts off.
+        private static void Drop()
+        {
+            if (_associated == null)
+            {
+                return;
+            }
+
+            _associated = null;
+            _address = NoAddress;
+            _link++;
+            NetworkEvents.Post(NetworkEvents.AvailabilityChanged, false, NetworkEvents.StationIndex);
         }
 
         internal static bool IsUsableSsid(string ssid)

@@ -7,6 +7,7 @@ namespace System.Device.Wifi
     public sealed class WifiAdapter : IDisposable
     {
         private WifiAdapter() { }
+        public int NetworkInterface => throw null;
         public static WifiAdapter[] FindAllAdapters() => throw null;
         public WifiConnectionResult Connect(string ssid, WifiReconnectionKind reconnectionKind, string passwordCredential) => throw null;
         public void Disconnect() => throw null;
