@@ -9,8 +9,8 @@ namespace NfCerts.Tests.Contracts
     /// <summary>
     /// The rest of the <see cref="IWifiRadio"/> contract, for radios that watch their link: a link that goes down without
     /// <see cref="IWifiRadio.Disconnect"/> raises <see cref="IWifiRadio.LinkLost"/> once, and EAP-TLS requests without
-    /// their material are refused. (NanoWifiRadio on stock firmware joins through System.Device.Wifi, which reports no
-    /// link state, so it passes <see cref="WifiRadioContract"/> only.)
+    /// their material are refused. Every radio passes it, NanoWifiRadio on stock firmware included (it watches the link
+    /// through System.Net's NetworkChange).
     /// </summary>
     public abstract class WifiLinkContract : WifiRadioContract
     {
