@@ -95,7 +95,7 @@ namespace NfCerts.Nano.Tests
             Assert.True(radio.Connect(Open("cafe")).Success);
 
             ap.GoDown();
-            Assert.True(Eventually.Holds(() => Volatile.Read(ref lost) == 1));
+            Assert.True(RealTime.Eventually(() => Volatile.Read(ref lost) == 1));
             ap.ComeBack();
 
             Assert.Null(WifiAir.AssociatedSsid);
@@ -118,7 +118,7 @@ namespace NfCerts.Nano.Tests
             WifiConnectResult? second = null;
             var connecting = new Thread(() => second = radio.Connect(Open("library")));
             connecting.Start();
-            Assert.True(Eventually.Holds(() => WifiAir.AssociatedSsid == "library" && WifiAir.StationAddress != WifiAir.NoAddress));
+            Assert.True(RealTime.Eventually(() => WifiAir.AssociatedSsid == "library" && WifiAir.StationAddress != WifiAir.NoAddress));
             connecting.Join(1500); // a station trusting the address alone has returned by now (it looks every 500 ms)
             NetworkEvents.Held = false;
 

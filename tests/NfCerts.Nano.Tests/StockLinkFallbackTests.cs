@@ -6,6 +6,7 @@ using NfCerts.Hal;
 using NfCerts.Hal.Host;
 using NfCerts.Hal.Nano;
 using NfCerts.NanoStandIn;
+using NfCerts.Tests.Contracts;
 using Xunit;
 
 namespace NfCerts.Nano.Tests
@@ -36,9 +37,9 @@ namespace NfCerts.Nano.Tests
 
             home.GoDown();
 
-            Assert.True(Eventually.Holds(() => config.ConnectedConfigName == ""), "the link loss was never noticed");
+            Assert.True(RealTime.Eventually(() => config.ConnectedConfigName == ""), "the link loss was never noticed");
             // The manager arms its retry just after recording the loss: keep time moving until it has run.
-            Assert.True(Eventually.Holds(() =>
+            Assert.True(RealTime.Eventually(() =>
             {
                 clock.Advance(TimeSpan.FromSeconds(1));
                 return config.ConnectedConfigName == "Network2";

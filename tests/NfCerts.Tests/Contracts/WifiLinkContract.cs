@@ -14,22 +14,6 @@ namespace NfCerts.Tests.Contracts
     /// </summary>
     public abstract class WifiLinkContract : WifiRadioContract
     {
-        private static bool Within(Func<bool> condition)
-        {
-            var limit = DateTime.UtcNow.AddSeconds(10);
-            while (!condition())
-            {
-                if (DateTime.UtcNow > limit)
-                {
-                    return false;
-                }
-
-                Thread.Sleep(10);
-            }
-
-            return true;
-        }
-
         [Fact]
         public void ALinkThatDropsRaisesLinkLostOnce()
         {
@@ -46,7 +30,7 @@ namespace NfCerts.Tests.Contracts
 
             ap.GoDown();
 
-            Assert.True(Within(() => Volatile.Read(ref lost) == 1));
+            Assert.True(RealTime.Eventually(() => Volatile.Read(ref lost) == 1));
             Assert.Equal(WifiFailureReason.LinkLost, reason);
             Assert.False(Radio.IsConnected);
             Thread.Sleep(50);
