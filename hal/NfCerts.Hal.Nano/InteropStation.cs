@@ -146,19 +146,11 @@ namespace NfCerts.Hal.Nano
                 return null;
             }
 
-            if (request.TrustedRoots == null || request.TrustedRoots.Length == 0)
+            // NanoWifiRadio checked that the material is there.
+            byte[][] roots = request.TrustedRoots;
+            for (int i = 0; i < roots.Length; i++)
             {
-                return "EAP-TLS needs at least one trusted root.";
-            }
-
-            if (request.ClientCertificate == null || request.ClientKey == null || request.EapIdentity == null)
-            {
-                return "EAP-TLS needs an identity, a client certificate and its key.";
-            }
-
-            for (int i = 0; i < request.TrustedRoots.Length; i++)
-            {
-                byte[] root = request.TrustedRoots[i];
+                byte[] root = roots[i];
                 if (root == null || !Set(NativeStation.FieldTrustedRoot, root))
                 {
                     return "Trusted root " + i.ToString() + " is not usable.";
@@ -166,8 +158,8 @@ namespace NfCerts.Hal.Nano
             }
 
             if (!Set(NativeStation.FieldIdentity, Utf8(request.EapIdentity)) ||
-                !Set(NativeStation.FieldClientCertificate, request.ClientCertificate) ||
-                !Set(NativeStation.FieldClientKey, request.ClientKey))
+                !Set(NativeStation.FieldClientCertificate, request.ClientCertificate!) ||
+                !Set(NativeStation.FieldClientKey, request.ClientKey!))
             {
                 return "The EAP identity, certificate or key is not usable.";
             }

@@ -60,7 +60,34 @@ namespace NfCerts.Hal.Nano
                 return new WifiConnectResult(WifiFailureReason.InvalidRequest, -1, null, "The timeout must be positive.");
             }
 
+            string? missing = MissingEapTlsMaterial(request);
+            if (missing != null)
+            {
+                return new WifiConnectResult(WifiFailureReason.InvalidRequest, -1, null, missing);
+            }
+
             return _station.Connect(request);
+        }
+
+        // An EAP-TLS request without its material is invalid whatever the firmware: checked once, before either station.
+        private static string? MissingEapTlsMaterial(WifiConnectRequest request)
+        {
+            if (request.Security != WifiSecurity.Wpa2EapTls)
+            {
+                return null;
+            }
+
+            if (request.TrustedRoots == null || request.TrustedRoots.Length == 0)
+            {
+                return "EAP-TLS needs at least one trusted root.";
+            }
+
+            if (request.ClientCertificate == null || request.ClientKey == null || request.EapIdentity == null)
+            {
+                return "EAP-TLS needs an identity, a client certificate and its key.";
+            }
+
+            return null;
         }
 
         /// <inheritdoc/>
