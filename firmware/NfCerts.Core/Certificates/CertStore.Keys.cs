@@ -116,13 +116,27 @@ namespace NfCerts.Core.Certificates
         }
 
         /// <summary>True when any client entry keeps its private key in clear on flash (unsealed or pending seal).</summary>
+        /// <remarks>Reads each stored key's tag only: nothing is unsealed.</remarks>
         public bool HasClearKeys()
         {
-            int n = GetCertificateCount();
-            for (int i = 0; i < n; i++)
+            string[] keys = _log.GetKeys(KeyPrefix);
+            for (int i = 0; i < keys.Length; i++)
             {
-                KeyProtection p = GetKeyProtection(GetCertificateIdentifierAt(i));
-                if (p == KeyProtection.Unsealed || p == KeyProtection.PendingSeal)
+                byte[] stored;
+                try
+                {
+                    if (!_log.TryGet(keys[i], out stored))
+                    {
+                        continue;
+                    }
+                }
+                catch (StorageException)
+                {
+                    continue; // unreadable, not clear
+                }
+                bool clear = stored.Length > 0 && stored[0] == ClearKeyTag;
+                Array.Clear(stored, 0, stored.Length);
+                if (clear)
                 {
                     return true;
                 }

@@ -235,11 +235,12 @@ namespace NfCerts.Core.Device
             try
             {
                 store.SealPendingKeys();
-                if (!_hal.KeyVault.CanSealKeys && store.HasClearKeys())
+                bool clearKeys = store.HasClearKeys();
+                if (clearKeys && !_hal.KeyVault.CanSealKeys)
                 {
                     _faults.Report(KeysComponent, "private keys are stored unsealed: this firmware has no device key (stock firmware or no eFuse key)");
                 }
-                else if (store.HasClearKeys())
+                else if (clearKeys)
                 {
                     _faults.Report(KeysComponent, "some private keys could not be sealed (store full or key refused by the vault): they stay in clear; retried at the next boot");
                 }
