@@ -9,14 +9,14 @@ using Xunit;
 
 namespace NfCerts.Nano.Tests
 {
-    /// <summary>NanoWifiRadio on a firmware image with the interop library: the native EAP-capable station.</summary>
-    public sealed class InteropWifiRadioContractTests : WifiLinkContract
+    /// <summary>NanoWifiRadio through the radio contracts, on a freshly booted board with or without the interop library.</summary>
+    public abstract class NanoWifiRadioContractTests : WifiLinkContract
     {
         private readonly NanoWifiRadio _radio;
 
-        public InteropWifiRadioContractTests()
+        protected NanoWifiRadioContractTests(bool withInterop)
         {
-            Firmware.Boot(withInterop: true);
+            Firmware.Boot(withInterop);
             _radio = new NanoWifiRadio();
         }
 
@@ -27,23 +27,21 @@ namespace NfCerts.Nano.Tests
         public override void Dispose() => _radio.Dispose();
     }
 
+    /// <summary>NanoWifiRadio on a firmware image with the interop library: the native EAP-capable station.</summary>
+    public sealed class InteropWifiRadioContractTests : NanoWifiRadioContractTests
+    {
+        public InteropWifiRadioContractTests() : base(withInterop: true)
+        {
+        }
+    }
+
     /// <summary>NanoWifiRadio on stock nanoFramework (issue 9, finding 7): open and PSK networks through System.Device.Wifi,
     /// the link watched through System.Net's NetworkChange.</summary>
-    public sealed class StockWifiRadioContractTests : WifiLinkContract
+    public sealed class StockWifiRadioContractTests : NanoWifiRadioContractTests
     {
-        private readonly NanoWifiRadio _radio;
-
-        public StockWifiRadioContractTests()
+        public StockWifiRadioContractTests() : base(withInterop: false)
         {
-            Firmware.Boot(withInterop: false);
-            _radio = new NanoWifiRadio();
         }
-
-        protected override IWifiRadio Radio => _radio;
-
-        protected override void AddAccessPoint(AccessPoint accessPoint) => Board.AddAccessPoint(accessPoint);
-
-        public override void Dispose() => _radio.Dispose();
     }
 
     /// <summary>What is particular to the stock firmware's station.</summary>
