@@ -11,7 +11,8 @@ namespace NfCerts.Hal
         public int Port = 8883;
         /// <summary>Device ID (MQTT client ID).</summary>
         public string DeviceId = "";
-        /// <summary>Device certificate, DER.</summary>
+        /// <summary>Device certificate chain: the leaf's DER, optionally followed back to back by the DER of its intermediates
+        /// (leaf first, each issued by the next), all of which are presented in the TLS handshake.</summary>
         public byte[]? ClientCertificate;
         /// <summary>Device private key, DER; goes to the TLS stack only.</summary>
         public byte[]? ClientKey;
@@ -21,6 +22,8 @@ namespace NfCerts.Hal
 #nullable disable
         public byte[][] TrustedRoots;
 #nullable restore
+        /// <summary>The DTDL model the device announces (<c>dtmi:...;1</c>, sent as <c>&amp;model-id=</c> in the username), or empty.</summary>
+        public string ModelId = "";
         /// <summary>Give up connecting or waiting for a reply after this long.</summary>
         public TimeSpan Timeout = TimeSpan.FromSeconds(30);
     }

@@ -38,7 +38,8 @@ namespace NfCerts.Hal
     /// <para>The server's chain must lead to one of <c>trustedRoots</c> (DER each; only those, never a
     /// system store) and match <c>host</c>. A client certificate is presented when
     /// <c>clientCertificate</c> and <c>clientKey</c> are given (DER; the key never leaves the
-    /// TLS stack). The returned stream is owned by the caller, who closes it. Failures throw <see cref="TlsException"/>.</para>
+    /// TLS stack). <c>clientCertificate</c> is a chain: the leaf's DER, optionally followed back to back by the DER of its
+    /// intermediates (leaf first), all presented in the handshake. The returned stream is owned by the caller, who closes it. Failures throw <see cref="TlsException"/>.</para>
     /// </remarks>
     public interface ITlsConnector
     {

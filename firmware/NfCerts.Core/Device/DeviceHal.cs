@@ -38,5 +38,9 @@ namespace NfCerts.Core.Device
         /// <summary>Where renewed client certificates come from; null until the device has one (EST): the client flow then
         /// reports that no issuer is configured, and the root CA flow runs all the same.</summary>
         public ICertificateIssuer? Issuer;
+        /// <summary>The IoT Hub device protocol; null on a device that never talks to a hub (the hub client then does not run).</summary>
+        public IHubTransport? Hub;
+        /// <summary>TLS client connections (EST, DPS over a TLS stream); null where none is available.</summary>
+        public ITlsConnector? Tls;
     }
 }
