@@ -147,7 +147,7 @@ namespace NfCerts.Core.Hub
                     _status.LastError = "";
                     _heartbeat.Due(TimeSpan.MaxValue);
                     // A first patch that failed is offered again soon, not a period later.
-                    _reportTimer.Schedule(_lastPublishAccepted ? ReportPeriod : BackoffAfter(1));
+                    ScheduleReport(_lastPublishAccepted ? ReportPeriod : BackoffAfter(1));
                 }
                 else if (!stopped && error.Length > 0)
                 {
@@ -205,7 +205,7 @@ namespace NfCerts.Core.Hub
             {
                 if (_running && _connected)
                 {
-                    _reportTimer.Schedule(accepted ? ReportPeriod : BackoffAfter(1));
+                    ScheduleReport(accepted ? ReportPeriod : BackoffAfter(1));
                 }
             }
         }
@@ -403,7 +403,7 @@ namespace NfCerts.Core.Hub
             {
                 if (_running && _connected)
                 {
-                    _reportTimer.Schedule(TimeSpan.Zero);
+                    ScheduleReport(TimeSpan.Zero);
                 }
             }
         }

@@ -203,7 +203,7 @@ namespace NfCerts.Core.Hub
             {
                 if (_running && _connected)
                 {
-                    _reportTimer.Schedule(TimeSpan.Zero);
+                    ScheduleReport(TimeSpan.Zero);
                 }
             }
         }
@@ -216,7 +216,7 @@ namespace NfCerts.Core.Hub
             {
                 if (_running && _connected)
                 {
-                    _reportTimer.Schedule(TimeSpan.Zero);
+                    ScheduleReport(TimeSpan.Zero);
                 }
             }
         }
@@ -242,11 +242,35 @@ namespace NfCerts.Core.Hub
         }
 
         /// <summary>Schedules the next attempt after <paramref name="after"/>; under <see cref="_sync"/>.</summary>
+        /// <remarks>A timer service that refuses (out of timers) is recorded, not thrown into the transport's or radio's
+        /// thread: with no attempt due, <c>HubWatch</c> restarts the client.</remarks>
         private void ScheduleAttempt(TimeSpan after)
         {
-            _connectTimer.Schedule(after);
-            _status.NextAttemptUptime = _clock.Uptime + after;
+            try
+            {
+                _connectTimer.Schedule(after);
+                _status.NextAttemptUptime = _clock.Uptime + after;
+            }
+            catch (Exception e)
+            {
+                _status.NextAttemptUptime = TimeSpan.MaxValue;
+                SetError("the reconnect timer could not be started: " + e.Message);
+            }
             _heartbeat.Due(_status.NextAttemptUptime);
+        }
+
+        /// <summary>Schedules a report after <paramref name="after"/>; under <see cref="_sync"/>. A refused timer only delays
+        /// the report to the next event or connect.</summary>
+        private void ScheduleReport(TimeSpan after)
+        {
+            try
+            {
+                _reportTimer.Schedule(after);
+            }
+            catch (Exception e)
+            {
+                SetError("the report timer could not be started: " + e.Message);
+            }
         }
 
         private void SetError(string error)
