@@ -229,16 +229,7 @@ namespace NfCerts.Core.Hub
             {
                 return TimeSpan.Zero;
             }
-            long ticks = InitialBackoff.Ticks;
-            for (int i = 1; i < failures && ticks < MaxBackoff.Ticks; i++)
-            {
-                ticks *= 2;
-            }
-            if (ticks > MaxBackoff.Ticks)
-            {
-                ticks = MaxBackoff.Ticks;
-            }
-            return TimeSpan.FromTicks((long)(ticks * DeviceJitter.Factor(_seed, failures)));
+            return DeviceJitter.CappedBackoff(InitialBackoff, MaxBackoff, failures, _seed);
         }
 
         /// <summary>Schedules the next attempt after <paramref name="after"/>; under <see cref="_sync"/>.</summary>
