@@ -10,8 +10,9 @@ namespace NfCerts.Device
     /// <summary>
     /// Entry point of the device image: builds the nanoFramework HAL and runs <see cref="DeviceRuntime"/> on it, the same
     /// composition the desktop emulator runs on the host HAL. The store lives on the raw partition on a firmware image
-    /// with the interop library, in a file on I: otherwise. There is no certificate issuer (EST) yet: the runtime reports
-    /// that when a renewal falls due.
+    /// with the interop library, in a file on I: otherwise. The hub is reached over nanoFramework's DeviceClient
+    /// (<see cref="NanoHubTransport"/>) after Wi-Fi. There is no certificate issuer (EST) yet: the runtime reports that
+    /// when a renewal falls due.
     /// </summary>
     public static class Program
     {
@@ -30,6 +31,8 @@ namespace NfCerts.Device
             var timers = new NanoTimers();
             timers.CallbackFailed += OnTimerCallbackFailed;
             var hal = new DeviceHal(OpenFlash, new NanoWifiRadio(), new NanoClock(), timers, new NanoKeyVault());
+            // The hub client runs once the store holds hub settings ('nfcerts store hub', later DPS).
+            hal.Hub = new NanoHubTransport();
             _runtime = new DeviceRuntime(hal, new DeviceOptions());
             _runtime.FaultReported += OnFault;
             _runtime.Start();

@@ -69,6 +69,7 @@ namespace NfCerts.Cli
                 BenchCommands.Build(ui),
                 Completion.Build(),
             };
+            StoreHubCommands.AddTo(root, ui);
             root.WithExamples("store init device.img", "store ls device.img --json", "wifi --help", "completion bash");
             HelpWithExamples.Install(root);
             root.Options.OfType<VersionOption>().Single().Action = new PrintVersion();

@@ -1,4 +1,5 @@
 using System;
+using NfCerts.Core.Hub;
 using NfCerts.Core.Renewal;
 
 namespace NfCerts.Core.Device
@@ -13,7 +14,14 @@ namespace NfCerts.Core.Device
         public TimeSpan MountRetry = TimeSpan.FromHours(1);
         /// <summary>How often the supervisor looks at the components. Default 1 minute.</summary>
         public TimeSpan SupervisorPeriod = TimeSpan.FromMinutes(1);
+        /// <summary>Makes the hub's handlers (root CA notices, configuration, methods, health) once the runtime's store,
+        /// Wi-Fi configuration, connection manager and renewal engine exist; null: <see cref="BasicHubHandlers"/>, which
+        /// takes nothing in and reports nothing.</summary>
+        public HubHandlersFactory? HubHandlers;
     }
+
+    /// <summary>Makes the hub handlers for <paramref name="runtime"/> (its store, Wi-Fi, renewal engine and hub trust are open).</summary>
+    public delegate IHubHandlers HubHandlersFactory(DeviceRuntime runtime);
 
     /// <summary>Where a <see cref="DeviceRuntime"/> stands.</summary>
     public enum DeviceState

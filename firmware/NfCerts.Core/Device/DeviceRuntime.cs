@@ -1,5 +1,6 @@
 using System;
 using NfCerts.Core.Certificates;
+using NfCerts.Core.Hub;
 using NfCerts.Core.Renewal;
 using NfCerts.Core.Storage;
 using NfCerts.Core.Timing;
@@ -30,6 +31,9 @@ namespace NfCerts.Core.Device
         /// <summary>Fault component of the Wi-Fi configuration.</summary>
         public const string WifiComponent = "wifi";
 
+        /// <summary>Fault component of the hub connection's setup (settings, handlers).</summary>
+        public const string HubComponent = "hub";
+
         /// <summary>Fault component of the private keys' protection at rest.</summary>
         public const string KeysComponent = "keys";
         /// <summary>Log key of the per-device seed that spreads a fleet's retries and check times.</summary>
@@ -49,6 +53,8 @@ namespace NfCerts.Core.Device
         private WifiConfig? _wifi;
         private ConnectionManager? _manager;
         private RenewalEngine? _engine;
+        private HubTrust? _hubTrust;
+        private HubClient? _hub;
         private uint _seed;
 
         /// <summary>Creates the runtime; nothing runs until <see cref="Start"/>.</summary>
@@ -136,6 +142,19 @@ namespace NfCerts.Core.Device
             get { return _engine; }
         }
 
+        /// <summary>The roots trusted for the hub's TLS chain; null in safe mode.</summary>
+        public HubTrust? HubTrust
+        {
+            get { return _hubTrust; }
+        }
+
+        /// <summary>The hub client; null in safe mode, without a hub transport in the HAL, or without hub settings in the
+        /// store (<see cref="HubSettings.StoreKey"/>).</summary>
+        public HubClient? Hub
+        {
+            get { return _hub; }
+        }
+
         /// <summary>The per-device seed (kept in the store under <see cref="SeedKey"/>).</summary>
         public uint DeviceSeed
         {
@@ -220,10 +239,17 @@ namespace NfCerts.Core.Device
             _supervisor.Clear();
             _supervisor.Add(new ConnectionWatch(_manager, _radio));
             _supervisor.Add(new RenewalWatch(_engine));
+            _hubTrust = new HubTrust(log, _hal.Clock);
+            _hub = CreateHub(log);
             // Recovery first (a trial certificate is rolled back before the manager connects with it).
             StartGuarded(new ComponentStarter(_engine.Start), "renewal", "the renewal engine did not start: ");
             ReportJournal(_engine);
             StartGuarded(new ComponentStarter(_manager.Start), "connection", "the connection manager did not start: ");
+            if (_hub != null)
+            {
+                _supervisor.Add(new HubWatch(_hub));
+                StartGuarded(new ComponentStarter(_hub.Start), HubComponent, "the hub client did not start: ");
+            }
             StartGuarded(new ComponentStarter(_supervisor.Start), "supervisor", "the supervisor did not start: ");
             _state = DeviceState.Running;
         }
@@ -301,15 +327,85 @@ namespace NfCerts.Core.Device
             {
                 _engine.Stop();
             }
+            if (_hub != null)
+            {
+                _hub.Stop();
+                if (_manager != null)
+                {
+                    _manager.Connected -= OnWifiConnected;
+                }
+                if (_engine != null)
+                {
+                    _engine.StepReached -= OnRenewalStep;
+                }
+            }
             if (_manager != null)
             {
                 _manager.Stop();
             }
+            _hub = null;
+            _hubTrust = null;
             _engine = null;
             _manager = null;
             _wifi = null;
             _store = null;
             _log = null;
+        }
+
+        /// <summary>The hub client, when the HAL has a transport and the store has valid settings; a fault otherwise
+        /// (except for a device that was never given a hub).</summary>
+        private HubClient? CreateHub(RecordLog log)
+        {
+            if (_hal.Hub == null || _manager == null || _engine == null || _store == null || _hubTrust == null)
+            {
+                return null;
+            }
+            try
+            {
+                HubSettings settings;
+                string problem;
+                if (!HubSettings.TryLoad(log, out settings, out problem))
+                {
+                    if (problem.Length > 0)
+                    {
+                        _faults.Report(HubComponent, "the hub settings cannot be used (" + problem + "); they are kept untouched");
+                    }
+                    return null;
+                }
+                HubHandlersFactory? factory = _options.HubHandlers;
+                IHubHandlers handlers = factory != null ? factory(this) : new BasicHubHandlers();
+                var hub = new HubClient(_hal.Hub, handlers, settings, _store, _hubTrust, _radio, _hal.Clock, _hal.Timers, _seed);
+                hub.StoreLock = _manager.SyncRoot;
+                hub.ClientCertId = _options.Renewal.ClientCert1;
+                _manager.Connected += OnWifiConnected;
+                _engine.StepReached += OnRenewalStep;
+                _faults.Clear(HubComponent);
+                return hub;
+            }
+            catch (Exception e)
+            {
+                _faults.Report(HubComponent, "the hub client could not be set up: " + e.Message);
+                return null;
+            }
+        }
+
+        private void OnWifiConnected(object sender, string configName)
+        {
+            HubClient? hub = _hub;
+            if (hub != null)
+            {
+                hub.NetworkAvailable();
+            }
+        }
+
+        /// <summary>A renewal that moved a certificate into ClientCert1 (or rolled one back): the hub connection follows.</summary>
+        private void OnRenewalStep(object sender, string step)
+        {
+            HubClient? hub = _hub;
+            if (hub != null && (step == "Client.6.MoveClientCert2" || step == "Client.7.Rollback" || step == "Client.7.ReloadConfig"))
+            {
+                hub.CheckClientCertificate();
+            }
         }
 
         private void StartGuarded(ComponentStarter start, string component, string what)

@@ -15,6 +15,23 @@ namespace NfCerts.Core.Timing
             return x;
         }
 
+        /// <summary>The delay after <paramref name="failures"/> failures: <paramref name="initial"/> × 2^(n-1) capped at
+        /// <paramref name="max"/>, scaled by <see cref="Factor"/> of <paramref name="seed"/> and n (the connection manager's and
+        /// the hub client's backoff).</summary>
+        public static System.TimeSpan CappedBackoff(System.TimeSpan initial, System.TimeSpan max, int failures, uint seed)
+        {
+            long ticks = initial.Ticks;
+            for (int i = 1; i < failures && ticks < max.Ticks; i++)
+            {
+                ticks *= 2;
+            }
+            if (ticks > max.Ticks)
+            {
+                ticks = max.Ticks;
+            }
+            return System.TimeSpan.FromTicks((long)(ticks * Factor(seed, failures)));
+        }
+
         /// <summary>A factor in [0.5, 1.0) for the <paramref name="n"/>-th use of <paramref name="seed"/>.</summary>
         public static double Factor(uint seed, int n)
         {

@@ -152,16 +152,7 @@ namespace NfCerts.Core.Wifi
         /// MaxBackoff, scaled by a deterministic per-device factor in [0.5, 1.0).</summary>
         public TimeSpan BackoffAfter(int failedPasses)
         {
-            long ticks = InitialBackoff.Ticks;
-            for (int i = 1; i < failedPasses && ticks < MaxBackoff.Ticks; i++)
-            {
-                ticks *= 2;
-            }
-            if (ticks > MaxBackoff.Ticks)
-            {
-                ticks = MaxBackoff.Ticks;
-            }
-            return TimeSpan.FromTicks((long)(ticks * DeviceJitter.Factor(_seed, failedPasses)));
+            return DeviceJitter.CappedBackoff(InitialBackoff, MaxBackoff, failedPasses, _seed);
         }
 
         // ---- internals ---------------------------------------------------------------------------------

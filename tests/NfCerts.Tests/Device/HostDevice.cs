@@ -35,6 +35,8 @@ namespace NfCerts.Tests.Device
         public readonly bool WithIssuer;
         /// <summary>Opens of the flash region that fail (no partition and I: not mounted yet), one per attempt.</summary>
         public int OpenFailures;
+        /// <summary>The hub transport the HAL carries (null: a device that never talks to a hub).</summary>
+        public IHubTransport? Hub;
 
         public HostDevice(NorFlash? flash = null, bool withIssuer = true)
         {
@@ -75,6 +77,7 @@ namespace NfCerts.Tests.Device
             {
                 hal.Issuer = Issuer;
             }
+            hal.Hub = Hub;
             Runtime = new DeviceRuntime(hal, Options);
             Runtime.Start();
             return Runtime;
