@@ -19,6 +19,8 @@ namespace NfCerts.Tests.Hub
         public readonly RenewalDevice R = new RenewalDevice(TimeSpan.FromDays(365));
         public HubHandlers H = null!;
         public readonly List<string> Wire = new();
+        /// <summary>What the runtime's fault list holds.</summary>
+        public NfCerts.Core.Device.DeviceFault[] Faults = Array.Empty<NfCerts.Core.Device.DeviceFault>();
         public static readonly Issued Operator = TestPki.Root("Fleet Operator");
         public static readonly Issued Operator2 = TestPki.Root("Fleet Operator 2");
 
@@ -32,6 +34,7 @@ namespace NfCerts.Tests.Hub
             var c = new HubContext(R.W.Log, R.W.Store, R.W.Config, R.Engine, R.Options, new HostKeyVault(), R.W.Clock)
             {
                 FirmwareVersion = "1.2.3",
+                Faults = () => Faults,
             };
             H = new HubHandlers(c);
         }
