@@ -20,12 +20,12 @@ namespace NfCerts.Core.Json
     {
         private readonly string _text;
         private readonly JsonLimits _limits;
-        private readonly string[]? _keep;
+        private readonly string[] _keep;
         private readonly StringBuilder _buffer = new StringBuilder();
         private int _pos;
         private int _nodes;
 
-        private JsonParser(string text, JsonLimits limits, string[]? keep)
+        private JsonParser(string text, JsonLimits limits, string[] keep)
         {
             _text = text;
             _limits = limits;
@@ -36,15 +36,16 @@ namespace NfCerts.Core.Json
         /// <exception cref="JsonException">Malformed, or beyond a limit.</exception>
         public static JsonNode Parse(string text, JsonLimits limits)
         {
-            return Parse(text, limits, null);
+            return Parse(text, limits, new string[0]);
         }
 
         /// <summary>Parses a document whose top level is an object, keeping only the members named in
-        /// <paramref name="keepTopLevel"/> (null keeps all); the others are checked just as strictly but not kept.</summary>
+        /// <paramref name="keepTopLevel"/> (an empty array keeps all and allows any value at the top); the others are
+        /// checked just as strictly but not kept.</summary>
         /// <exception cref="JsonException">Malformed, or beyond a limit.</exception>
-        public static JsonNode Parse(string text, JsonLimits limits, string[]? keepTopLevel)
+        public static JsonNode Parse(string text, JsonLimits limits, string[] keepTopLevel)
         {
-            if (text == null || limits == null)
+            if (text == null || limits == null || keepTopLevel == null)
             {
                 throw new System.ArgumentNullException("text");
             }
@@ -54,7 +55,7 @@ namespace NfCerts.Core.Json
             }
             var p = new JsonParser(text, limits, keepTopLevel);
             p.SkipWhitespace();
-            if (keepTopLevel != null && (p._pos >= text.Length || text[p._pos] != '{'))
+            if (keepTopLevel.Length > 0 && (p._pos >= text.Length || text[p._pos] != '{'))
             {
                 throw new JsonException("expected an object", p._pos);
             }
@@ -176,7 +177,7 @@ namespace NfCerts.Core.Json
 
         private bool Kept(string name)
         {
-            if (_keep == null)
+            if (_keep.Length == 0)
             {
                 return true;
             }
