@@ -1,0 +1,189 @@
+using System;
+using NfCerts.Core.Certificates;
+using NfCerts.Core.Device;
+using NfCerts.Core.Json;
+using NfCerts.Core.Renewal;
+using NfCerts.Core.Wifi;
+using NfCerts.Core.X509;
+
+namespace NfCerts.Core.Hub
+{
+    /// <summary>
+    /// The device's health as reported properties: certificate inventory, network, renewal, store, firmware, faults.
+    /// Never key material: a certificate is described by its names, validity and thumbprints only.
+    /// </summary>
+    /// <remarks>Bounds: the store holds at most 24 entries of names up to 300 characters each, so <c>certificates</c> is
+    /// at most about 24 x 900 characters in theory and ~4 KiB for a real device (5 certificates); the other members are a
+    /// few hundred characters (reasons are bounded by <see cref="RenewalEngine.MaxReasonChars"/>, faults by
+    /// <see cref="FaultList"/>). A patch is further bounded by <see cref="ReportedProperties.MaxPatchChars"/>.</remarks>
+    public static class HealthReport
+    {
+        /// <summary>Reported member names.</summary>
+        public const string Certificates = "certificates", Network = "network", Renewal = "renewal", Store = "store",
+            Firmware = "firmwareVersion", Faults = "faults";
+
+        /// <summary>Writes the current health into <paramref name="r"/>.</summary>
+        public static void Refresh(ReportedProperties r, HubContext c)
+        {
+            bool synced = c.Clock.IsSynchronized;
+            DateTime now = c.Clock.UtcNow;
+            r.ClearMap(Certificates);
+            int count = c.Store.GetCertificateCount();
+            for (int i = 0; i < count; i++)
+            {
+                string id = c.Store.GetCertificateIdentifierAt(i);
+                r.SetEntry(Certificates, id, Certificate(c.Store, id, synced, now));
+            }
+            r.Set(Network, NetworkJson(c.Wifi));
+            r.Set(Renewal, RenewalJson(c.Engine.Status));
+            r.Set(Store, StoreJson(c));
+            r.Set(Firmware, JsonWriter.Quote(c.FirmwareVersion));
+            r.ClearMap(Faults);
+            DeviceFault[] faults = c.Faults == null ? new DeviceFault[0] : c.Faults();
+            for (int i = 0; i < faults.Length; i++)
+            {
+                var w = new JsonWriter().BeginObject();
+                w.Name("message").Value(faults[i].Message).Name("count").Value(faults[i].Count);
+                r.SetEntry(Faults, faults[i].Component, w.EndObject().ToString());
+            }
+        }
+
+        private static string Certificate(CertStore store, string id, bool synced, DateTime now)
+        {
+            var w = new JsonWriter().BeginObject();
+            try
+            {
+                CertificateInfo info = store.GetCertificateInfo(id);
+                w.Name("type").Value(store.GetCertificateType(id) == CertificateType.Client ? "client" : "root");
+                w.Name("subject").Value(info.Subject.ToString());
+                w.Name("issuer").Value(info.Issuer.ToString());
+                w.Name("notBefore").Value(CertificateInfo.FormatTime(info.NotBefore));
+                w.Name("notAfter").Value(CertificateInfo.FormatTime(info.NotAfter));
+                w.Name("daysLeft");
+                if (synced)
+                {
+                    w.Value(DaysLeft(info.NotAfter, now));
+                }
+                else
+                {
+                    w.Null();
+                }
+                w.Name("sha1").Value(store.GetThumbprintSha1(id));
+                w.Name("sha256").Value(store.GetThumbprintSha256(id));
+            }
+            catch (CertStoreException e)
+            {
+                w.Name("error").Value(e.Message);
+            }
+            return w.EndObject().ToString();
+        }
+
+        /// <summary>Whole days from <paramref name="now"/> to <paramref name="notAfter"/>, rounded down (negative once expired).</summary>
+        public static long DaysLeft(DateTime notAfter, DateTime now)
+        {
+            long t = (notAfter - now).Ticks;
+            long d = t / TimeSpan.TicksPerDay;
+            return t < 0 && t % TimeSpan.TicksPerDay != 0 ? d - 1 : d;
+        }
+
+        private static string NetworkJson(WifiConfig wifi)
+        {
+            var w = new JsonWriter().BeginObject();
+            string connected = wifi.ConnectedConfigName;
+            w.Name("connected").Value(connected);
+            int id;
+            if (connected.Length > 0 && wifi.TryGetConnectedNetworkId(out id))
+            {
+                WifiDiagnostics d = wifi.GetNetworkDiagnostics(id);
+                w.Name("ssid").Value(wifi.GetNetwork(id).Ssid);
+                Diagnostics(w, d);
+            }
+            else
+            {
+                // Not connected: what the last attempt of the first network said is the most useful clue.
+                int n = wifi.GetStoredNetworkCount();
+                if (n > 0)
+                {
+                    Diagnostics(w, wifi.GetNetworkDiagnostics(0));
+                }
+            }
+            return w.EndObject().ToString();
+        }
+
+        private static void Diagnostics(JsonWriter w, WifiDiagnostics d)
+        {
+            w.Name("diagnostics").BeginObject();
+            w.Name("error").Value(NetworkError(d.Error));
+            w.Name("certError").Value(CertError(d.CertError));
+            w.Name("certDepth").Value(d.CertDepth);
+            w.Name("certSubject").Value(d.CertSubject);
+            w.EndObject();
+        }
+
+        /// <summary>The reported <c>renewal</c> member (also <c>checkNow</c>'s answer).</summary>
+        public static string RenewalJson(RenewalStatus s)
+        {
+            var w = new JsonWriter().BeginObject();
+            w.Name("state").Value(State(s.State));
+            w.Name("lastResult").Value(s.LastResult);
+            w.Name("lastReason").Value(s.LastReason);
+            w.Name("nextCheck").Value(s.NextCheckUtc == DateTime.MinValue ? "" : CertificateInfo.FormatTime(s.NextCheckUtc));
+            w.Name("clockTrusted").Value(s.ClockTrusted);
+            w.Name("renewals").Value(s.Renewals);
+            w.Name("rollbacks").Value(s.Rollbacks);
+            return w.EndObject().ToString();
+        }
+
+        private static string StoreJson(HubContext c)
+        {
+            uint[] erases = c.Log.GetEraseCounts();
+            uint max = 0, min = uint.MaxValue;
+            for (int i = 0; i < erases.Length; i++)
+            {
+                max = erases[i] > max ? erases[i] : max;
+                min = erases[i] < min ? erases[i] : min;
+            }
+            var w = new JsonWriter().BeginObject();
+            w.Name("freeBytes").Value(c.Store.GetAvailableSpace());
+            w.Name("capacityBytes").Value(c.Log.CapacityBytes);
+            w.Name("maxErases").Value((long)max);
+            w.Name("minErases").Value(erases.Length == 0 ? 0L : (long)min);
+            return w.EndObject().ToString();
+        }
+
+        /// <summary>The reported name of a renewal state.</summary>
+        public static string State(RenewalState s)
+        {
+            switch (s)
+            {
+                case RenewalState.WaitingForNetwork2: return "waitingForNetwork2";
+                case RenewalState.Renewing: return "renewing";
+                case RenewalState.RolledBack: return "rolledBack";
+                case RenewalState.Failed: return "failed";
+                default: return "idle";
+            }
+        }
+
+        private static string NetworkError(WifiNetworkError e)
+        {
+            switch (e)
+            {
+                case WifiNetworkError.ConnectionFailed: return "ConnectionFailed";
+                case WifiNetworkError.NetworkNotFound: return "NetworkNotFound";
+                case WifiNetworkError.AuthenticationFailed: return "AuthenticationFailed";
+                default: return "None";
+            }
+        }
+
+        private static string CertError(WifiCertError e)
+        {
+            switch (e)
+            {
+                case WifiCertError.CertificateNotFound: return "CertificateNotFound";
+                case WifiCertError.InvalidRootCA: return "InvalidRootCA";
+                case WifiCertError.InvalidClientAuth: return "InvalidClientAuth";
+                default: return "None";
+            }
+        }
+    }
+}
