@@ -14,10 +14,11 @@ namespace NfCerts.Core.Device
         public TimeSpan MountRetry = TimeSpan.FromHours(1);
         /// <summary>How often the supervisor looks at the components. Default 1 minute.</summary>
         public TimeSpan SupervisorPeriod = TimeSpan.FromMinutes(1);
-        /// <summary>Makes the hub's handlers (root CA notices, configuration, methods, health) once the runtime's store,
-        /// Wi-Fi configuration, connection manager and renewal engine exist; null: <see cref="BasicHubHandlers"/>, which
-        /// takes nothing in and reports nothing.</summary>
+        /// <summary>Replaces the hub's handlers (tests only); null, the default: the device's own <see cref="Hub.HubHandlers"/>
+        /// (root CA notices, twin configuration, direct methods, reported health).</summary>
         public HubHandlersFactory? HubHandlers;
+        /// <summary>The firmware version reported in the twin.</summary>
+        public string FirmwareVersion = "";
     }
 
     /// <summary>Makes the hub handlers for <paramref name="runtime"/> (its store, Wi-Fi, renewal engine and hub trust are open).</summary>

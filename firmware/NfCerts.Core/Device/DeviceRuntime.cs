@@ -55,6 +55,7 @@ namespace NfCerts.Core.Device
         private RenewalEngine? _engine;
         private HubTrust? _hubTrust;
         private HubClient? _hub;
+        private IHubHandlers? _handlers;
         private uint _seed;
 
         /// <summary>Creates the runtime; nothing runs until <see cref="Start"/>.</summary>
@@ -155,6 +156,12 @@ namespace NfCerts.Core.Device
             get { return _hub; }
         }
 
+        /// <summary>The hub handlers (root CA notices, twin configuration, methods, health); null in safe mode.</summary>
+        public IHubHandlers? HubHandlers
+        {
+            get { return _handlers; }
+        }
+
         /// <summary>The per-device seed (kept in the store under <see cref="SeedKey"/>).</summary>
         public uint DeviceSeed
         {
@@ -240,10 +247,13 @@ namespace NfCerts.Core.Device
             _supervisor.Add(new ConnectionWatch(_manager, _radio));
             _supervisor.Add(new RenewalWatch(_engine));
             _hubTrust = new HubTrust(log, _hal.Clock);
+            _handlers = CreateHandlers(log, _store, _wifi, _engine, _hubTrust);
             _hub = CreateHub(log);
             // Recovery first (a trial certificate is rolled back before the manager connects with it).
             StartGuarded(new ComponentStarter(_engine.Start), "renewal", "the renewal engine did not start: ");
             ReportJournal(_engine);
+            // A root CA notice saved before a reboot or power cut is acted on now, hub or no hub.
+            StartGuarded(new ComponentStarter(ResumeNotices), HubComponent, "a saved root CA notice could not be resumed: ");
             StartGuarded(new ComponentStarter(_manager.Start), "connection", "the connection manager did not start: ");
             if (_hub != null)
             {
@@ -344,12 +354,46 @@ namespace NfCerts.Core.Device
                 _manager.Stop();
             }
             _hub = null;
+            _handlers = null;
             _hubTrust = null;
             _engine = null;
             _manager = null;
             _wifi = null;
             _store = null;
             _log = null;
+        }
+
+        /// <summary>The device's hub handlers (or the test's, <see cref="DeviceOptions.HubHandlers"/>); a fault and null when
+        /// they cannot be set up.</summary>
+        private IHubHandlers? CreateHandlers(RecordLog log, CertStore store, WifiConfig wifi, RenewalEngine engine, HubTrust trust)
+        {
+            try
+            {
+                HubHandlersFactory? factory = _options.HubHandlers;
+                if (factory != null)
+                {
+                    return factory(this);
+                }
+                var context = new HubContext(log, store, wifi, engine, _options.Renewal, _hal.KeyVault, _hal.Clock);
+                context.Trust = trust;
+                context.Faults = new FaultSource(GetFaults);
+                context.FirmwareVersion = _options.FirmwareVersion;
+                return new HubHandlers(context);
+            }
+            catch (Exception e)
+            {
+                _faults.Report(HubComponent, "the hub handlers could not be set up: " + e.Message);
+                return null;
+            }
+        }
+
+        private void ResumeNotices()
+        {
+            var handlers = _handlers as HubHandlers;
+            if (handlers != null)
+            {
+                handlers.ResumePending();
+            }
         }
 
         /// <summary>The hub client, when the HAL has a transport and the store has valid settings; a fault otherwise
@@ -372,9 +416,15 @@ namespace NfCerts.Core.Device
                     }
                     return null;
                 }
-                HubHandlersFactory? factory = _options.HubHandlers;
-                IHubHandlers handlers = factory != null ? factory(this) : new BasicHubHandlers();
-                var hub = new HubClient(_hal.Hub, handlers, settings, _store, _hubTrust, _radio, _hal.Clock, _hal.Timers, _seed);
+                if (_handlers == null)
+                {
+                    return null;
+                }
+                if (settings.ModelId.Length == 0)
+                {
+                    settings.ModelId = NfCerts.Core.Hub.HubHandlers.ModelId;
+                }
+                var hub = new HubClient(_hal.Hub, _handlers, settings, _store, _hubTrust, _radio, _hal.Clock, _hal.Timers, _seed);
                 hub.StoreLock = _manager.SyncRoot;
                 hub.ClientCertId = _options.Renewal.ClientCert1;
                 _manager.Connected += OnWifiConnected;

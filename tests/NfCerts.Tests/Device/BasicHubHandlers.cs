@@ -1,9 +1,9 @@
 using NfCerts.Core.Hub;
 using NfCerts.Hal;
 
-namespace NfCerts.Core.Device
+namespace NfCerts.Tests.Device
 {
-    /// <summary>The hub handlers of a runtime given none (<see cref="DeviceOptions.HubHandlers"/>): the connection lives, the
+    /// <summary>Hub handlers for tests of the connection alone (<see cref="NfCerts.Core.Device.DeviceOptions.HubHandlers"/>): the connection lives, the
     /// twin is read, and nothing is acted on or reported; direct methods are answered 501.</summary>
     public sealed class BasicHubHandlers : IHubHandlers
     {
