@@ -20,8 +20,9 @@ public interface IServerChains
     /// <summary>The chain presented now.</summary>
     string Current { get; }
 
-    /// <summary>Presents <paramref name="name"/> to every new TLS connection from now on; throws <see cref="KeyNotFoundException"/> for an unknown name.</summary>
-    void Use(string name);
+    /// <summary>Presents <paramref name="name"/> to every new TLS connection from now on (and drops the devices' connections, so
+    /// that they reconnect under it); throws <see cref="KeyNotFoundException"/> for an unknown name.</summary>
+    Task UseAsync(string name);
 }
 
 /// <summary>
@@ -284,7 +285,7 @@ public static class HubRestApi
             string name = (string?)body["name"] ?? "";
             try
             {
-                chains.Use(name);
+                await chains.UseAsync(name);
             }
             catch (KeyNotFoundException)
             {
