@@ -186,8 +186,7 @@ public sealed partial class HubEmulator : IHubService, IAsyncDisposable
             _stopped = true;
         }
         await _server.StopAsync(new MqttServerStopOptions()).ConfigureAwait(false);
-        _listener.Dispose();
-        _server.Dispose();
+        _server.Dispose(); // disposes the listener too
         foreach (var pending in _methods.Values)
         {
             pending.TrySetException(new HubServiceException(503, "the hub stopped"));

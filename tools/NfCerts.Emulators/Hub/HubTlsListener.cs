@@ -77,15 +77,19 @@ internal sealed class HubTlsListener : IMqttServerAdapter
 
     public Task StopAsync()
     {
-        _stop?.Cancel();
-        _listener?.Stop();
+        CancellationTokenSource? stop = Interlocked.Exchange(ref _stop, null);
+        if (stop != null)
+        {
+            stop.Cancel();
+            _listener?.Stop();
+            stop.Dispose();
+        }
         return Task.CompletedTask;
     }
 
     public void Dispose()
     {
         StopAsync();
-        _stop?.Dispose();
     }
 
     private async Task AcceptLoopAsync(TcpListener listener, MqttServerOptions options, IMqttNetLogger logger, CancellationToken token)
@@ -131,6 +135,8 @@ internal sealed class HubTlsListener : IMqttServerAdapter
                     {
                         ServerCertificateContext = Volatile.Read(ref _context),
                         ClientCertificateRequired = true,
+                        // A resumed session skips the client's chain, which CONNECT needs for CA-registered devices.
+                        AllowTlsResume = false,
                         EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                         RemoteCertificateValidationCallback = (_, _, chain, _) =>
