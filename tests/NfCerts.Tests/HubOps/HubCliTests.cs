@@ -3,6 +3,8 @@ using System.Linq;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using NfCerts.Emulators.Pki;
+using NfCerts.Hal;
+using NfCerts.Hal.Host.Hub;
 using NfCerts.Tests.Cli;
 using NfCerts.Tests.Contracts;
 using Xunit;
@@ -20,6 +22,9 @@ namespace NfCerts.Tests.HubOps
             => Nfcerts.Run(["hub", .. args, "--hub", _hub.Server.ConnectionString, "--hub-ca", _hub.Server.Pki.RootsPath]);
 
         private static JsonNode Json(string output) => JsonNode.Parse(output)!;
+
+        /// <summary>The device writes reported properties through the host transport; the hub answers with the new $version.</summary>
+        private static void Report(IHubTransport device, JsonObject patch) => Assert.True(device.PatchReported(patch.ToJsonString()) > 0);
 
         [Fact]
         public void Devices_are_added_listed_and_removed()
@@ -130,9 +135,9 @@ namespace NfCerts.Tests.HubOps
             string pem = System.IO.Path.Combine(_hub.Directory, "new-root.pem");
             System.IO.File.WriteAllText(pem, newRoot.Pem);
             string sha1 = newRoot.Certificate.Thumbprint;
-            await using TestDevice a = await _hub.ConnectDevice("roll-a");
-            await using TestDevice b = await _hub.ConnectDevice("roll-b");
-            await using TestDevice c = await _hub.ConnectDevice("roll-c");
+            using MqttHubTransport a = await _hub.ConnectTransport("roll-a");
+            using MqttHubTransport b = await _hub.ConnectTransport("roll-b");
+            using MqttHubTransport c = await _hub.ConnectTransport("roll-c");
             const string fleet = "SELECT * FROM devices WHERE deviceId = 'roll-a' OR deviceId = 'roll-b' OR deviceId = 'roll-c'";
 
             var announce = Hub("rollout-root-ca", "--pem", pem, "--devices", fleet, "--json");
@@ -147,17 +152,17 @@ namespace NfCerts.Tests.HubOps
             Assert.Equal(newRoot.Pem.Trim(), ((string)desired["pem"]!).Trim());
 
             // a: installed and on Network2; b: finished (the new root moved onto RootCA1); c: refused it.
-            await a.ReportAsync(new JsonObject
+            Report(a, new JsonObject
             {
                 ["certificates"] = new JsonArray { new JsonObject { ["id"] = "RootCA2", ["sha1"] = sha1 } },
                 ["network"] = new JsonObject { ["connected"] = "Network2" },
             });
-            await b.ReportAsync(new JsonObject
+            Report(b, new JsonObject
             {
                 ["certificates"] = new JsonArray { new JsonObject { ["id"] = "RootCA1", ["sha1"] = sha1.ToLowerInvariant() } },
                 ["network"] = new JsonObject { ["connected"] = "Network1" },
             });
-            await c.ReportAsync(new JsonObject { ["rootCaRollout"] = new JsonObject { ["seq"] = seq, ["state"] = "refused", ["reason"] = "bad signature" } });
+            Report(c, new JsonObject { ["rootCaRollout"] = new JsonObject { ["seq"] = seq, ["state"] = "refused", ["reason"] = "bad signature" } });
 
             var again = Hub("rollout-root-ca", "--pem", pem, "--devices", fleet, "--sequence", seq.ToString(), "--json");
             Assert.Equal(0, again.Code);
@@ -171,7 +176,7 @@ namespace NfCerts.Tests.HubOps
 
             // --watch returns once every device has settled; a finishes while it watches.
             var watching = Task.Run(() => Hub("rollout-root-ca", "--pem", pem, "--devices", fleet, "--sequence", seq.ToString(), "--watch", "--interval", "1", "--json"));
-            await a.ReportAsync(new JsonObject { ["rootCaRollout"] = new JsonObject { ["seq"] = seq, ["state"] = "done" } });
+            await Task.Run(() => Report(a, new JsonObject { ["rootCaRollout"] = new JsonObject { ["seq"] = seq, ["state"] = "done" } }));
             var watched = await watching.WaitAsync(TimeSpan.FromMinutes(2));
             Assert.Equal(1, watched.Code);
             Assert.Equal("finished", (string)Json(watched.Out)["devices"]!.AsArray().Single(d => (string?)d!["deviceId"] == "roll-a")!["state"]!);

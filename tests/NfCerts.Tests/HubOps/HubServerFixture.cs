@@ -1,5 +1,9 @@
 using System;
 using System.IO;
+using System.Linq;
+using System.Security.Cryptography.X509Certificates;
+using NfCerts.Hal;
+using NfCerts.Hal.Host.Hub;
 using System.Threading.Tasks;
 using NfCerts.Emulators.Hub;
 using NfCerts.Emulators.Hub.Rest;
@@ -37,6 +41,27 @@ namespace NfCerts.Tests.HubOps
         {
             await Client.RegisterDeviceAsync(deviceId, null);
             return await TestDevice.ConnectAsync(Server.Emulator.Port, deviceId, DeviceCertificate(deviceId));
+        }
+
+        /// <summary>Registers <paramref name="deviceId"/> by CA and connects it through the host MQTT transport, as the
+        /// device's firmware does, trusting the emulator's roots.</summary>
+        public async Task<MqttHubTransport> ConnectTransport(string deviceId)
+        {
+            await Client.RegisterDeviceAsync(deviceId, null);
+            DevCredential cert = DeviceCertificate(deviceId);
+            var transport = new MqttHubTransport();
+            var options = new HubConnectOptions
+            {
+                HostName = "localhost",
+                Port = Server.Emulator.Port,
+                DeviceId = deviceId,
+                ClientCertificate = cert.Der,
+                ClientKey = cert.Certificate.GetECDsaPrivateKey()!.ExportPkcs8PrivateKey(),
+                TrustedRoots = Server.Pki.Roots().Select(r => r.RawData).ToArray(),
+                Timeout = TimeSpan.FromSeconds(30),
+            };
+            await Task.Run(() => transport.Connect(options));
+            return transport;
         }
 
         public async Task DisposeAsync()
