@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.CommandLine;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using System.Threading;
 using NfCerts.Emulators.Hub.Rest;
@@ -130,12 +131,13 @@ namespace NfCerts.Cli
             var network = new Option<string>("--network") { Description = "The duplicate network that trusts the new root", HelpName = "CONFIGNAME", DefaultValueFactory = _ => "Network2" };
             var id = new Option<string>("--id") { Description = "The store ID the new root is installed under", HelpName = "ID", DefaultValueFactory = _ => "RootCA2" };
             var sequence = new Option<int>("--sequence") { Description = "The operator sequence number (default: one more than any announced to these devices)", HelpName = "N" };
+            var signKey = Parameters.Value("--sign-key", "KEY.pem", "Sign the notice with the operator's ECDSA P-256 key (PEM), as devices with an operator key require");
             var watch = new Option<bool>("--watch") { Description = "Keep reporting until every device finished or failed (exit 1 at --timeout)" };
             var interval = new Option<int>("--interval") { Description = "Seconds between reports with --watch", HelpName = "SECONDS", DefaultValueFactory = _ => 5 };
             var timeout = new Option<int>("--timeout") { Description = "Give up watching after this many seconds", HelpName = "SECONDS", DefaultValueFactory = _ => 3600 };
             var rollout = t.Add(new Command("rollout-root-ca",
                 "Announce a new RADIUS root CA through the twin (desired rootCaRollout), then report who has it installed, who is on the duplicate network, who finished")
-                { pem, devices, network, id, sequence, watch, interval, timeout }
+                { pem, devices, network, id, sequence, signKey, watch, interval, timeout }
                 .WithExamples("hub rollout-root-ca --pem radius-root-2026.pem",
                     "hub rollout-root-ca --pem new-root.pem --devices 'SELECT * FROM devices WHERE properties.reported.ring = 1' --watch",
                     "hub rollout-root-ca --pem new-root.pem --network Network2 --id RootCA2 --sequence 7 --json"));
@@ -146,6 +148,7 @@ namespace NfCerts.Cli
                     throw new UsageException("--interval and --timeout must be positive numbers of seconds");
                 }
                 var plan = new RootCaRollout(LoadCertificate(r.GetValue(pem)!), r.GetValue(network)!, r.GetValue(id)!);
+                using ECDsa? operatorKey = r.GetValue(signKey) is string keyFile ? LoadOperatorKey(keyFile) : null;
                 string query = r.GetValue(devices)!;
                 var targets = await hub.QueryAsync(query);
                 if (targets.Count == 0)
@@ -159,7 +162,7 @@ namespace NfCerts.Cli
                     string device = (string)twin["deviceId"]!;
                     if (!plan.AlreadyAnnounced(twin, seq))
                     {
-                        await hub.PatchDesiredAsync(device, new JsonObject { [RootCaRollout.Property] = plan.Notice(seq) });
+                        await hub.PatchDesiredAsync(device, new JsonObject { [RootCaRollout.Property] = plan.Notice(seq, operatorKey) });
                         announced.Add(device);
                     }
                 }
@@ -183,6 +186,27 @@ namespace NfCerts.Cli
                 return !r.GetValue(watch) || RootCaRollout.Done(states) && RootCaRollout.Count(states, RolloutState.Failed) == 0 ? 0 : 1;
             }));
             return rollout;
+        }
+
+        private static ECDsa LoadOperatorKey(string path)
+        {
+            var key = ECDsa.Create();
+            try
+            {
+                key.ImportFromPem(System.Text.Encoding.ASCII.GetString(ReadFile(path)));
+            }
+            catch (Exception e) when (e is ArgumentException or CryptographicException)
+            {
+                key.Dispose();
+                // The key's text is never repeated in the message.
+                throw new CommandException(path + " is not an unencrypted PEM ECDSA private key");
+            }
+            if (key.KeySize != 256)
+            {
+                key.Dispose();
+                throw new CommandException(path + " is not a P-256 key (the devices verify ECDSA P-256 with SHA-256)");
+            }
+            return key;
         }
 
         private static void PrintRollout(Ui ui, bool json, int seq, List<string> announced, List<DeviceRollout> states)

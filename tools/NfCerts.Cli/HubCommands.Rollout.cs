@@ -27,15 +27,20 @@ namespace NfCerts.Cli
 
     /// <summary>
     /// A root CA rollout through the twin: the desired property <c>rootCaRollout</c> =
-    /// <c>{"seq":N,"pem":"...","network":"Network2","id":"RootCA2"}</c>, and each device's progress read from its reported
-    /// properties, tolerantly: <c>certificates</c> (entries with <c>id</c> and a SHA-1/SHA-256 thumbprint, or <c>subject</c>
-    /// and <c>notAfter</c>), the connected network (<c>network.connected</c>, <c>network.configName</c>, <c>network</c> or
-    /// <c>connectedNetwork</c>), and the rotation's result <c>rootCaRollout</c> (<c>seq</c> with <c>state</c>/<c>status</c>
-    /// and <c>reason</c>, or Plug and Play's <c>ac</c>/<c>ad</c> with the notice in <c>value</c>).
+    /// <c>{"seq":N,"certificate":"PEM","network":"Network2","rootCaId":"RootCA2"[,"signature":"base64"]}</c> (the device's
+    /// root CA notice, signed with the operator key when the device has one), and each device's progress read from its
+    /// reported properties, tolerantly: <c>certificates</c> (by store ID, or an array of entries with <c>id</c>; matched by
+    /// <c>sha1</c>/<c>sha256</c>, or by <c>subject</c> and <c>notAfter</c>), the connected network (<c>network.connected</c>,
+    /// <c>network.configName</c>, <c>network</c> or <c>connectedNetwork</c>), and the notice's result in <c>rootCaNotice</c>
+    /// or <c>rootCaRollout</c> (<c>seq</c> or <c>value.seq</c>, with <c>status</c>/<c>state</c> and <c>reason</c>, or Plug and
+    /// Play's <c>ac</c>/<c>ad</c>).
     /// </summary>
     internal sealed class RootCaRollout
     {
         public const string Property = "rootCaRollout";
+
+        /// <summary>The reported property with the device's verdict on the last notice.</summary>
+        public const string NoticeResult = "rootCaNotice";
 
         private static readonly string[] ThumbprintNames = { "sha1", "sha256", "thumbprint", "thumbprintSha1", "thumbprintSha256", "sha1Thumbprint", "sha256Thumbprint" };
         private static readonly string[] DoneWords = { "done", "finished", "completed", "complete", "succeeded", "success" };
@@ -63,11 +68,23 @@ namespace NfCerts.Cli
         public string Id { get; }
 
         /// <summary>The desired-property value announcing the root with sequence number <paramref name="seq"/>.</summary>
-        public JsonObject Notice(int seq) => new() { ["seq"] = seq, ["pem"] = _pem, ["network"] = Network, ["id"] = Id };
+        public JsonObject Notice(int seq, ECDsa? operatorKey = null)
+        {
+            var notice = new JsonObject { ["seq"] = seq, ["certificate"] = _pem, ["network"] = Network, ["rootCaId"] = Id };
+            if (operatorKey != null)
+            {
+                notice["signature"] = Convert.ToBase64String(operatorKey.SignData(SignedText(seq), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
+            }
+            return notice;
+        }
+
+        /// <summary>What the operator key signs: the notice's fields as UTF-8 lines, each ending in a line feed.</summary>
+        public byte[] SignedText(int seq) => System.Text.Encoding.UTF8.GetBytes("nfcerts-root-ca-notice/1\nseq=" + seq.ToString(CultureInfo.InvariantCulture)
+            + "\nnetwork=" + Network + "\nrootCaId=" + Id + "\nsha256=" + _sha256.ToLowerInvariant() + "\n");
 
         /// <summary>True when the twin's desired property already announces this root under <paramref name="seq"/>.</summary>
         public bool AlreadyAnnounced(JsonObject twin, int seq)
-            => twin["properties"]?["desired"]?[Property] is JsonObject d && Int(d["seq"]) == seq && (string?)d["pem"] == _pem;
+            => twin["properties"]?["desired"]?[Property] is JsonObject d && Int(d["seq"]) == seq && (string?)d["certificate"] == _pem;
 
         /// <summary>One more than any sequence number announced to or reported by <paramref name="twins"/> (1 for none).</summary>
         public static int NextSequence(IEnumerable<JsonObject> twins)
@@ -77,6 +94,7 @@ namespace NfCerts.Cli
             {
                 max = Math.Max(max, Int(t["properties"]?["desired"]?[Property]?["seq"]) ?? 0);
                 max = Math.Max(max, ReportedSeq(t["properties"]?["reported"]?[Property] as JsonObject) ?? 0);
+                max = Math.Max(max, ReportedSeq(t["properties"]?["reported"]?[NoticeResult] as JsonObject) ?? 0);
             }
             return max + 1;
         }
@@ -110,16 +128,22 @@ namespace NfCerts.Cli
                 : installed ? RolloutState.Installed
                 : RolloutState.Announced;
             string? reason = null;
-            if (reported?[Property] is JsonObject result && ReportedSeq(result) == seq)
+            foreach (string name in new[] { NoticeResult, Property })
             {
-                string word = (((string?)result["state"]) ?? ((string?)result["status"]) ?? "").ToLowerInvariant();
+                if (reported?[name] is not JsonObject result || ReportedSeq(result) != seq)
+                {
+                    continue;
+                }
+                string word = (((string?)(result["status"] as JsonValue)) ?? ((string?)(result["state"] as JsonValue)) ?? "").ToLowerInvariant();
                 int? ac = Int(result["ac"]);
-                reason = (string?)result["reason"] ?? (string?)result["ad"];
+                reason ??= (string?)(result["reason"] as JsonValue) ?? (string?)(result["ad"] as JsonValue);
                 if (Array.IndexOf(FailedWords, word) >= 0 || ac >= 400)
                 {
                     state = RolloutState.Failed;
+                    reason = (string?)(result["reason"] as JsonValue) ?? (string?)(result["ad"] as JsonValue);
+                    break;
                 }
-                else if (Array.IndexOf(DoneWords, word) >= 0)
+                if (Array.IndexOf(DoneWords, word) >= 0)
                 {
                     state = RolloutState.Finished;
                 }

@@ -148,21 +148,23 @@ namespace NfCerts.Tests.HubOps
             var desired = (await _hub.Client.GetTwinAsync("roll-b"))["properties"]!["desired"]!["rootCaRollout"]!;
             Assert.Equal(seq, (int)desired["seq"]!);
             Assert.Equal("Network2", (string?)desired["network"]);
-            Assert.Equal("RootCA2", (string?)desired["id"]);
-            Assert.Equal(newRoot.Pem.Trim(), ((string)desired["pem"]!).Trim());
+            Assert.Equal("RootCA2", (string?)desired["rootCaId"]);
+            Assert.Equal(newRoot.Pem.Trim(), ((string)desired["certificate"]!).Trim());
+            Assert.Null(desired["signature"]);
 
-            // a: installed and on Network2; b: finished (the new root moved onto RootCA1); c: refused it.
+            // As the device reports it: a has RootCA2 and is on Network2; b finished (the new root moved onto RootCA1); c refused.
             Report(a, new JsonObject
             {
-                ["certificates"] = new JsonArray { new JsonObject { ["id"] = "RootCA2", ["sha1"] = sha1 } },
+                ["certificates"] = new JsonObject { ["RootCA2"] = new JsonObject { ["type"] = "root", ["sha1"] = sha1.ToLowerInvariant() } },
                 ["network"] = new JsonObject { ["connected"] = "Network2" },
+                ["rootCaNotice"] = new JsonObject { ["status"] = "started", ["seq"] = seq, ["source"] = "twin" },
             });
             Report(b, new JsonObject
             {
-                ["certificates"] = new JsonArray { new JsonObject { ["id"] = "RootCA1", ["sha1"] = sha1.ToLowerInvariant() } },
+                ["certificates"] = new JsonObject { ["RootCA1"] = new JsonObject { ["type"] = "root", ["sha1"] = sha1.ToLowerInvariant() } },
                 ["network"] = new JsonObject { ["connected"] = "Network1" },
             });
-            Report(c, new JsonObject { ["rootCaRollout"] = new JsonObject { ["seq"] = seq, ["state"] = "refused", ["reason"] = "bad signature" } });
+            Report(c, new JsonObject { ["rootCaNotice"] = new JsonObject { ["status"] = "refused", ["seq"] = seq, ["reason"] = "bad signature" } });
 
             var again = Hub("rollout-root-ca", "--pem", pem, "--devices", fleet, "--sequence", seq.ToString(), "--json");
             Assert.Equal(0, again.Code);
@@ -176,10 +178,36 @@ namespace NfCerts.Tests.HubOps
 
             // --watch returns once every device has settled; a finishes while it watches.
             var watching = Task.Run(() => Hub("rollout-root-ca", "--pem", pem, "--devices", fleet, "--sequence", seq.ToString(), "--watch", "--interval", "1", "--json"));
-            await Task.Run(() => Report(a, new JsonObject { ["rootCaRollout"] = new JsonObject { ["seq"] = seq, ["state"] = "done" } }));
+            await Task.Run(() => Report(a, new JsonObject { ["certificates"] = new JsonObject { ["RootCA1"] = new JsonObject { ["sha1"] = sha1 }, ["RootCA2"] = null },
+                ["network"] = new JsonObject { ["connected"] = "Network1" } }));
             var watched = await watching.WaitAsync(TimeSpan.FromMinutes(2));
             Assert.Equal(1, watched.Code);
             Assert.Equal("finished", (string)Json(watched.Out)["devices"]!.AsArray().Single(d => (string?)d!["deviceId"] == "roll-a")!["state"]!);
+        }
+
+        [Fact]
+        public async Task A_rollout_signed_with_the_operator_key_carries_a_signature_over_the_documented_text()
+        {
+            using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+            string keyPath = System.IO.Path.Combine(_hub.Directory, "operator.key");
+            System.IO.File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem());
+            DevCredential newRoot = DevPki.Root("CN=Radius Root 3,O=nf.Certs test", DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(5));
+            string pem = System.IO.Path.Combine(_hub.Directory, "signed-root.pem");
+            System.IO.File.WriteAllText(pem, newRoot.Pem);
+            await _hub.Client.RegisterDeviceAsync("roll-signed", null);
+
+            var r = Hub("rollout-root-ca", "--pem", pem, "--devices", "SELECT * FROM devices WHERE deviceId = 'roll-signed'", "--sequence", "9", "--sign-key", keyPath, "--json");
+            Assert.Equal(0, r.Code);
+            Assert.DoesNotContain("PRIVATE KEY", r.Out + r.Err);
+            var notice = (await _hub.Client.GetTwinAsync("roll-signed"))["properties"]!["desired"]!["rootCaRollout"]!;
+            string sha256 = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(newRoot.Der)).ToLowerInvariant();
+            byte[] text = System.Text.Encoding.UTF8.GetBytes("nfcerts-root-ca-notice/1\nseq=9\nnetwork=Network2\nrootCaId=RootCA2\nsha256=" + sha256 + "\n");
+            Assert.True(key.VerifyData(text, Convert.FromBase64String((string)notice["signature"]!),
+                System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.DSASignatureFormat.Rfc3279DerSequence));
+
+            System.IO.File.WriteAllText(keyPath, "not a key");
+            var bad = Hub("rollout-root-ca", "--pem", pem, "--devices", "SELECT * FROM devices WHERE deviceId = 'roll-signed'", "--sequence", "10", "--sign-key", keyPath);
+            Assert.Equal(1, bad.Code);
         }
     }
 }
