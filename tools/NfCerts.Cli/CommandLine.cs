@@ -66,6 +66,7 @@ namespace NfCerts.Cli
                 CertCommands.Build(ui),
                 StoreCommands.Build(ui),
                 WifiCommands.Build(ui),
+                HubCommands.Build(ui),
                 BenchCommands.Build(ui),
                 Completion.Build(),
             };

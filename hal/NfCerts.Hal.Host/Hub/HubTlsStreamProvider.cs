@@ -1,0 +1,247 @@
+using System;
+using System.IO;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Threading;
+using System.Threading.Tasks;
+using MQTTnet.Channel;
+
+namespace NfCerts.Hal.Host.Hub
+{
+    /// <summary>
+    /// The TLS connection under the host hub transport: TCP to the hub, TLS 1.2/1.3 presenting the device's chain (leaf
+    /// and intermediates), and the hub authenticated against the given roots only (no system store, no revocation
+    /// downloads) and its host name. A refused server chain is reported as <see cref="TlsException"/> naming the
+    /// certificate and the reason, kept in <see cref="Failure"/> because MQTTnet wraps what its stream provider throws.
+    /// </summary>
+    internal sealed class HubTlsStreamProvider : IMqttClientStreamProvider, IDisposable
+    {
+        private readonly string _host;
+        private readonly int _port;
+        private readonly X509Certificate2Collection _roots = new X509Certificate2Collection();
+        private readonly SslStreamCertificateContext? _client;
+        private readonly X509Certificate2? _clientLeaf;
+
+        public HubTlsStreamProvider(HubConnectOptions options)
+        {
+            _host = options.HostName;
+            _port = options.Port;
+            if (options.TrustedRoots == null || options.TrustedRoots.Length == 0)
+            {
+                throw new HubException(HubFailure.Transport, 0, "no trusted roots for the hub's TLS chain");
+            }
+            foreach (byte[] root in options.TrustedRoots)
+            {
+                _roots.Add(X509CertificateLoader.LoadCertificate(root));
+            }
+            if (options.ClientCertificate != null)
+            {
+                if (options.ClientKey == null)
+                {
+                    throw new HubException(HubFailure.Transport, 0, "a client certificate needs its private key");
+                }
+                byte[][] chain = SplitDerChain(options.ClientCertificate);
+                _clientLeaf = WithPrivateKey(chain[0], options.ClientKey);
+                var intermediates = new X509Certificate2Collection();
+                for (int i = 1; i < chain.Length; i++)
+                {
+                    intermediates.Add(X509CertificateLoader.LoadCertificate(chain[i]));
+                }
+                _client = SslStreamCertificateContext.Create(_clientLeaf, intermediates, offline: true);
+            }
+        }
+
+        /// <summary>Why the last TLS connection failed, or null.</summary>
+        public TlsException? Failure { get; private set; }
+
+        public async Task<Stream> ConnectAsync(EndPoint endpoint, CancellationToken cancellationToken)
+        {
+            Failure = null;
+            var tcp = new TcpClient { NoDelay = true };
+            try
+            {
+                await tcp.ConnectAsync(_host, _port, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SocketException e)
+            {
+                tcp.Dispose();
+                throw Fail(e.SocketErrorCode == SocketError.HostNotFound || e.SocketErrorCode == SocketError.NoData
+                    ? TlsFailure.HostNotFound : TlsFailure.ConnectFailed, "cannot reach " + _host + ":" + _port + ": " + e.Message);
+            }
+            catch (OperationCanceledException)
+            {
+                tcp.Dispose();
+                throw Fail(TlsFailure.Timeout, "no TCP connection to " + _host + ":" + _port + " in time");
+            }
+
+            string? refusal = null;
+            var ssl = new SslStream(tcp.GetStream(), false);
+            try
+            {
+                await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+                {
+                    TargetHost = _host,
+                    ClientCertificateContext = _client,
+                    EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                    CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                    RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
+                    {
+                        refusal = JudgeServer(certificate, chain, errors);
+                        return refusal == null;
+                    },
+                }, cancellationToken).ConfigureAwait(false);
+                return ssl;
+            }
+            catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException)
+            {
+                ssl.Dispose();
+                tcp.Dispose();
+                if (refusal != null)
+                {
+                    throw Fail(TlsFailure.ServerCertificateNotTrusted, "the hub's certificate chain is not trusted: " + refusal);
+                }
+                if (e is OperationCanceledException)
+                {
+                    throw Fail(TlsFailure.Timeout, "no TLS handshake with " + _host + ":" + _port + " in time");
+                }
+                throw Fail(TlsFailure.HandshakeFailed, "TLS handshake with " + _host + ":" + _port + " failed: " + e.Message);
+            }
+        }
+
+        private TlsException Fail(TlsFailure failure, string message)
+        {
+            Failure = new TlsException(failure, message);
+            return Failure;
+        }
+
+        private string? JudgeServer(X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+        {
+            if (certificate == null)
+            {
+                return "the hub sent no certificate";
+            }
+            using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+            if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
+            {
+                return "the certificate " + DistinguishedNames.Subject(leaf) + " does not name host '" + _host + "'";
+            }
+            ChainProblem? problem = ChainJudge.Check(leaf, chain?.ChainPolicy.ExtraStore, _roots, DateTime.UtcNow, ChainJudge.ServerAuthOid);
+            return problem?.ToString();
+        }
+
+        public void Dispose()
+        {
+            _clientLeaf?.Dispose();
+            foreach (X509Certificate2 root in _roots)
+            {
+                root.Dispose();
+            }
+        }
+
+        /// <summary>Splits DER certificates written back to back (each a SEQUENCE with a definite length).</summary>
+        internal static byte[][] SplitDerChain(byte[] der)
+        {
+            var parts = new System.Collections.Generic.List<byte[]>();
+            int offset = 0;
+            while (offset < der.Length)
+            {
+                int length = DerLength(der, offset);
+                parts.Add(der.AsSpan(offset, length).ToArray());
+                offset += length;
+            }
+            if (parts.Count == 0)
+            {
+                throw new HubException(HubFailure.Transport, 0, "the client certificate is empty");
+            }
+            return parts.ToArray();
+        }
+
+        private static int DerLength(byte[] der, int offset)
+        {
+            if (der.Length - offset < 2 || der[offset] != 0x30)
+            {
+                throw new HubException(HubFailure.Transport, 0, "the client certificate chain is not DER certificates back to back (at byte " + offset + ")");
+            }
+            int first = der[offset + 1];
+            if (first < 0x80)
+            {
+                return CheckedTotal(der, offset, 2, first);
+            }
+            int count = first & 0x7F;
+            if (count == 0 || count > 3 || der.Length - offset < 2 + count)
+            {
+                throw new HubException(HubFailure.Transport, 0, "bad DER length in the client certificate chain (at byte " + offset + ")");
+            }
+            int length = 0;
+            for (int i = 0; i < count; i++)
+            {
+                length = (length << 8) | der[offset + 2 + i];
+            }
+            return CheckedTotal(der, offset, 2 + count, length);
+        }
+
+        private static int CheckedTotal(byte[] der, int offset, int header, int length)
+        {
+            if (length > der.Length - offset - header)
+            {
+                throw new HubException(HubFailure.Transport, 0, "the client certificate chain is truncated (at byte " + offset + ")");
+            }
+            return header + length;
+        }
+
+        /// <summary>The leaf with its private key (PKCS#8, SEC1 or PKCS#1 DER), usable by SslStream.</summary>
+        private static X509Certificate2 WithPrivateKey(byte[] leafDer, byte[] keyDer)
+        {
+            using X509Certificate2 leaf = X509CertificateLoader.LoadCertificate(leafDer);
+            PrivateKeyFormat format = KeyEncodings.Detect(keyDer, out string? algorithm);
+            X509Certificate2 withKey;
+            try
+            {
+                if (format == PrivateKeyFormat.Sec1 || (format == PrivateKeyFormat.Pkcs8 && algorithm == KeyEncodings.EcPublicKey))
+                {
+                    using ECDsa ec = ECDsa.Create();
+                    if (format == PrivateKeyFormat.Sec1)
+                    {
+                        ec.ImportECPrivateKey(keyDer, out _);
+                    }
+                    else
+                    {
+                        ec.ImportPkcs8PrivateKey(keyDer, out _);
+                    }
+                    withKey = leaf.CopyWithPrivateKey(ec);
+                }
+                else if (format == PrivateKeyFormat.Pkcs1 || (format == PrivateKeyFormat.Pkcs8 && algorithm == KeyEncodings.RsaEncryption))
+                {
+                    using RSA rsa = RSA.Create();
+                    if (format == PrivateKeyFormat.Pkcs1)
+                    {
+                        rsa.ImportRSAPrivateKey(keyDer, out _);
+                    }
+                    else
+                    {
+                        rsa.ImportPkcs8PrivateKey(keyDer, out _);
+                    }
+                    withKey = leaf.CopyWithPrivateKey(rsa);
+                }
+                else
+                {
+                    throw new HubException(HubFailure.Transport, 0, "the client key is not an unencrypted PKCS#8, SEC1 or PKCS#1 key");
+                }
+            }
+            catch (CryptographicException)
+            {
+                // The message of the platform's exception is not passed on: it is about the key.
+                throw new HubException(HubFailure.Transport, 0, "the client key does not import or does not match the certificate");
+            }
+            using (withKey)
+            {
+                // An ephemeral key is not usable by SslStream on every platform; a PKCS#12 round trip makes it so.
+                return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null, X509KeyStorageFlags.Exportable);
+            }
+        }
+    }
+}
