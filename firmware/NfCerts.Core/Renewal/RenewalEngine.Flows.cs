@@ -304,7 +304,7 @@ namespace NfCerts.Core.Renewal
             {
                 try
                 {
-                    _store.InstallClientCertificate(_options.ClientCert2, issued.Certificate, issued.PrivateKey, null);
+                    _store.InstallClientCertificate(_options.ClientCert2, WithChain(issued), issued.PrivateKey, null);
                 }
                 catch (CertStoreException e)
                 {
@@ -449,6 +449,18 @@ namespace NfCerts.Core.Renewal
             int failures = retryable ? _journal.ClientFailures : 64;
             TimeSpan delay = p.RetryDelay(failures, lifetime, DeviceJitter.Factor(_seed, _journal.ClientFailures), retryAfter);
             _journal.NextClientAttemptTicks = (now + delay).Ticks;
+        }
+
+        /// <summary>The issued certificate followed by the issuer's chain, as the store installs a chain.</summary>
+        /// <exception cref="CertStoreException">The certificate is unusable (as the install would report).</exception>
+        private static byte[] WithChain(IssuedCredential issued)
+        {
+            byte[]? chain = issued.Chain;
+            if (chain == null || chain.Length == 0)
+            {
+                return issued.Certificate;
+            }
+            return CertificateChain.Join(CertStore.DecodeCertificate(issued.Certificate), chain);
         }
 
         private static string DescribeDiagnostics(WifiDiagnostics d)
