@@ -157,6 +157,8 @@ namespace NfCerts.Hal.Nano
                 }
             }
 
+            // The client certificate field is the request's whole chain (leaf + intermediates, DER back to back): the
+            // native side hands a chain to the supplicant as PEM, which is how mbedTLS reads more than one certificate.
             if (!Set(NativeStation.FieldIdentity, Utf8(request.EapIdentity)) ||
                 !Set(NativeStation.FieldClientCertificate, request.ClientCertificate!) ||
                 !Set(NativeStation.FieldClientKey, request.ClientKey!))

@@ -50,7 +50,9 @@ namespace NfCerts.Hal
         public string? Psk;
         /// <summary>EAP identity (outer identity), up to 254 chars.</summary>
         public string? EapIdentity;
-        /// <summary>Client certificate, DER.</summary>
+        /// <summary>Client certificate chain: the leaf's DER, optionally followed back to back by the DER of its
+        /// intermediates (leaf first, each issued by the next), all of which are presented in the EAP-TLS handshake so that
+        /// a RADIUS server trusting only the root accepts a leaf issued by an intermediate.</summary>
         public byte[]? ClientCertificate;
         /// <summary>Client private key, DER (PKCS#8, SEC1 or PKCS#1). Goes to the EAP stack only.</summary>
         public byte[]? ClientKey;

@@ -5,6 +5,7 @@ using System.IO;
 using System.Text.Json;
 using NfCerts.Core.Certificates;
 using NfCerts.Core.Storage;
+using NfCerts.Core.X509;
 using NfCerts.Hal.Host;
 
 namespace NfCerts.Cli
@@ -68,7 +69,7 @@ namespace NfCerts.Cli
         {
             var image = Parameters.Image();
             var id = Parameters.Text("ID", "Identifier to install under, e.g. RootCA1");
-            var cert = Parameters.Text("CERT", "Root CA certificate file, PEM or DER");
+            var cert = Parameters.Text("CERT", "Root CA certificate file, PEM or DER, holding exactly one certificate");
             var installRoot = new Command("install-root", "Install or replace a root CA certificate") { image, id, cert }
                 .WithExamples("store install-root device.img RootCA1 radius-root.pem");
             installRoot.SetAction(r => InstallRoot(r.GetValue(image)!, r.GetValue(id)!, r.GetValue(cert)!, ui.Out));
@@ -79,12 +80,13 @@ namespace NfCerts.Cli
         {
             var image = Parameters.Image();
             var id = Parameters.Text("ID", "Identifier to install under, e.g. ClientCert1");
-            var cert = Parameters.Text("CERT", "Client certificate file, PEM or DER");
+            var cert = Parameters.Text("CERT", "Client certificate file, PEM or DER: the device's certificate, optionally followed by its intermediates (leaf first, at most 4 in all)");
             var key = Parameters.Text("KEY", "Its private key file, PEM or DER (PKCS#8, PKCS#1 or SEC1)");
             var password = Parameters.Value("--password", "P", "Password of an encrypted PKCS#8 key");
             var installClient = new Command("install-client", "Install or replace a client certificate and its private key")
                 { image, id, cert, key, password }
-                .WithExamples("store install-client device.img ClientCert1 device.pem device.key");
+                .WithExamples("store install-client device.img ClientCert1 device.pem device.key",
+                    "store install-client device.img ClientCert1 device-chain.pem device.key");
             installClient.SetAction(r => InstallClient(r.GetValue(image)!, r.GetValue(id)!, r.GetValue(cert)!, r.GetValue(key)!, r.GetValue(password), ui.Out));
             return installClient;
         }
@@ -163,7 +165,14 @@ namespace NfCerts.Cli
 
         private static int InstallRoot(string image, string id, string certFile, TextWriter stdout)
         {
-            var cert = CertCommands.ReadFile(certFile, 4 * CertStore.MaxCertificateSize);
+            // Read a whole bundle (ca-certificates.crt is 200 KiB), so that it is refused for what it is, not for its size.
+            var cert = CertCommands.ReadFile(certFile, MaxBundleFile);
+            int count = CountCertificates(cert);
+            if (count > 1)
+            {
+                throw new CommandException(certFile + ": install-root expects one certificate; the file holds " + count
+                    + " (split the bundle and install each root under its own ID)");
+            }
             using var s = Open(image, true);
             s.Store.InstallRootCACertificate(id, cert);
             stdout.WriteLine("installed root CA " + id);
@@ -172,12 +181,28 @@ namespace NfCerts.Cli
 
         private static int InstallClient(string image, string id, string certFile, string keyFile, string? password, TextWriter stdout)
         {
-            var cert = CertCommands.ReadFile(certFile, 4 * CertStore.MaxCertificateSize);
+            var cert = CertCommands.ReadFile(certFile, 2 * CertificateChain.MaxChainInputSize);
             var key = CertCommands.ReadFile(keyFile, 4 * CertStore.MaxKeySize);
             using var s = Open(image, true);
             s.Store.InstallClientCertificate(id, cert, key, password);
-            stdout.WriteLine("installed client certificate " + id);
+            int chain = s.Store.GetCertificateChainCount(id);
+            stdout.WriteLine("installed client certificate " + id + (chain > 1 ? " with " + (chain - 1) + (chain == 2 ? " intermediate" : " intermediates") : ""));
             return 0;
+        }
+
+        private const int MaxBundleFile = 1 << 20;
+
+        /// <summary>Certificates in a file; 1 when it cannot be counted (the store then says what is wrong with it).</summary>
+        private static int CountCertificates(byte[] file)
+        {
+            try
+            {
+                return CertificateChain.Count(file);
+            }
+            catch (CertificateFormatException)
+            {
+                return 1;
+            }
         }
 
         private static int Move(string image, string src, string dst, TextWriter stdout)

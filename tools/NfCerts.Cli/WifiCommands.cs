@@ -249,7 +249,7 @@ namespace NfCerts.Cli
                 Ssid = net.Ssid,
                 Security = WifiSecurity.Wpa2EapTls,
                 EapIdentity = net.ClientIdentity,
-                ClientCertificate = store.GetCertificate(net.ClientCertId),
+                ClientCertificate = store.GetCertificateChain(net.ClientCertId),
                 ClientKey = store.GetPrivateKey(net.ClientCertId),
                 TrustedRoots = new[] { store.GetCertificate(net.RootCaId) },
                 ServerDomain = net.ServerDomain.Length > 0 ? net.ServerDomain : null,

@@ -18,9 +18,9 @@ namespace NfCerts.Core.Certificates
     /// decrypted through <see cref="IKeyVault"/> first. Where the vault can seal (<see cref="IKeyVault.CanSealKeys"/>),
     /// a key is sealed before it is written and unsealed only by <see cref="GetPrivateKey"/>, for the TLS/EAP stack;
     /// elsewhere it is written in clear and reported as such (<see cref="GetKeyProtection"/>).</para>
-    /// <para>Layout in the log (README.md): the certificate DER under <c>"C" + identifier</c>, and for a client its key
-    /// under <c>"K" + identifier</c>, both written in one commit, so that certificate queries never read the key. The RAM
-    /// each operation needs is stated in README.md.</para>
+    /// <para>Layout in the log (README.md): the certificate DER under <c>"C" + identifier</c>, for a client its key
+    /// under <c>"K" + identifier</c> and its intermediates, if any, under <c>"I" + identifier</c>, all written in one
+    /// commit, so that certificate queries never read the key. The RAM each operation needs is stated in README.md.</para>
     /// </remarks>
     public sealed partial class CertStore
     {
@@ -39,6 +39,7 @@ namespace NfCerts.Core.Certificates
 
         private const string Prefix = "C";
         private const string KeyPrefix = "K";
+        private const string ChainPrefix = "I";
         private readonly RecordLog _log;
         private readonly IKeyVault _vault;
 
@@ -70,29 +71,38 @@ namespace NfCerts.Core.Certificates
             byte[] der = DecodeCertificate(certificate);
             var t = _log.Begin();
             t.Put(Prefix + identifier, der);
-            if (_log.Contains(KeyPrefix + identifier))
-            {
-                t.Delete(KeyPrefix + identifier);
-            }
+            DeleteIfPresent(t, KeyPrefix + identifier);
+            DeleteIfPresent(t, ChainPrefix + identifier);
             Commit(t);
         }
 
-        /// <summary>Installs (or replaces) a client certificate and its private key under <paramref name="identifier"/>.</summary>
+        /// <summary>Installs (or replaces) a client certificate, its intermediates and its private key under
+        /// <paramref name="identifier"/>, in one commit.</summary>
         /// <param name="identifier">1-16 characters of <c>[A-Za-z0-9._-]</c>.</param>
-        /// <param name="certificate">PEM or DER.</param>
+        /// <param name="certificate">The device's certificate, optionally followed by its intermediates (leaf first, each
+        /// issued by the next, at most <see cref="CertificateChain.MaxCertificates"/> in all): a PEM bundle or DER back to
+        /// back. A bundle that is not such a chain is refused (InvalidData), never cut.</param>
         /// <param name="privateKey">PEM or DER: PKCS#8, SEC1 EC, PKCS#1 RSA, or encrypted PKCS#8 with <paramref name="password"/>.</param>
         /// <param name="password">Only for an encrypted key; null otherwise.</param>
         public void InstallClientCertificate(string identifier, byte[] certificate, byte[] privateKey, string? password)
         {
             CheckIdentifier(identifier);
-            byte[] der = DecodeCertificate(certificate);
+            byte[][] chain = DecodeChain(certificate);
             byte[] key = DecodeKey(privateKey, password);
             try
             {
-                CheckKeyMatches(der, key);
+                CheckKeyMatches(chain[0], key);
                 var t = _log.Begin();
-                t.Put(Prefix + identifier, der);
+                t.Put(Prefix + identifier, chain[0]);
                 t.Put(KeyPrefix + identifier, KeyAtRest(key));
+                if (chain.Length > 1)
+                {
+                    t.Put(ChainPrefix + identifier, CertificateChain.Join(chain, 1));
+                }
+                else if (_log.Contains(ChainPrefix + identifier))
+                {
+                    t.Delete(ChainPrefix + identifier);
+                }
                 Commit(t);
             }
             finally
@@ -105,8 +115,8 @@ namespace NfCerts.Core.Certificates
             }
         }
 
-        /// <summary>Renames <paramref name="source"/> to <paramref name="destination"/> in one atomic step, replacing whatever
-        /// the destination held. The source no longer exists afterwards.</summary>
+        /// <summary>Renames <paramref name="source"/> to <paramref name="destination"/> in one atomic step, with its key and
+        /// chain, replacing whatever the destination held. The source no longer exists afterwards.</summary>
         public void MoveCertificate(string source, string destination)
         {
             CheckIdentifier(source);
@@ -118,14 +128,8 @@ namespace NfCerts.Core.Certificates
             }
             var t = _log.Begin();
             t.Move(Prefix + source, Prefix + destination);
-            if (_log.Contains(KeyPrefix + source))
-            {
-                t.Move(KeyPrefix + source, KeyPrefix + destination);
-            }
-            else if (_log.Contains(KeyPrefix + destination))
-            {
-                t.Delete(KeyPrefix + destination);
-            }
+            MoveOrDrop(t, KeyPrefix, source, destination);
+            MoveOrDrop(t, ChainPrefix, source, destination);
             Commit(t);
         }
 
@@ -136,10 +140,8 @@ namespace NfCerts.Core.Certificates
             RequireExists(identifier);
             var t = _log.Begin();
             t.Delete(Prefix + identifier);
-            if (_log.Contains(KeyPrefix + identifier))
-            {
-                t.Delete(KeyPrefix + identifier);
-            }
+            DeleteIfPresent(t, KeyPrefix + identifier);
+            DeleteIfPresent(t, ChainPrefix + identifier);
             Commit(t);
         }
 
@@ -234,6 +236,34 @@ namespace NfCerts.Core.Certificates
                 throw NotFound(identifier);
             }
             return der;
+        }
+
+        /// <summary>The certificate's DER followed back to back by its intermediates' DER (leaf first, each issued by the
+        /// next), as <c>WifiConnectRequest</c>, <c>HubConnectOptions</c> and <c>ITlsConnector</c> take a client chain. An
+        /// entry installed without intermediates (every entry of the first layout) is a chain of one: its certificate.</summary>
+        public byte[] GetCertificateChain(string identifier)
+        {
+            byte[] leaf = GetCertificate(identifier);
+            byte[] intermediates;
+            if (!TryRead(ChainPrefix + identifier, identifier, out intermediates) || intermediates.Length == 0)
+            {
+                return leaf;
+            }
+            return CertificateChain.Join(leaf, intermediates);
+        }
+
+        /// <summary>How many certificates <see cref="GetCertificateChain"/> returns: 1 plus the intermediates. Reads the
+        /// intermediates' value only.</summary>
+        public int GetCertificateChainCount(string identifier)
+        {
+            CheckIdentifier(identifier);
+            RequireExists(identifier);
+            byte[] intermediates;
+            if (!TryRead(ChainPrefix + identifier, identifier, out intermediates) || intermediates.Length == 0)
+            {
+                return 1;
+            }
+            return 1 + CertificateChain.Count(intermediates);
         }
 
         /// <summary>SHA-1 thumbprint, lowercase hex.</summary>
@@ -337,6 +367,28 @@ namespace NfCerts.Core.Certificates
             }
         }
 
+        private void DeleteIfPresent(LogTransaction t, string logKey)
+        {
+            if (_log.Contains(logKey))
+            {
+                t.Delete(logKey);
+            }
+        }
+
+        /// <summary>Moves the <paramref name="prefix"/> value of the source onto the destination, or drops the
+        /// destination's when the source has none.</summary>
+        private void MoveOrDrop(LogTransaction t, string prefix, string source, string destination)
+        {
+            if (_log.Contains(prefix + source))
+            {
+                t.Move(prefix + source, prefix + destination);
+            }
+            else
+            {
+                DeleteIfPresent(t, prefix + destination);
+            }
+        }
+
         private static void Commit(LogTransaction t)
         {
             try
@@ -357,9 +409,10 @@ namespace NfCerts.Core.Certificates
             }
         }
 
-        /// <summary>Checks a certificate as <see cref="InstallRootCACertificate"/> would (PEM or DER, well-formed, at most
-        /// <see cref="MaxCertificateSize"/> bytes) and returns its DER, without touching the store.</summary>
-        /// <exception cref="CertStoreException">OutOfRange or InvalidData, as the install would report.</exception>
+        /// <summary>Checks a certificate as <see cref="InstallRootCACertificate"/> would (PEM or DER, one certificate,
+        /// well-formed, at most <see cref="MaxCertificateSize"/> bytes) and returns its DER, without touching the store.</summary>
+        /// <exception cref="CertStoreException">OutOfRange (empty, too large, or a bundle of several certificates: "expects
+        /// one certificate; the input holds 3") or InvalidData, as the install would report.</exception>
         public static byte[] DecodeCertificate(byte[] input)
         {
             if (input == null)
@@ -375,14 +428,13 @@ namespace NfCerts.Core.Certificates
             {
                 throw new CertStoreException(CertStoreError.OutOfRange, "the certificate input is " + input.Length + " bytes; a certificate may have at most " + MaxCertificateSize);
             }
-            byte[] der;
+            byte[] der = CertificateChain.Decode(input, 1)[0];
+            if (der.Length > MaxCertificateSize)
+            {
+                throw new CertStoreException(CertStoreError.OutOfRange, "the certificate is " + der.Length + " bytes; at most " + MaxCertificateSize + " are allowed");
+            }
             try
             {
-                der = PemOrDer.GetCertificateDer(input, 0, input.Length);
-                if (der.Length > MaxCertificateSize)
-                {
-                    throw new CertStoreException(CertStoreError.OutOfRange, "the certificate is " + der.Length + " bytes; at most " + MaxCertificateSize + " are allowed");
-                }
                 CertificateInfo.Parse(der);
             }
             catch (CertificateFormatException e)
@@ -390,6 +442,38 @@ namespace NfCerts.Core.Certificates
                 throw new CertStoreException(CertStoreError.InvalidData, "not a valid certificate: " + e.Message);
             }
             return der;
+        }
+
+        /// <summary>Reads a client chain as <see cref="InstallClientCertificate"/> takes it: bounded (input, count, the
+        /// leaf's and the intermediates' sizes) before it is parsed, then checked link by link.</summary>
+        private static byte[][] DecodeChain(byte[] input)
+        {
+            if (input == null)
+            {
+                throw new ArgumentNullException("certificate");
+            }
+            if (input.Length > CertificateChain.MaxChainInputSize)
+            {
+                throw new CertStoreException(CertStoreError.OutOfRange, "the certificate input is " + input.Length
+                    + " bytes; a certificate and its intermediates may have at most " + MaxCertificateSize + " and " + CertificateChain.MaxIntermediatesSize);
+            }
+            byte[][] chain = CertificateChain.Decode(input, CertificateChain.MaxCertificates);
+            if (chain[0].Length > MaxCertificateSize)
+            {
+                throw new CertStoreException(CertStoreError.OutOfRange, "the certificate is " + chain[0].Length + " bytes; at most " + MaxCertificateSize + " are allowed");
+            }
+            int intermediates = 0;
+            for (int i = 1; i < chain.Length; i++)
+            {
+                intermediates += chain[i].Length;
+            }
+            if (intermediates > CertificateChain.MaxIntermediatesSize)
+            {
+                throw new CertStoreException(CertStoreError.OutOfRange, "the intermediates are " + intermediates + " bytes; at most "
+                    + CertificateChain.MaxIntermediatesSize + " are allowed");
+            }
+            CertificateChain.CheckLinks(chain);
+            return chain;
         }
     }
 }

@@ -21,10 +21,25 @@ namespace NfCerts.Core.Renewal
             PrivateKey = privateKey;
         }
 
+        /// <summary>Creates the credential with the issuer's chain.</summary>
+        /// <param name="certificate">The new certificate, DER or PEM.</param>
+        /// <param name="privateKey">Its private key, DER or PEM.</param>
+        /// <param name="chain">The intermediates between the certificate and the root, DER back to back, the certificate's
+        /// issuer first and each issued by the next (the root itself is not needed); null or empty when the root issued it.</param>
+        public IssuedCredential(byte[] certificate, byte[] privateKey, byte[]? chain)
+        {
+            Certificate = certificate;
+            PrivateKey = privateKey;
+            Chain = chain;
+        }
+
         /// <summary>The certificate, DER or PEM.</summary>
         public byte[] Certificate { get; private set; }
         /// <summary>Its private key, DER or PEM. Never logged.</summary>
         public byte[] PrivateKey { get; private set; }
+        /// <summary>The issuer's intermediates, DER back to back (see the constructor), or null. Installed with the
+        /// certificate, so that EAP-TLS and TLS present them to servers that trust only the root.</summary>
+        public byte[]? Chain { get; private set; }
     }
 
     /// <summary>The issuer could not issue now.</summary>

@@ -121,48 +121,61 @@ namespace NfCerts.Core.Renewal
             _status.State = RenewalState.Failed;
         }
 
-        /// <summary>Advances the root CA rotation as far as it can go now.</summary>
+        /// <summary>Advances the root CA rotation as far as it can go now, one step of the journal at a time.</summary>
         private void RunRoot()
         {
-            if (_journal.Root == RootRotationStep.NoticeReceived)
+            while (true)
             {
-                Step("Root.3.InstallRootCA2");
-                _store.InstallRootCACertificate(_options.RootCa2, _journal.PendingRootCa);
-                Step("Root.4.AddDuplicateNetwork");
-                int n2 = NetworkId(_options.Network2);
-                if (n2 < 0)
+                switch (RenewalDecision.NextRootStep(_journal.Root))
                 {
-                    int n1 = NetworkId(_options.Network1);
-                    if (n1 < 0)
-                    {
-                        throw new InvalidOperationException("there is no network '" + _options.Network1 + "' to duplicate");
-                    }
-                    n2 = _wifi.AddDuplicateNetwork(n1, _options.Network2);
+                    case RootAction.Prepare:
+                        PrepareRoot();
+                        break;
+                    case RootAction.CheckNetwork2:
+                        Step("Root.5.CheckConnectedNetwork");
+                        if (!ConnectedTo(_options.Network2))
+                        {
+                            // On Network1 the old root still works; not connected: look again at the next check.
+                            _status.State = RenewalState.WaitingForNetwork2;
+                            return;
+                        }
+                        _journal.Root = RootRotationStep.Finishing;
+                        SaveJournal();
+                        break;
+                    case RootAction.Finish:
+                        FinishRoot();
+                        return;
+                    default:
+                        return;
                 }
-                _wifi.SetRootCACertStoreIdentifier(n2, _options.RootCa2);
-                _wifi.SetNetworkEnabled(n2, true);
-                _wifi.PersistConfig();
-                _journal.Root = RootRotationStep.WaitingForNetwork2;
-                _journal.PendingRootCa = new byte[0];
-                _journal.LastResult = "waiting for " + _options.Network2;
-                SaveJournal();
             }
-            if (_journal.Root == RootRotationStep.WaitingForNetwork2)
+        }
+
+        /// <summary>Steps 3-4: RootCA2 from the saved notice, Network2 as an enabled duplicate of Network1 trusting it.
+        /// Crash rule: each write is idempotent (install replaces, an existing Network2 is reused), so a cut anywhere
+        /// before the journal says WaitingForNetwork2 is redone from the notice at the next start.</summary>
+        private void PrepareRoot()
+        {
+            Step("Root.3.InstallRootCA2");
+            _store.InstallRootCACertificate(_options.RootCa2, _journal.PendingRootCa);
+            Step("Root.4.AddDuplicateNetwork");
+            int n2 = NetworkId(_options.Network2);
+            if (n2 < 0)
             {
-                Step("Root.5.CheckConnectedNetwork");
-                if (!ConnectedTo(_options.Network2))
+                int n1 = NetworkId(_options.Network1);
+                if (n1 < 0)
                 {
-                    // On Network1 the old root still works; not connected: look again at the next check.
-                    _status.State = RenewalState.WaitingForNetwork2;
-                    return;
+                    throw new InvalidOperationException("there is no network '" + _options.Network1 + "' to duplicate");
                 }
-                _journal.Root = RootRotationStep.Finishing;
-                SaveJournal();
+                n2 = _wifi.AddDuplicateNetwork(n1, _options.Network2);
             }
-            if (_journal.Root == RootRotationStep.Finishing)
-            {
-                FinishRoot();
-            }
+            _wifi.SetRootCACertStoreIdentifier(n2, _options.RootCa2);
+            _wifi.SetNetworkEnabled(n2, true);
+            _wifi.PersistConfig();
+            _journal.Root = RootRotationStep.WaitingForNetwork2;
+            _journal.PendingRootCa = new byte[0];
+            _journal.LastResult = "waiting for " + _options.Network2;
+            SaveJournal();
         }
 
         /// <summary>Step 6: RootCA2 onto RootCA1, reload, forget Network2, persist.</summary>
@@ -199,77 +212,67 @@ namespace NfCerts.Core.Renewal
                 // A step failed earlier in this boot and could not be undone then: undo (or finish) it now.
                 RecoverClient();
             }
-            if (!_store.ContainsCertificate(_options.ClientCert1))
+            RenewalFacts facts = ClientFacts(now);
+            RenewalAction next = RenewalDecision.Next(facts, _options.ClientCert1, _options.Network1);
+            if (next.Kind == RenewalActionKind.NoClientCertificate)
             {
                 _status.State = RenewalState.Failed;
-                Condition("there is no '" + _options.ClientCert1 + "' in the certificate store");
+                Condition(next.Reason);
                 return;
             }
-            var info = _store.GetCertificateInfo(_options.ClientCert1);
             if (_store.ContainsCertificate(_options.RootCa1))
             {
                 _status.RootCaDaysLeft = DaysLeft(_store.GetCertificateNotAfter(_options.RootCa1), now);
             }
             Step("Client.2.CheckNotAfter");
-            _status.ClientCertDaysLeft = DaysLeft(info.NotAfter, now);
-            // Times saved under a clock that was wrong (ahead of now, or outside the certificate's validity) are not trusted.
-            DateTime installed = DateTime.MinValue;
-            long it = _journal.ClientInstalledTicks;
-            if (it > 0 && it <= now.Ticks && it >= info.NotBefore.Ticks && it <= info.NotAfter.Ticks)
+            _status.ClientCertDaysLeft = DaysLeft(facts.NotAfter, now);
+            _journal.NextClientAttemptTicks = next.NextAttemptTicks;
+            _status.ClientRenewAtUtc = next.RenewAt;
+            _status.ThresholdClamped = next.Clamped;
+            switch (next.Kind)
             {
-                installed = new DateTime(it, DateTimeKind.Utc);
-            }
-            TimeSpan life = info.NotAfter - info.NotBefore;
-            TimeSpan cap = _options.Policy.Retry.For(life);
-            if (_journal.NextClientAttemptTicks > (now + cap + _options.Policy.RetryInitial).Ticks)
-            {
-                _journal.NextClientAttemptTicks = now.Ticks;
-            }
-            bool clamped;
-            DateTime renewAt = _options.Policy.RenewAt(info.NotBefore, info.NotAfter, installed, out clamped);
-            if (installed != DateTime.MinValue && renewAt < installed + TimeSpan.FromDays(1))
-            {
-                renewAt = installed + TimeSpan.FromDays(1);
-            }
-            // Never later than shortly before expiry, whatever the guards above did.
-            TimeSpan margin = TimeSpan.FromTicks(life.Ticks / 10 < TimeSpan.TicksPerDay ? life.Ticks / 10 : TimeSpan.TicksPerDay);
-            if (renewAt > info.NotAfter - margin)
-            {
-                renewAt = info.NotAfter - margin;
-            }
-            _status.ClientRenewAtUtc = renewAt;
-            _status.ThresholdClamped = clamped;
-            if (now < renewAt)
-            {
-                _clockDisagrees = false;
-                if (_status.State != RenewalState.WaitingForNetwork2)
-                {
-                    _status.State = RenewalState.Idle;
-                }
-                return;
-            }
-            if (_clockDisagrees)
-            {
-                // The certificate the issuer just gave already looked due: the wall clock, not the certificate, is wrong.
-                Condition("the wall clock disagrees with the issuer's last certificate; renewal waits for the clock");
-                return;
-            }
-            if (_journal.NextClientAttemptTicks > now.Ticks)
-            {
-                return;
-            }
-            if (_issuer == null)
-            {
-                Condition("no certificate issuer configured: " + _options.ClientCert1 + " is due and cannot be renewed");
-                return;
+                case RenewalActionKind.NotDue:
+                    _clockDisagrees = false;
+                    if (_status.State != RenewalState.WaitingForNetwork2)
+                    {
+                        _status.State = RenewalState.Idle;
+                    }
+                    return;
+                case RenewalActionKind.WaitForClock:
+                case RenewalActionKind.NoIssuer:
+                    Condition(next.Reason);
+                    return;
+                case RenewalActionKind.WaitForRetry:
+                    return;
             }
             Step("Client.1.VerifyNetwork1");
-            if (!ConnectedTo(_options.Network1))
+            if (next.Kind == RenewalActionKind.WaitForNetwork1)
             {
-                Condition("not connected to " + _options.Network1 + ": the renewal waits");
+                Condition(next.Reason);
                 return;
             }
-            RenewClient(now, info.NotAfter - info.NotBefore);
+            RenewClient(now, next.Lifetime);
+        }
+
+        /// <summary>What the client decision needs, read from the store, the journal and the Wi-Fi state (reads only).</summary>
+        private RenewalFacts ClientFacts(DateTime now)
+        {
+            var f = new RenewalFacts();
+            f.Now = now;
+            f.Policy = _options.Policy;
+            f.HasClientCertificate = _store.ContainsCertificate(_options.ClientCert1);
+            if (f.HasClientCertificate)
+            {
+                var info = _store.GetCertificateInfo(_options.ClientCert1);
+                f.NotBefore = info.NotBefore;
+                f.NotAfter = info.NotAfter;
+            }
+            f.InstalledTicks = _journal.ClientInstalledTicks;
+            f.NextAttemptTicks = _journal.NextClientAttemptTicks;
+            f.ClockDisagrees = _clockDisagrees;
+            f.HasIssuer = _issuer != null;
+            f.OnNetwork1 = ConnectedTo(_options.Network1);
+            return f;
         }
 
         private void RenewClient(DateTime now, TimeSpan lifetime)
@@ -304,7 +307,7 @@ namespace NfCerts.Core.Renewal
             {
                 try
                 {
-                    _store.InstallClientCertificate(_options.ClientCert2, issued.Certificate, issued.PrivateKey, null);
+                    _store.InstallClientCertificate(_options.ClientCert2, WithChain(issued), issued.PrivateKey, null);
                 }
                 catch (CertStoreException e)
                 {
@@ -435,20 +438,19 @@ namespace NfCerts.Core.Renewal
         private void ScheduleRetry(DateTime now, TimeSpan lifetime, TimeSpan retryAfter, bool retryable)
         {
             _journal.ClientFailures++;
-            if (now == DateTime.MinValue)
+            _journal.NextClientAttemptTicks = RenewalDecision.RetryAt(_options.Policy, _seed, now, lifetime, _journal.ClientFailures, retryable, retryAfter);
+        }
+
+        /// <summary>The issued certificate followed by the issuer's chain, as the store installs a chain.</summary>
+        /// <exception cref="CertStoreException">The certificate is unusable (as the install would report).</exception>
+        private static byte[] WithChain(IssuedCredential issued)
+        {
+            byte[]? chain = issued.Chain;
+            if (chain == null || chain.Length == 0)
             {
-                _journal.NextClientAttemptTicks = 0;
-                return;
+                return issued.Certificate;
             }
-            if (lifetime <= TimeSpan.Zero)
-            {
-                lifetime = TimeSpan.FromDays(1);
-            }
-            var p = _options.Policy;
-            // A fatal refusal is retried at the longest interval: a device must keep trying before its certificate expires.
-            int failures = retryable ? _journal.ClientFailures : 64;
-            TimeSpan delay = p.RetryDelay(failures, lifetime, DeviceJitter.Factor(_seed, _journal.ClientFailures), retryAfter);
-            _journal.NextClientAttemptTicks = (now + delay).Ticks;
+            return CertificateChain.Join(CertStore.DecodeCertificate(issued.Certificate), chain);
         }
 
         private static string DescribeDiagnostics(WifiDiagnostics d)

@@ -23,6 +23,23 @@ namespace NfCerts.Core.Renewal
     /// <para>Without an <see cref="ICertificateIssuer"/> the root CA flow runs and the client flow reports that it has
     /// no issuer when a renewal is due.</para>
     /// <para>Call <see cref="Start"/> before starting the <see cref="ConnectionManager"/>, so that recovery runs first.</para>
+    /// <para><b>Decisions and effects.</b> What to do next and when is decided by pure functions of the facts the engine
+    /// reads (<see cref="RenewalDecision"/>, <see cref="CheckSchedule"/>, <see cref="ClockJudge"/>); this class is the driver
+    /// that gathers those facts and carries the answer out. Its effects keep these crash rules, which the crash tests hold
+    /// it to (a power cut at every flash write of a renewal and of a rotation):</para>
+    /// <list type="bullet">
+    /// <item>Getting a certificate (<see cref="ICertificateIssuer.Issue"/>) writes nothing; a failure only schedules a retry
+    /// (<see cref="RenewalDecision.RetryAt"/>), saved with the reason.</item>
+    /// <item>The journal says <see cref="ClientRotationStep.Trial"/> before ClientCert2 exists; ClientCert2 (leaf, chain and
+    /// key) is one commit; Network1's pointer to it is persisted before the reload. A start that finds Trial rolls back:
+    /// Network1 back on ClientCert1, which was never touched, and ClientCert2 deleted. Rollback is idempotent.</item>
+    /// <item>The journal says <see cref="ClientRotationStep.Proven"/> only after a connection with ClientCert2; a start that
+    /// finds Proven finishes: ClientCert2 moves onto ClientCert1 in one atomic step (a move that already happened is
+    /// skipped), Network1 points at ClientCert1 again, then the journal says Idle.</item>
+    /// <item>A root CA notice is saved before anything else (a C2D message is acknowledged on receipt); installing RootCA2
+    /// and Network2 is idempotent and redone from the notice until the journal says WaitingForNetwork2; finishing is
+    /// journaled (Finishing) before RootCA2 moves onto RootCA1, and redone until the journal says Idle.</item>
+    /// </list>
     /// </remarks>
     public sealed partial class RenewalEngine
     {

@@ -305,7 +305,7 @@ namespace NfCerts.Core.Wifi
             }
             try
             {
-                request.ClientCertificate = _store.GetCertificate(net.ClientCertId);
+                request.ClientCertificate = _store.GetCertificateChain(net.ClientCertId);
                 request.ClientKey = _store.GetPrivateKey(net.ClientCertId);
                 request.TrustedRoots = new byte[][] { _store.GetCertificate(net.RootCaId) };
             }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -53,14 +54,17 @@ namespace NfCerts.Hal.Host
         }
 
         /// <summary>
-        /// The client certificate with its private key: <paramref name="certificateDer"/> is an X.509 certificate, DER;
-        /// <paramref name="keyDer"/> an unencrypted PKCS#8, SEC1 (EC) or PKCS#1 (RSA) private key, DER, that matches it.
+        /// The client certificate with its private key: <paramref name="chainDer"/> is the request's chain (the leaf's DER,
+        /// optionally followed by its intermediates', see <see cref="WifiConnectRequest.ClientCertificate"/>), of which the
+        /// leaf is taken; <paramref name="keyDer"/> an unencrypted PKCS#8, SEC1 (EC) or PKCS#1 (RSA) private key, DER, that
+        /// matches it. <see cref="LoadIntermediates"/> gives the rest of the chain.
         /// </summary>
         /// <exception cref="EapCredentialException">Either is not DER, cannot be parsed, or the key does not match.</exception>
-        public static X509Certificate2 LoadClientCertificate(byte[] certificateDer, byte[] keyDer)
+        public static X509Certificate2 LoadClientCertificate(byte[] chainDer, byte[] keyDer)
         {
-            ArgumentNullException.ThrowIfNull(certificateDer);
+            ArgumentNullException.ThrowIfNull(chainDer);
             ArgumentNullException.ThrowIfNull(keyDer);
+            byte[] certificateDer = SplitChain(chainDer)[0];
             var certificate = LoadCertificate(certificateDer, "client certificate");
             try
             {
@@ -106,6 +110,52 @@ namespace NfCerts.Hal.Host
             {
                 throw new EapCredentialException("the " + what + " cannot be parsed as an X.509 certificate");
             }
+        }
+
+        /// <summary>The certificates after the leaf in a request's client chain (empty when it holds the leaf alone).</summary>
+        /// <exception cref="EapCredentialException">The chain is not DER certificates back to back.</exception>
+        public static X509Certificate2Collection LoadIntermediates(byte[] chainDer)
+        {
+            byte[][] parts = SplitChain(chainDer);
+            var collection = new X509Certificate2Collection();
+            for (int i = 1; i < parts.Length; i++)
+            {
+                collection.Add(LoadCertificate(parts[i], "client chain's certificate #" + (i + 1)));
+            }
+            return collection;
+        }
+
+        /// <summary>Splits DER certificates back to back; the first is the leaf.</summary>
+        /// <exception cref="EapCredentialException">Empty, not DER, or bytes that do not tile into DER elements.</exception>
+        public static byte[][] SplitChain(byte[] chainDer)
+        {
+            ArgumentNullException.ThrowIfNull(chainDer);
+            var parts = new List<byte[]>();
+            ReadOnlySpan<byte> rest = chainDer;
+            while (!rest.IsEmpty)
+            {
+                if (rest[0] != 0x30)
+                {
+                    throw new EapCredentialException(parts.Count == 0 ? "the client certificate is not DER (PEM or empty?)"
+                        : "the client chain holds something other than a DER certificate after certificate #" + parts.Count);
+                }
+                int length;
+                try
+                {
+                    AsnDecoder.ReadEncodedValue(rest, AsnEncodingRules.DER, out _, out _, out length);
+                }
+                catch (AsnContentException)
+                {
+                    throw new EapCredentialException("the client chain's certificate #" + (parts.Count + 1) + " is not well-formed DER");
+                }
+                parts.Add(rest[..length].ToArray());
+                rest = rest[length..];
+            }
+            if (parts.Count == 0)
+            {
+                throw new EapCredentialException("the client certificate is not DER (PEM or empty?)");
+            }
+            return parts.ToArray();
         }
 
         /// <summary>Parses the request's trusted roots.</summary>

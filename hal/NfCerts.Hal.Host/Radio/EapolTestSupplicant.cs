@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.IO;
@@ -115,8 +116,12 @@ namespace NfCerts.Hal.Host
         {
             using var roots = new DisposableCollection(EapCredentials.LoadRoots(request.TrustedRoots!));
             using var client = EapCredentials.LoadClientCertificate(request.ClientCertificate!, request.ClientKey!);
+            using var intermediates = new DisposableCollection(EapCredentials.LoadIntermediates(request.ClientCertificate!));
             var caPath = dir.WriteFile("ca.pem", EapCredentials.CertificatesPem(roots.Items));
-            var certPath = dir.WriteFile("client.pem", EapCredentials.CertificatesPem(new[] { client }));
+            // wpa_supplicant reads client_cert as a chain file (leaf first) and sends every certificate in it.
+            var chain = new List<X509Certificate2> { client };
+            chain.AddRange(intermediates.Items);
+            var certPath = dir.WriteFile("client.pem", EapCredentials.CertificatesPem(chain));
             var key = EapCredentials.ExportPrivateKeyPem(client);
             string keyPath;
             try

@@ -113,9 +113,11 @@ namespace NfCerts.Hal.Host
             }
             X509Certificate2 client;
             X509Certificate2Collection roots;
+            X509Certificate2Collection intermediates;
             try
             {
                 roots = EapCredentials.LoadRoots(request.TrustedRoots!);
+                intermediates = EapCredentials.LoadIntermediates(request.ClientCertificate!);
                 client = EapCredentials.LoadClientCertificate(request.ClientCertificate!, request.ClientKey!);
             }
             catch (EapCredentialException e)
@@ -132,7 +134,7 @@ namespace NfCerts.Hal.Host
             }
             try
             {
-                return RunAsync(request, DateTime.SpecifyKind(utcNow, DateTimeKind.Utc), client, roots, serverContext, running)
+                return RunAsync(request, DateTime.SpecifyKind(utcNow, DateTimeKind.Utc), client, intermediates, roots, serverContext, running)
                     .GetAwaiter().GetResult();
             }
             finally
@@ -141,6 +143,10 @@ namespace NfCerts.Hal.Host
                 foreach (var r in roots)
                 {
                     r.Dispose();
+                }
+                foreach (var c in intermediates)
+                {
+                    c.Dispose();
                 }
             }
         }
@@ -169,7 +175,7 @@ namespace NfCerts.Hal.Host
         }
 
         private async Task<WifiConnectResult> RunAsync(WifiConnectRequest request, DateTime utcNow, X509Certificate2 client,
-            X509Certificate2Collection roots, SslStreamCertificateContext serverContext, bool serverRunning)
+            X509Certificate2Collection intermediates, X509Certificate2Collection roots, SslStreamCertificateContext serverContext, bool serverRunning)
         {
             var verdicts = new Verdicts();
             var domain = string.IsNullOrEmpty(request.ServerDomain) ? null : request.ServerDomain;
@@ -200,7 +206,8 @@ namespace NfCerts.Hal.Host
                     TargetHost = domain ?? string.Empty,
                     EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                     CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-                    ClientCertificateContext = SslStreamCertificateContext.Create(client, null, offline: true),
+                    // The device presents its intermediates as the request gives them (an offline context sends a partial chain).
+                    ClientCertificateContext = SslStreamCertificateContext.Create(client, intermediates, offline: true),
                     RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
                         DeviceChecksServer(certificate, chain, roots, utcNow, domain, request.CheckServerCertificateTime, verdicts),
                 };

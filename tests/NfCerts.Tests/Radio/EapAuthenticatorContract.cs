@@ -118,6 +118,43 @@ namespace NfCerts.Tests.Radio
         }
 
         [Fact]
+        public void AClientIssuedByAnIntermediateConnectsWithItsChainAndIsRejectedWithTheLeafAlone()
+        {
+            // The server trusts only the device root (ClientCA): the intermediate has to come from the device.
+            var chained = TestPki.Request(Ssid, Pki.ClientViaIntermediate, Pki.RootCA1);
+            chained.ClientCertificate = Concat(Pki.ClientViaIntermediate.RawData, Pki.ClientIntermediate.RawData);
+            var ok = Radio.Connect(chained);
+            AssertSuccess(ok);
+            AssertNoKeyMaterial(ok, chained);
+
+            var leafOnly = TestPki.Request(Ssid, Pki.ClientViaIntermediate, Pki.RootCA1);
+            var refused = Radio.Connect(leafOnly);
+            Assert.Equal(WifiFailureReason.ClientCertificateRejected, refused.Reason);
+            Assert.Contains("unable to get local issuer certificate", refused.Detail);
+            Assert.Equal(0, refused.CertDepth);
+            Assert.Equal("CN=device-chained,O=nf.Certs Tests", refused.CertSubject);
+            Assert.False(Radio.IsConnected);
+        }
+
+        [Fact]
+        public void AClientChainWithBytesThatAreNoCertificateIsAnInvalidRequest()
+        {
+            var request = TestPki.Request(Ssid, Pki.Client, Pki.RootCA1);
+            request.ClientCertificate = Concat(Pki.Client.RawData, new byte[] { 0x04, 0x01, 0x00 });
+            var result = Radio.Connect(request);
+            Assert.Equal(WifiFailureReason.InvalidRequest, result.Reason);
+            Assert.Contains("after certificate #1", result.Detail);
+        }
+
+        private static byte[] Concat(byte[] a, byte[] b)
+        {
+            var all = new byte[a.Length + b.Length];
+            a.CopyTo(all, 0);
+            b.CopyTo(all, a.Length);
+            return all;
+        }
+
+        [Fact]
         public void ExpiredClientCertificateIsRejected()
         {
             var request = TestPki.Request(Ssid, Pki.ExpiredClient, Pki.RootCA1);

@@ -23,6 +23,8 @@ namespace NfCerts.Tests.Radio
         public X509Certificate2 RootCA2 { get; }
         public X509Certificate2 Intermediate1 { get; }
         public X509Certificate2 ClientCA { get; }
+        /// <summary>Issued by <see cref="ClientCA"/>; the servers do not trust it, only its root.</summary>
+        public X509Certificate2 ClientIntermediate { get; }
         public X509Certificate2 RogueCA { get; }
 
         /// <summary>RADIUS server certificate from RootCA1, valid from 800 days ago (covering <see cref="ExpiredClient"/>'s window) for a year more. O has a comma, to prove both authenticators escape it alike.</summary>
@@ -33,6 +35,8 @@ namespace NfCerts.Tests.Radio
         public X509Certificate2 Server1ViaIntermediate { get; }
 
         public X509Certificate2 Client { get; }
+        /// <summary>A device certificate issued by <see cref="ClientIntermediate"/>.</summary>
+        public X509Certificate2 ClientViaIntermediate { get; }
         public X509Certificate2 ExpiredClient { get; }
         public X509Certificate2 RogueClient { get; }
         public X509Certificate2 RsaClient { get; }
@@ -47,10 +51,12 @@ namespace NfCerts.Tests.Radio
             Intermediate1 = Ca("CN=Test RADIUS Intermediate 1,O=nf.Certs Tests", RootCA1);
             ClientCA = Ca("CN=Test Device CA,O=nf.Certs Tests", null);
             RogueCA = Ca("CN=Rogue Device CA,O=Elsewhere", null);
+            ClientIntermediate = Ca("CN=Test Device Issuing CA,O=nf.Certs Tests", ClientCA);
             Server1 = Leaf("CN=radius.example.com,O=\"Acme, Inc\",C=DE", RootCA1, server: true, Now.AddDays(-800), Now.AddDays(365), "radius.example.com");
             Server2 = Leaf("CN=radius2.example.com,O=nf.Certs Tests", RootCA2, server: true, Now.AddDays(-1), Now.AddDays(365), "radius2.example.com");
             Server1ViaIntermediate = Leaf("CN=radius3.example.com,O=nf.Certs Tests", Intermediate1, server: true, Now.AddDays(-1), Now.AddDays(365), "radius3.example.com");
             Client = Leaf("CN=device-001,O=nf.Certs Tests", ClientCA, server: false, Now.AddDays(-1), Now.AddDays(365), null);
+            ClientViaIntermediate = Leaf("CN=device-chained,O=nf.Certs Tests", ClientIntermediate, server: false, Now.AddDays(-1), Now.AddDays(365), null);
             ExpiredClient = Leaf("CN=device-expired,O=nf.Certs Tests", ClientCA, server: false, Now.AddDays(-730), Now.AddDays(-365), null);
             RogueClient = Leaf("CN=device-rogue,O=Elsewhere", RogueCA, server: false, Now.AddDays(-1), Now.AddDays(365), null);
             RsaClient = Leaf("CN=device-rsa,O=nf.Certs Tests", ClientCA, server: false, Now.AddDays(-1), Now.AddDays(365), null, rsa: true);

@@ -27,6 +27,8 @@ namespace NfCerts.Tests.Renewal
         public readonly Queue<Exception> Failures = new();
         /// <summary>When set, issue from this CA instead (a certificate the RADIUS server will refuse).</summary>
         public Issued? WrongCa;
+        /// <summary>When set, issue from this intermediate CA (under the root the server trusts) and return it as the chain.</summary>
+        public Issued? Intermediate;
         public int Calls;
         public Issued? LastIssued;
         public readonly List<DateTime> CallTimes = new();
@@ -40,8 +42,9 @@ namespace NfCerts.Tests.Renewal
                 throw Failures.Dequeue();
             }
             var now = new DateTimeOffset(_clock.TrueUtc, TimeSpan.Zero);
-            LastIssued = TestPki.Client(WrongCa ?? _ca, "device-001", now - Backdate, now + Lifetime);
-            return new IssuedCredential(LastIssued.Der, LastIssued.Pkcs8);
+            LastIssued = TestPki.Client(WrongCa ?? Intermediate ?? _ca, "device-001", now - Backdate, now + Lifetime);
+            return Intermediate == null ? new IssuedCredential(LastIssued.Der, LastIssued.Pkcs8)
+                : new IssuedCredential(LastIssued.Der, LastIssued.Pkcs8, Intermediate.Der);
         }
     }
 }

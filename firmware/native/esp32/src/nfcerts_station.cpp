@@ -31,6 +31,8 @@ namespace
 const size_t MaxSsid = 32;
 const size_t MaxIdentity = 127;
 const size_t MaxDomain = 255;
+// The client chain the store keeps (leaf + up to 3 intermediates, firmware/NfCerts.Core/Certificates/README.md).
+const size_t MaxClientChain = 4;
 // The supplicant's log tag (wpa_debug.h) and the level of the lines NoteSupplicantLine parses (wpa_printf MSG_INFO).
 const char SupplicantLogTag[] = "wpa";
 
@@ -44,7 +46,8 @@ struct Generation
     std::vector<uint8_t> identity;
     std::vector<uint8_t> roots;       // concatenated DER, as given
     std::vector<uint8_t> caPem;       // what esp_eap_client_set_ca_cert points at (NUL-terminated PEM)
-    std::vector<uint8_t> certificate; // DER
+    std::vector<uint8_t> certificate; // DER: the leaf, optionally followed back to back by its intermediates
+    std::vector<uint8_t> chainPem;    // for a chain of several: what esp_eap_client_set_certificate_and_key points at
     std::vector<uint8_t> key;         // DER
     std::vector<uint8_t> keyPassword; // NUL-terminated (the supplicant measures it with strlen)
     std::vector<uint8_t> domain;      // NUL-terminated
@@ -58,6 +61,7 @@ struct Generation
         Wipe(identity);
         Wipe(caPem);
         Wipe(certificate);
+        Wipe(chainPem);
         Wipe(key);
         Wipe(keyPassword);
         Wipe(domain);
@@ -178,6 +182,22 @@ bool IsOneDerElement(const std::vector<uint8_t> &der)
     return !der.empty() && der[0] == 0x30 && DerElementLength(der.data(), der.size()) == der.size();
 }
 
+// The supplicant (tls_mbedtls.c, set_pki_context) hands the client certificate buffer to mbedtls_x509_crt_parse,
+// which reads every certificate of a NUL-terminated PEM buffer into the chain it presents, but only the first of
+// concatenated DER. One DER certificate is passed as it is; a chain goes as a PEM bundle, or the intermediates
+// would silently stay behind.
+bool PrepareClientChain(Generation &g)
+{
+    std::vector<std::pair<size_t, size_t> > parts;
+    g.chainPem.clear();
+    if (!SplitDerCertificates(g.certificate.data(), g.certificate.size(), parts) || parts.size() > MaxClientChain)
+    {
+        return false;
+    }
+
+    return parts.size() == 1 || BuildPemBundle(g.certificate.data(), g.certificate.size(), g.chainPem);
+}
+
 // Checks the profile and prepares derived buffers. Touches no ESP-IDF state.
 bool Validate(Generation &g)
 {
@@ -198,7 +218,7 @@ bool Validate(Generation &g)
                 return false;
             }
 
-            if (!IsOneDerElement(g.certificate) || !IsOneDerElement(g.key))
+            if (!PrepareClientChain(g) || !IsOneDerElement(g.key))
             {
                 return false;
             }
@@ -243,8 +263,9 @@ int Configure(Generation &g, int *espError)
 
             if (err == ESP_OK)
             {
+                const std::vector<uint8_t> &chain = g.chainPem.empty() ? g.certificate : g.chainPem;
                 err = esp_eap_client_set_certificate_and_key(
-                    g.certificate.data(), (int)g.certificate.size(), g.key.data(), (int)g.key.size(),
+                    chain.data(), (int)chain.size(), g.key.data(), (int)g.key.size(),
                     g.hasKeyPassword ? g.keyPassword.data() : nullptr,
                     g.hasKeyPassword ? (int)g.keyPassword.size() - 1 : 0);
             }

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <functional>
 #include <iterator>
 
 #include <gtest/gtest.h>
@@ -104,6 +105,21 @@ void OpenSsl::MakeSelfSigned(const std::string &name, const std::string &algorit
     {
         Ok("rsa -in " + name + ".key.pem -traditional -outform DER -out " + name + ".pkcs1.der");
     }
+}
+
+void OpenSsl::MakeIssued(const std::string &name, const std::string &subject, const std::string &issuer, bool ca) const
+{
+    Write(name + ".ext", Bytes(ca ? "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n"
+                                  : "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n"
+                                    "extendedKeyUsage=clientAuth\n"));
+    Ok("req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj '" + subject + "' -keyout " + name +
+       ".key.pem -out " + name + ".csr.pem");
+    Ok("x509 -req -in " + name + ".csr.pem -CA " + issuer + ".crt.pem -CAkey " + issuer + ".key.pem -set_serial " +
+       std::to_string(std::hash<std::string>()(name) & 0x7FFFFFFF) + " -days 2 -extfile " + name + ".ext -out " + name +
+       ".crt.pem");
+    Ok("x509 -in " + name + ".crt.pem -outform DER -out " + name + ".crt.der");
+    Ok("pkcs8 -topk8 -nocrypt -in " + name + ".key.pem -outform DER -out " + name + ".key.der");
+    Ok("ec -in " + name + ".key.pem -outform DER -out " + name + ".sec1.der");
 }
 
 std::vector<uint8_t> Bytes(const std::string &text)

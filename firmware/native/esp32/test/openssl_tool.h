@@ -38,6 +38,10 @@ public:
     // <name>.crt.der and <name>.key.der (PKCS#8), <name>.sec1.der / <name>.pkcs1.der (traditional form).
     void MakeSelfSigned(const std::string &name, const std::string &algorithm, const std::string &subject) const;
 
+    // A certificate for <subject> signed by <issuer> (made by MakeSelfSigned or MakeIssued), EC P-256, a CA when
+    // <ca>: writes the same files as MakeSelfSigned.
+    void MakeIssued(const std::string &name, const std::string &subject, const std::string &issuer, bool ca) const;
+
 private:
     std::string directory_;
 };

@@ -23,6 +23,8 @@ namespace
 struct Material
 {
     std::vector<uint8_t> root1, root2, otherRoot, certificate, key;
+    // A device PKI with an issuing CA: deviceRoot -> issuing -> chained (key chainedKey).
+    std::vector<uint8_t> deviceRoot, issuing, chained, chainedKey;
 };
 
 Material *material = nullptr;
@@ -78,6 +80,39 @@ int ConnectEap(const std::string &ssid, const std::vector<std::vector<uint8_t> >
     return StationConnect(nullptr);
 }
 
+std::vector<uint8_t> Join(const std::vector<std::vector<uint8_t> > &parts)
+{
+    std::vector<uint8_t> all;
+    for (const std::vector<uint8_t> &p : parts)
+    {
+        all.insert(all.end(), p.begin(), p.end());
+    }
+
+    return all;
+}
+
+int ConnectEapWith(const std::string &ssid, const std::vector<uint8_t> &chain, const std::vector<uint8_t> &key)
+{
+    StationProfileBegin(SecurityWpa2EapTls);
+    Set(FieldSsid, ssid);
+    Set(FieldIdentity, "device-001");
+    Set(FieldTrustedRoot, material->root1);
+    Set(FieldClientCertificate, chain);
+    Set(FieldClientKey, key);
+    return StationConnect(nullptr);
+}
+
+int CountOf(const std::string &text, const std::string &what)
+{
+    int n = 0;
+    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
+    {
+        n++;
+    }
+
+    return n;
+}
+
 StationStatus Poll()
 {
     StationStatus status;
@@ -95,12 +130,19 @@ protected:
         ssl.MakeSelfSigned("root2", "rsa", "/CN=RADIUS Root 2");
         ssl.MakeSelfSigned("other", "ec", "/CN=Somebody Else");
         ssl.MakeSelfSigned("client", "ec", "/CN=device-001");
+        ssl.MakeSelfSigned("deviceroot", "ec", "/CN=Device Root");
+        ssl.MakeIssued("issuing", "/CN=Device Issuing CA", "deviceroot", true);
+        ssl.MakeIssued("chained", "/CN=device-001", "issuing", false);
         material = new Material();
         material->root1 = ssl.Read("root1.crt.der");
         material->root2 = ssl.Read("root2.crt.der");
         material->otherRoot = ssl.Read("other.crt.der");
         material->certificate = ssl.Read("client.crt.der");
         material->key = ssl.Read("client.key.der");
+        material->deviceRoot = ssl.Read("deviceroot.crt.der");
+        material->issuing = ssl.Read("issuing.crt.der");
+        material->chained = ssl.Read("chained.crt.der");
+        material->chainedKey = ssl.Read("chained.key.der");
     }
 
     static void TearDownTestSuite()
@@ -455,4 +497,50 @@ TEST_F(StationTest, ADriverRefusalIsARadioErrorAndLeavesNothingHandedOver)
     EXPECT_FALSE(fake_idf::Eap().enterpriseEnabled);
     EXPECT_EQ(nullptr, fake_idf::Eap().key);
     EXPECT_EQ(0, StationRetiredGenerations());
+}
+
+TEST_F(StationTest, AClientChainReachesTheSupplicantAsPemAndSatisfiesAServerTrustingOnlyTheRoot)
+{
+    fake_idf::AccessPoint site;
+    site.ssid = "Chained";
+    site.security = fake_idf::ApWpa2Enterprise;
+    site.serverRoot = material->root1;
+    site.clientRoot = material->deviceRoot;
+    fake_idf::AddAccessPoint(site);
+
+    // The leaf alone: the server cannot link it to its root.
+    ASSERT_EQ(WifiNone, ConnectEapWith("Chained", material->chained, material->chainedKey));
+    EXPECT_EQ((int)material->chained.size(), fake_idf::Eap().certificateLength) << "one certificate goes as DER";
+    fake_idf::RunEvents();
+    EXPECT_EQ(WifiClientCertificateRejected, Poll().result);
+
+    // Leaf + issuing CA, as the store keeps them: mbedtls_x509_crt_parse reads only the first DER certificate, so the
+    // supplicant must get PEM, NUL-terminated, with both.
+    ASSERT_EQ(WifiNone, ConnectEapWith("Chained", Join({material->chained, material->issuing}), material->chainedKey));
+    const fake_idf::EapState &eap = fake_idf::Eap();
+    std::string pem((const char *)eap.certificate, eap.certificateLength);
+    EXPECT_EQ(0, eap.certificate[eap.certificateLength - 1]);
+    EXPECT_EQ(2, CountOf(pem, "-----BEGIN CERTIFICATE-----"));
+    fake_idf::RunEvents();
+    StationStatus status = Poll();
+    EXPECT_EQ(WifiNone, status.result);
+    EXPECT_EQ(StateConnected, status.state);
+}
+
+TEST_F(StationTest, AClientChainOfMoreThanFourOrWithBytesThatAreNoCertificateIsRefused)
+{
+    std::vector<uint8_t> trailing = material->chained;
+    trailing.push_back(0x04);
+    trailing.push_back(0x00);
+    std::vector<uint8_t> five = Join({material->chained, material->issuing, material->deviceRoot, material->deviceRoot,
+                                      material->deviceRoot});
+    std::vector<uint8_t> four = Join({material->chained, material->issuing, material->deviceRoot, material->deviceRoot});
+    for (const std::vector<uint8_t> *bad : {&trailing, &five})
+    {
+        fake_idf::ClearCalls();
+        EXPECT_EQ(WifiInvalidRequest, ConnectEapWith("Network1", *bad, material->chainedKey));
+        EXPECT_TRUE(fake_idf::Calls().empty());
+    }
+
+    EXPECT_EQ(WifiNone, ConnectEapWith("Network1", four, material->chainedKey));
 }

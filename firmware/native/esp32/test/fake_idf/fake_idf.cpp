@@ -167,6 +167,24 @@ void PostConnectedAndIp()
     s.linkUp = true;
 }
 
+// The RADIUS server's check of the client: with a clientRoot it trusts that root only, so intermediates must come
+// from the device (mbedtls_x509_crt_verify takes the chain after the leaf as the untrusted intermediates).
+bool ClientChainTrusted(const AccessPoint &ap, mbedtls_x509_crt *client)
+{
+    if (ap.clientRoot.empty())
+    {
+        return true;
+    }
+
+    mbedtls_x509_crt trust;
+    mbedtls_x509_crt_init(&trust);
+    uint32_t flags = 0;
+    bool ok = mbedtls_x509_crt_parse_der(&trust, ap.clientRoot.data(), ap.clientRoot.size()) == 0 &&
+              mbedtls_x509_crt_verify(client, &trust, nullptr, nullptr, &flags, nullptr, nullptr) == 0;
+    mbedtls_x509_crt_free(&trust);
+    return ok;
+}
+
 // What the supplicant does with the EAP-TLS material: parse the CA bundle, the certificate and the key like
 // tls_mbedtls.c, check the server against the CA bundle and the domain, and let the AP judge our certificate.
 uint8_t RunEapTls(const AccessPoint &ap)
@@ -210,6 +228,8 @@ uint8_t RunEapTls(const AccessPoint &ap)
     mbedtls_x509_crt client;
     mbedtls_x509_crt_init(&client);
     int parsed = mbedtls_x509_crt_parse(&client, certificate.data(), certificate.size());
+    // The server sees what the supplicant presents: every certificate parsed from the buffer, the leaf first.
+    bool clientTrusted = parsed == 0 && ClientChainTrusted(ap, &client);
     mbedtls_x509_crt_free(&client);
     mbedtls_pk_context pk;
     mbedtls_pk_init(&pk);
@@ -240,7 +260,7 @@ uint8_t RunEapTls(const AccessPoint &ap)
         return WIFI_REASON_802_1X_AUTH_FAILED;
     }
 
-    if (!ap.acceptClientCertificate)
+    if (!ap.acceptClientCertificate || !clientTrusted)
     {
         Log(ESP_LOG_INFO, "tls_connection_handshake: ret is %d line:%d", -0x7780, 771);
         return WIFI_REASON_802_1X_AUTH_FAILED;

@@ -45,6 +45,7 @@ struct AccessPoint
     std::vector<uint8_t> serverRoot;  // DER root of the RADIUS server's chain
     std::string serverName;           // DNS name in the RADIUS server's certificate
     bool acceptClientCertificate = true;
+    std::vector<uint8_t> clientRoot;  // when set, the RADIUS server verifies the client's chain against this root only
     std::string expectedIdentity;     // empty: any
 };
 
