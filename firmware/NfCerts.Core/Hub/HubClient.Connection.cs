@@ -122,7 +122,8 @@ namespace NfCerts.Core.Hub
             lock (StoreLock)
             {
                 certificate = _store.GetCertificate(ClientCertId);
-                options.ClientCertificate = certificate;
+                // The chain (leaf + intermediates), so that a hub trusting only the issuing root accepts the device.
+                options.ClientCertificate = _store.GetCertificateChain(ClientCertId);
                 options.TrustedRoots = _trust.GetRoots();
                 options.ClientKey = _store.GetPrivateKey(ClientCertId);
             }
