@@ -111,18 +111,8 @@ namespace NfCerts.Tests.Est.Server
         }
 
         /// <summary>True when the server's certificate chains to <paramref name="root"/> and names the host.</summary>
-        public static bool TrustsRoot(X509Certificate2 root, X509Certificate? presented, SslPolicyErrors errors)
-        {
-            if (presented == null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
-            {
-                return false;
-            }
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            chain.ChainPolicy.CustomTrustStore.Add(root);
-            return chain.Build(X509CertificateLoader.LoadCertificate(presented.GetRawCertData()));
-        }
+        public static bool TrustsRoot(X509Certificate2 root, X509Certificate? presented, SslPolicyErrors errors) =>
+            EstTrust.ServerChainsTo(root, presented, errors);
 
         /// <summary>A PKCS#10 request (DER) for <paramref name="subject"/> with a new ECDSA P-256 (or RSA 2048) key.</summary>
         public static byte[] Csr(string subject, out AsymmetricAlgorithm key, bool rsa = false, Action<CertificateRequest>? edit = null)
