@@ -67,6 +67,7 @@ namespace NfCerts.Cli
                 StoreCommands.Build(ui),
                 WifiCommands.Build(ui),
                 BenchCommands.Build(ui),
+                EstCommands.Build(ui),
                 Completion.Build(),
             };
             root.WithExamples("store init device.img", "store ls device.img --json", "wifi --help", "completion bash");
