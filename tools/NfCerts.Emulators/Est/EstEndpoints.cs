@@ -263,23 +263,22 @@ internal sealed class EstEndpoints
         return Array.IndexOf(Operations, op) >= 0;
     }
 
+    /// <summary>The body, or null when it is over the limit. An oversize body is read and dropped (up to Kestrel's hard
+    /// cap, <see cref="EstServer.DrainLimit"/>) so that a client that sends it whole still reads the 413.</summary>
     private async Task<byte[]?> ReadBodyAsync(HttpContext ctx)
     {
-        if (ctx.Request.ContentLength > _options.MaxRequestBytes)
-        {
-            return null;
-        }
         var buffer = new MemoryStream();
         byte[] chunk = new byte[4096];
+        bool over = ctx.Request.ContentLength > _options.MaxRequestBytes;
         try
         {
             int n;
             while ((n = await ctx.Request.Body.ReadAsync(chunk, ctx.RequestAborted).ConfigureAwait(false)) > 0)
             {
-                buffer.Write(chunk, 0, n);
-                if (buffer.Length > _options.MaxRequestBytes)
+                if (!over)
                 {
-                    return null;
+                    buffer.Write(chunk, 0, n);
+                    over = buffer.Length > _options.MaxRequestBytes;
                 }
             }
         }
@@ -287,7 +286,7 @@ internal sealed class EstEndpoints
         {
             return null;
         }
-        return buffer.ToArray();
+        return over ? null : buffer.ToArray();
     }
 
     private void Remember(byte[] der)

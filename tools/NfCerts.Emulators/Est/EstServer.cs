@@ -68,6 +68,10 @@ public sealed class EstServer : IAsyncDisposable
     /// <summary>Path of <c>cacerts.pem</c>, the CA certificates clients trust (the TLS server certificate chains to the root).</summary>
     public string CaFile => Ca.CaFile;
 
+    /// <summary>Largest request body Kestrel reads at all; bodies over <see cref="EstServerOptions.MaxRequestBytes"/> and
+    /// up to this are read, dropped and answered 413; larger ones cut the connection.</summary>
+    public const int DrainLimit = 1024 * 1024;
+
     /// <summary>The bound port (after <see cref="StartAsync"/>).</summary>
     public int Port { get; private set; }
 
@@ -93,7 +97,7 @@ public sealed class EstServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Limits.MaxRequestBodySize = _options.MaxRequestBytes;
+            k.Limits.MaxRequestBodySize = DrainLimit;
             k.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
             k.Listen(IPAddress.Loopback, _options.Port, listen =>
             {
