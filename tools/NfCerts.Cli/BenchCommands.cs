@@ -26,6 +26,7 @@ namespace NfCerts.Cli
                 .WithExamples("bench memory", "bench memory --json");
             memory.SetAction(r => MemoryBenchmark.Run(ui.Out, r.GetValue(json)));
             bench.Add(memory);
+            bench.Add(EstBenchmark.Command(ui));
             return bench;
         }
     }

@@ -68,6 +68,7 @@ namespace NfCerts.Cli
                 WifiCommands.Build(ui),
                 HubCommands.Build(ui),
                 BenchCommands.Build(ui),
+                EstCommands.Build(ui),
                 Completion.Build(),
             };
             StoreHubCommands.AddTo(root, ui);
