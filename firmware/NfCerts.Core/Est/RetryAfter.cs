@@ -68,7 +68,8 @@ namespace NfCerts.Core.Est
             {
                 return false;
             }
-            when = new DateTime((int)year, month, (int)day, (int)hour, (int)minute, second == 60 ? 59 : (int)second, DateTimeKind.Utc);
+            long ticks = new DateTime((int)year, month, (int)day, (int)hour, (int)minute, second == 60 ? 59 : (int)second).Ticks;
+            when = new DateTime(ticks, DateTimeKind.Utc);
             return true;
         }
 
