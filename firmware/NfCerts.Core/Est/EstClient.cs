@@ -192,6 +192,11 @@ namespace NfCerts.Core.Est
             {
                 throw new EstException(EstError.ConnectionLost, 0, "the connection failed while sending the request", true, TimeSpan.Zero);
             }
+            catch (TlsException e)
+            {
+                // TLS 1.3: a refused client certificate surfaces on the first read or write.
+                throw EstException.Tls(e);
+            }
             finally
             {
                 stream.Close();
