@@ -61,6 +61,7 @@ namespace NfCerts.Hal.Host
             {
                 ConnectTcp(tcp, host, port, cancel.Token);
                 string? problem = null;
+                bool askedWithoutOne = false;
                 var ssl = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false);
                 var options = new SslClientAuthenticationOptions
                 {
@@ -74,6 +75,15 @@ namespace NfCerts.Hal.Host
                         return problem == null;
                     },
                 };
+                if (context == null)
+                {
+                    // Called only when the server asks for a client certificate: with none to give, its refusal is about that.
+                    options.LocalCertificateSelectionCallback = (_, _, _, _, _) =>
+                    {
+                        askedWithoutOne = true;
+                        return null!;
+                    };
+                }
                 try
                 {
                     ssl.AuthenticateAsClientAsync(options, cancel.Token).GetAwaiter().GetResult();
@@ -81,7 +91,7 @@ namespace NfCerts.Hal.Host
                 catch (Exception e) when (e is AuthenticationException || e is IOException || e is OperationCanceledException)
                 {
                     ssl.Dispose();
-                    throw Classify(e, problem, cancel.IsCancellationRequested, timeout);
+                    throw Classify(e, problem, askedWithoutOne, cancel.IsCancellationRequested, timeout);
                 }
                 LastProtocol = ssl.SslProtocol;
                 return new HostTlsStream(ssl, tcp);
@@ -152,7 +162,7 @@ namespace NfCerts.Hal.Host
             }
         }
 
-        private static TlsException Classify(Exception e, string? problem, bool cancelled, TimeSpan timeout)
+        private static TlsException Classify(Exception e, string? problem, bool askedWithoutOne, bool cancelled, TimeSpan timeout)
         {
             if (problem != null)
             {
@@ -162,7 +172,7 @@ namespace NfCerts.Hal.Host
             {
                 return new TlsException(TlsFailure.Timeout, "no TLS handshake within " + timeout.TotalSeconds + " s");
             }
-            if (HostTlsStream.IsClientCertificateAlert(e))
+            if (HostTlsStream.IsClientCertificateAlert(e) || (askedWithoutOne && HostTlsStream.IsAlert(e)))
             {
                 return new TlsException(TlsFailure.ClientCertificateRejected, "the server refused the client certificate: " + HostTlsStream.Innermost(e));
             }

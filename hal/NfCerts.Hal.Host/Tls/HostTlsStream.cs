@@ -80,6 +80,19 @@ namespace NfCerts.Hal.Host
             return false;
         }
 
+        /// <summary>True when a failure carries any TLS alert from the peer.</summary>
+        internal static bool IsAlert(Exception e)
+        {
+            for (Exception? x = e; x != null; x = x.InnerException)
+            {
+                if (x.Message.Contains("alert", StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         /// <summary>The innermost message (OpenSSL's reason), for diagnostics; never key material.</summary>
         internal static string Innermost(Exception e)
         {
