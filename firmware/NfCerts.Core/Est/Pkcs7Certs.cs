@@ -9,7 +9,7 @@ namespace NfCerts.Core.Est
     /// </summary>
     /// <remarks>
     /// <para>Structure: <c>ContentInfo { id-signedData, [0] SignedData { version, digestAlgorithms SET, encapContentInfo
-    /// { id-data, no eContent }, certificates [0] IMPLICIT SET OF Certificate, crls [1] OPTIONAL, signerInfos SET } }</c>.
+    /// { id-data, no or an empty eContent }, certificates [0] IMPLICIT SET OF Certificate, crls [1] OPTIONAL, signerInfos SET } }</c>.
     /// Certs-only means no content; digest algorithms and signer infos are allowed but ignored (no signature is
     /// checked: the TLS connection authenticated the server). Other certificate choices (attribute certificates) are
     /// refused.</para>
@@ -69,7 +69,17 @@ namespace NfCerts.Core.Est
             ExpectOid(encap, DataOid, "the PKCS#7 encapsulates something other than data");
             if (encap.HasData)
             {
-                throw EstException.Content("the PKCS#7 carries content: not certs-only");
+                // .NET's SignedCms writes an empty eContent ([0] { OCTET STRING, 0 bytes }); any content is not certs-only.
+                DerReader explicitData = encap.ReadConstructed(0xA0);
+                int contentOffset;
+                int contentLength;
+                explicitData.ReadOctetStringContent(out contentOffset, out contentLength);
+                explicitData.ExpectEnd();
+                encap.ExpectEnd();
+                if (contentLength != 0)
+                {
+                    throw EstException.Content("the PKCS#7 carries content: not certs-only");
+                }
             }
             DerReader? certificates = signedData.ReadOptionalConstructed(0xA0);
             if (certificates == null)
