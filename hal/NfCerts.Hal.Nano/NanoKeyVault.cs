@@ -99,6 +99,19 @@ namespace NfCerts.Hal.Nano
         }
 
         /// <inheritdoc/>
+        /// <remarks>The interop's CSR writer takes no attributes yet: with attributes this is NotSupported, and the EST
+        /// client falls back to the plain request.</remarks>
+        public byte[] CreateCertificateRequest(byte[] privateKey, string subject, byte[]? attributes)
+        {
+            if (attributes != null && attributes.Length > 0)
+            {
+                throw new KeyVaultException(KeyVaultError.NotSupported, "The native CSR writer cannot add request attributes.");
+            }
+
+            return CreateCertificateRequest(privateKey, subject);
+        }
+
+        /// <inheritdoc/>
         public bool VerifySignature(byte[] certificate, byte[] data, byte[] signature)
         {
             Require(certificate, "certificate");

@@ -71,6 +71,13 @@ namespace NfCerts.Hal
         /// <paramref name="subject"/> (RFC 4514 form, e.g. <c>CN=device-001,O=Contoso</c>). Returns DER.</summary>
         byte[] CreateCertificateRequest(byte[] privateKey, string subject);
 
+        /// <summary>Like <see cref="CreateCertificateRequest(byte[], string)"/>, with the request's attributes:
+        /// <paramref name="attributes"/> is the DER of each <c>Attribute</c> (<c>SEQUENCE { type OID, values SET }</c>),
+        /// back to back, as an EST server's /csrattrs asks (challengePassword; extensionRequest, whose extensions are
+        /// requested as given). Null or empty: none. Throws <see cref="KeyVaultException"/> InvalidData when the attributes
+        /// do not parse, NotSupported when the platform cannot write them (the caller may fall back to the plain request).</summary>
+        byte[] CreateCertificateRequest(byte[] privateKey, string subject, byte[]? attributes);
+
         /// <summary>Verifies an ECDSA or RSA (PKCS#1 v1.5) SHA-256 signature over <paramref name="data"/> with the
         /// public key of <paramref name="certificate"/>. False when it does not verify.</summary>
         bool VerifySignature(byte[] certificate, byte[] data, byte[] signature);

@@ -245,7 +245,9 @@ namespace NfCerts.Core.X509
             return stop;
         }
 
-        private static byte[] DecodeBase64(byte[] data, int start, int end)
+        /// <summary>Decodes strict base64 (padding required) from data[start..end), ignoring blanks and line breaks anywhere;
+        /// also the EST client's body decoder.</summary>
+        internal static byte[] DecodeBase64(byte[] data, int start, int end)
         {
             // Pass 1: check and count. Pass 2: decode into an array of the exact size.
             int symbols = 0;

@@ -200,7 +200,12 @@ namespace NfCerts.Hal.Host
         /// <inheritdoc />
         /// <remarks>The subject is parsed by <see cref="Rfc4514Name.Parse"/> (an unparsable subject is InvalidData).
         /// The request carries no attributes or extensions and is signed with SHA-256.</remarks>
-        public byte[] CreateCertificateRequest(byte[] privateKey, string subject)
+        public byte[] CreateCertificateRequest(byte[] privateKey, string subject) => CreateCertificateRequest(privateKey, subject, null);
+
+        /// <inheritdoc />
+        /// <remarks>An extensionRequest attribute's extensions become the request's extensions; every other attribute's
+        /// values are written as they are (challengePassword, ...). Attributes that do not parse are InvalidData.</remarks>
+        public byte[] CreateCertificateRequest(byte[] privateKey, string subject, byte[]? attributes)
         {
             ArgumentNullException.ThrowIfNull(privateKey);
             ArgumentNullException.ThrowIfNull(subject);
@@ -224,6 +229,10 @@ namespace NfCerts.Hal.Host
                     ECDsa ecdsa => new CertificateRequest(name, ecdsa, HashAlgorithmName.SHA256),
                     _ => throw new KeyVaultException(KeyVaultError.NotSupported, "The private key's algorithm is not supported."),
                 };
+                if (attributes != null)
+                {
+                    CsrAttributeWriter.Add(request, attributes);
+                }
                 return request.CreateSigningRequest();
             }
             catch (CryptographicException)

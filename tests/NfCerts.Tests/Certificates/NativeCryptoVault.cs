@@ -46,6 +46,7 @@ namespace NfCerts.Tests.Certificates
         public byte[] DecryptPrivateKey(byte[] encryptedPkcs8, string password) => Bytes(() => _inner.DecryptPrivateKey(encryptedPkcs8, password));
         public byte[] GenerateKey(KeyAlgorithm algorithm) => Bytes(() => _inner.GenerateKey(algorithm));
         public byte[] CreateCertificateRequest(byte[] privateKey, string subject) => Bytes(() => _inner.CreateCertificateRequest(privateKey, subject));
+        public byte[] CreateCertificateRequest(byte[] privateKey, string subject, byte[]? attributes) => Bytes(() => _inner.CreateCertificateRequest(privateKey, subject, attributes));
         public bool VerifySignature(byte[] certificate, byte[] data, byte[] signature) => Native(() => _inner.VerifySignature(certificate, data, signature), _ => -32);
         /// <summary>The array last handed to <see cref="SealPrivateKey"/>, to check that the store wipes what it decoded.</summary>
         public byte[]? LastSealed { get; private set; }

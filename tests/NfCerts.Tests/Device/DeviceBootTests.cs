@@ -86,6 +86,7 @@ namespace NfCerts.Tests.Device
             public byte[] DecryptPrivateKey(byte[] encryptedPkcs8, string password) => _inner.DecryptPrivateKey(encryptedPkcs8, password);
             public byte[] GenerateKey(KeyAlgorithm algorithm) => _inner.GenerateKey(algorithm);
             public byte[] CreateCertificateRequest(byte[] privateKey, string subject) => _inner.CreateCertificateRequest(privateKey, subject);
+            public byte[] CreateCertificateRequest(byte[] privateKey, string subject, byte[]? attributes) => _inner.CreateCertificateRequest(privateKey, subject, attributes);
             public bool VerifySignature(byte[] certificate, byte[] data, byte[] signature) => _inner.VerifySignature(certificate, data, signature);
         }
 

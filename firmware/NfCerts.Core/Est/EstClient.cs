@@ -1,0 +1,257 @@
+using System;
+using System.IO;
+using System.Text;
+using NfCerts.Core.X509;
+using NfCerts.Hal;
+
+namespace NfCerts.Core.Est
+{
+    /// <summary>
+    /// An EST client (RFC 7030 as updated by RFC 8951) speaking a small, strict HTTP/1.1 over <see cref="ITlsConnector"/>:
+    /// one request per connection (<c>Connection: close</c>), bodies base64, answers read by
+    /// <see cref="HttpResponseReader"/> within <see cref="Timeout"/> and <see cref="MaxBodySize"/>.
+    /// </summary>
+    /// <remarks>
+    /// <para>Authentication: the TLS client certificate when <see cref="ClientCertificate"/> and <see cref="ClientKey"/>
+    /// are set; HTTP Basic only in answer to a 401, once, when <see cref="User"/> is set (credentials are never sent
+    /// before the server asks, and never twice).</para>
+    /// <para>Answers: 200 with the operation's content type (checked); 202 is <see cref="EstError.Deferred"/> with the
+    /// Retry-After delay; 3xx is refused (no redirect is followed, so none can lead to another host); other 4xx are not
+    /// retryable; 5xx are retryable, with Retry-After when the server gives one (503 rate limiting). Base64 bodies are
+    /// decoded whether or not a Content-Transfer-Encoding header is present, line breaks allowed.</para>
+    /// </remarks>
+    public sealed class EstClient
+    {
+        /// <summary>The largest body read, in bytes.</summary>
+        public const int MaxBodySize = 32 * 1024;
+
+        private readonly ITlsConnector _tls;
+        private readonly IClock _clock;
+        private readonly EstEndpoint _endpoint;
+        private readonly byte[][] _trustAnchors;
+
+        /// <summary>Creates a client of <paramref name="endpoint"/> whose TLS server must chain to one of
+        /// <paramref name="trustAnchors"/> (DER each; the explicit EST trust anchors).</summary>
+        public EstClient(ITlsConnector tls, IClock clock, EstEndpoint endpoint, byte[][] trustAnchors)
+        {
+            if (tls == null || clock == null || endpoint == null || trustAnchors == null)
+            {
+                throw new ArgumentNullException(tls == null ? "tls" : (clock == null ? "clock" : (endpoint == null ? "endpoint" : "trustAnchors")));
+            }
+            _tls = tls;
+            _clock = clock;
+            _endpoint = endpoint;
+            _trustAnchors = trustAnchors;
+            Timeout = TimeSpan.FromTicks(30 * TimeSpan.TicksPerSecond);
+        }
+
+        /// <summary>How long one exchange (connect, handshake, request and whole answer) may take. Default 30 s.</summary>
+        public TimeSpan Timeout;
+        /// <summary>The HTTP Basic user, or null for none.</summary>
+        public string? User;
+        /// <summary>The HTTP Basic password (never logged).</summary>
+        public string? Password;
+        /// <summary>The TLS client certificate chain (leaf DER, then intermediates), or null.</summary>
+        public byte[]? ClientCertificate;
+        /// <summary>The TLS client key, DER (never logged), or null.</summary>
+        public byte[]? ClientKey;
+
+        /// <summary>GET /cacerts: the EST CA certificates (RFC 7030 4.1).</summary>
+        public byte[][] GetCaCerts()
+        {
+            HttpResponse r = Exchange("GET", "cacerts", null, null);
+            ExpectType(r, "application/pkcs7-mime", false);
+            return Pkcs7Certs.Read(DecodeBase64(r.Body));
+        }
+
+        /// <summary>GET /csrattrs (RFC 7030 4.5); a server with nothing to ask answers 204 or 404: <see cref="CsrAttributes.None"/>.</summary>
+        public CsrAttributes GetCsrAttributes()
+        {
+            HttpResponse r = Exchange("GET", "csrattrs", null, null, true);
+            if (r.Status == 204 || r.Status == 404 || r.Body.Length == 0)
+            {
+                return CsrAttributes.None;
+            }
+            ExpectType(r, "application/csrattrs", false);
+            return CsrAttributes.Parse(DecodeBase64(r.Body));
+        }
+
+        /// <summary>POST /simpleenroll with a PKCS#10 request (DER): the issued certificate first, then any others.</summary>
+        public byte[][] SimpleEnroll(byte[] csr)
+        {
+            return Enroll("simpleenroll", csr);
+        }
+
+        /// <summary>POST /simplereenroll with a PKCS#10 request (DER), authenticated by the current certificate.</summary>
+        public byte[][] SimpleReenroll(byte[] csr)
+        {
+            return Enroll("simplereenroll", csr);
+        }
+
+        /// <summary>POST /serverkeygen (RFC 7030 4.4): the server generates the key; the answer is multipart/mixed with an
+        /// application/pkcs8 part and an application/pkcs7-mime certs-only part.</summary>
+        public ServerKeyGenResult ServerKeyGen(byte[] csr)
+        {
+            HttpResponse r = Exchange("POST", "serverkeygen", csr, "application/pkcs10");
+            string type = r.GetHeader("Content-Type") ?? "";
+            MultipartPart[] parts = MultipartReader.Read(r.Body, type);
+            byte[]? key = null;
+            byte[][]? certificates = null;
+            for (int i = 0; i < parts.Length; i++)
+            {
+                string media = MultipartReader.MediaType(parts[i].ContentType);
+                byte[] decoded = EstBase64.Decode(r.Body, parts[i].Offset, parts[i].Offset + parts[i].Length);
+                if (media == "application/pkcs8" && key == null)
+                {
+                    key = decoded;
+                }
+                else if (media == "application/pkcs7-mime" && certificates == null)
+                {
+                    CheckSmimeType(parts[i].ContentType);
+                    certificates = Pkcs7Certs.Read(decoded);
+                }
+                else
+                {
+                    throw EstException.Content("the serverkeygen answer has an unexpected part: " + Short(media));
+                }
+            }
+            if (key == null || certificates == null)
+            {
+                throw EstException.Content("the serverkeygen answer lacks its key part or its certificate part (an encrypted key is not supported)");
+            }
+            return new ServerKeyGenResult(certificates, key);
+        }
+
+        private byte[][] Enroll(string operation, byte[] csr)
+        {
+            HttpResponse r = Exchange("POST", operation, csr, "application/pkcs10");
+            ExpectType(r, "application/pkcs7-mime", true);
+            return Pkcs7Certs.Read(DecodeBase64(r.Body));
+        }
+
+        private HttpResponse Exchange(string method, string operation, byte[]? body, string? contentType)
+        {
+            return Exchange(method, operation, body, contentType, false);
+        }
+
+        private HttpResponse Exchange(string method, string operation, byte[]? body, string? contentType, bool notFoundIsAnswer)
+        {
+            byte[]? payload = body == null ? null : Encoding.UTF8.GetBytes(Convert.ToBase64String(body));
+            HttpResponse r = Send(method, operation, payload, contentType, null);
+            if (r.Status == 401 && User != null)
+            {
+                string credentials = Convert.ToBase64String(Encoding.UTF8.GetBytes(User + ":" + (Password ?? "")));
+                r = Send(method, operation, payload, contentType, "Basic " + credentials);
+            }
+            if (r.Status == 200 || (r.Status == 204 && method == "GET") || (notFoundIsAnswer && r.Status == 404))
+            {
+                return r;
+            }
+            throw StatusError(r, operation);
+        }
+
+        private HttpResponse Send(string method, string operation, byte[]? payload, string? contentType, string? authorization)
+        {
+            TimeSpan started = _clock.Uptime;
+            Stream stream;
+            try
+            {
+                stream = _tls.Connect(_endpoint.Host, _endpoint.Port, _trustAnchors, ClientCertificate, ClientKey, Timeout);
+            }
+            catch (TlsException e)
+            {
+                throw EstException.Tls(e);
+            }
+            try
+            {
+                var head = new StringBuilder();
+                head.Append(method).Append(' ').Append(_endpoint.PathOf(operation)).Append(" HTTP/1.1\r\n");
+                head.Append("Host: ").Append(_endpoint.Host).Append(':').Append(_endpoint.Port.ToString()).Append("\r\n");
+                head.Append("User-Agent: nfcerts-est/1\r\nAccept: */*\r\nConnection: close\r\n");
+                if (authorization != null)
+                {
+                    head.Append("Authorization: ").Append(authorization).Append("\r\n");
+                }
+                if (payload != null)
+                {
+                    head.Append("Content-Type: ").Append(contentType ?? "application/octet-stream").Append("\r\n");
+                    head.Append("Content-Length: ").Append(payload.Length.ToString()).Append("\r\n");
+                }
+                head.Append("\r\n");
+                byte[] bytes = Encoding.UTF8.GetBytes(head.ToString());
+                stream.Write(bytes, 0, bytes.Length);
+                if (payload != null)
+                {
+                    stream.Write(payload, 0, payload.Length);
+                }
+                stream.Flush();
+                TimeSpan left = Timeout - (_clock.Uptime - started);
+                return new HttpResponseReader(stream, _clock, left, MaxBodySize).Read();
+            }
+            catch (IOException)
+            {
+                throw new EstException(EstError.ConnectionLost, 0, "the connection failed while sending the request", true, TimeSpan.Zero);
+            }
+            catch (TlsException e)
+            {
+                // TLS 1.3: a refused client certificate surfaces on the first read or write.
+                throw EstException.Tls(e);
+            }
+            finally
+            {
+                stream.Close();
+            }
+        }
+
+        private EstException StatusError(HttpResponse r, string operation)
+        {
+            int s = r.Status;
+            string what = operation + " answered " + s.ToString() + " " + Short(r.Reason);
+            TimeSpan retryAfter = RetryAfter.Parse(r.GetHeader("Retry-After"), _clock.UtcNow);
+            if (s == 202)
+            {
+                return new EstException(EstError.Deferred, s, operation + " was accepted for later (202); retry after "
+                    + (retryAfter.Ticks / TimeSpan.TicksPerSecond).ToString() + " s", true, retryAfter);
+            }
+            if (s >= 300 && s < 400)
+            {
+                return new EstException(EstError.HttpStatus, s, what + ": redirects are not followed", false, TimeSpan.Zero);
+            }
+            bool retryable = s >= 500 || s == 429 || s == 408;
+            return new EstException(EstError.HttpStatus, s, what, retryable, retryable ? retryAfter : TimeSpan.Zero);
+        }
+
+        private static void ExpectType(HttpResponse r, string media, bool certsOnly)
+        {
+            string type = r.GetHeader("Content-Type") ?? "";
+            if (MultipartReader.MediaType(type) != media)
+            {
+                throw EstException.Content("expected " + media + ", the server sent '" + Short(type) + "'");
+            }
+            if (certsOnly)
+            {
+                CheckSmimeType(type);
+            }
+        }
+
+        // RFC 7030 says smime-type=certs-only; an answer without the parameter is taken, one naming another type is not.
+        private static void CheckSmimeType(string type)
+        {
+            string? smime = MultipartReader.Parameter(type, "smime-type");
+            if (smime != null && smime.ToLower() != "certs-only")
+            {
+                throw EstException.Content("expected smime-type=certs-only, the server sent '" + Short(type) + "'");
+            }
+        }
+
+        private static byte[] DecodeBase64(byte[] body)
+        {
+            return EstBase64.Decode(body, 0, body.Length);
+        }
+
+        private static string Short(string text)
+        {
+            return text.Length > 64 ? text.Substring(0, 64) : text;
+        }
+    }
+}

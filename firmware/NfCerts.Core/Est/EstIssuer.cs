@@ -1,0 +1,323 @@
+using System;
+using NfCerts.Core.Certificates;
+using NfCerts.Core.Renewal;
+using NfCerts.Core.X509;
+using NfCerts.Hal;
+using KeyAlgorithm = NfCerts.Hal.KeyAlgorithm;
+
+namespace NfCerts.Core.Est
+{
+    /// <summary>
+    /// The client certificate's <see cref="ICertificateIssuer"/>: an EST server (RFC 7030/8951) as <see cref="EstSettings"/>
+    /// describe it.
+    /// </summary>
+    /// <remarks>
+    /// <para>Credentials, in order: the current certificate (request's ID) when it exists and is valid now, for
+    /// /simplereenroll; then the bootstrap certificate (<see cref="EstSettings.BootstrapCertificateId"/>) for /simpleenroll,
+    /// also when the server refused the current one (TLS alert, 401 or 403); without either, Basic alone. The server must
+    /// chain to the explicit anchors (<see cref="EstSettings.TrustAnchorIds"/>) or to the EST CA set kept by
+    /// <see cref="EstCaStore"/>.</para>
+    /// <para>Per attempt: /cacerts, /csrattrs, then a new key (<see cref="IKeyVault.GenerateKey"/>; the algorithm /csrattrs
+    /// names, else the configured one) or the current key when rotation is off, and a CSR with the device's subject and
+    /// what /csrattrs asks (challengePassword, extensions given whole); or /serverkeygen. The answer passes
+    /// <see cref="EstCertificateCheck"/> before it is returned.</para>
+    /// <para>Crash rules: the issuer never writes a certificate or key; the only value it writes is the EST CA set
+    /// (<see cref="EstCaStore"/>, one atomic value, after a verified enrollment), so a failure or power cut leaves the old
+    /// credential as it was. The returned certificate is the leaf; the intermediates the server sent are in
+    /// <see cref="LastChain"/>.</para>
+    /// </remarks>
+    public sealed class EstIssuer : ICertificateIssuer
+    {
+        private readonly CertStore _store;
+        private readonly EstSettings? _settings;
+        private readonly IKeyVault _vault;
+        private readonly ITlsConnector _tls;
+        private readonly IClock _clock;
+
+        /// <summary>An issuer with fixed settings.</summary>
+        public EstIssuer(CertStore store, EstSettings settings, IKeyVault vault, ITlsConnector tls, IClock clock)
+            : this(store, vault, tls, clock)
+        {
+            if (settings == null)
+            {
+                throw new ArgumentNullException("settings");
+            }
+            _settings = settings;
+        }
+
+        /// <summary>An issuer that reads <see cref="EstSettings"/> from the store's log at every <see cref="Issue"/>, so a
+        /// change (from the twin) applies to the next renewal.</summary>
+        public EstIssuer(CertStore store, IKeyVault vault, ITlsConnector tls, IClock clock)
+        {
+            if (store == null || vault == null || tls == null || clock == null)
+            {
+                throw new ArgumentNullException(store == null ? "store" : (vault == null ? "vault" : (tls == null ? "tls" : "clock")));
+            }
+            _store = store;
+            _vault = vault;
+            _tls = tls;
+            _clock = clock;
+            Timeout = TimeSpan.FromTicks(30 * TimeSpan.TicksPerSecond);
+        }
+
+        /// <summary>How long one EST exchange may take.</summary>
+        public TimeSpan Timeout;
+
+        /// <summary>The intermediates (DER) sent with the last certificate issued, leaf excluded; empty when none.</summary>
+        public byte[][] LastChain = new byte[0][];
+
+        /// <summary>What the last <see cref="Issue"/> did, for logs (credential used, fallbacks, what was not honoured).</summary>
+        public string LastNote = "";
+
+        /// <inheritdoc />
+        public IssuedCredential Issue(IssueRequest request)
+        {
+            EstSettings settings = _settings ?? EstSettings.Load(_store.Log) ?? throw Config("no EST settings in the store");
+            string? problem = settings.Validate();
+            if (problem != null)
+            {
+                throw Config(problem);
+            }
+            LastNote = "";
+            EstEndpoint endpoint = EstEndpoint.Parse(settings.Url, settings.Label);
+            byte[][] anchors = Anchors(settings);
+            string current = request.CurrentCertificateId;
+            bool haveCurrent = current.Length > 0 && _store.ContainsCertificate(current) && _store.GetCertificateType(current) == CertificateType.Client;
+            bool currentValid = haveCurrent && ValidNow(_store.GetCertificateInfo(current));
+            string bootstrap = settings.BootstrapCertificateId;
+            bool haveBootstrap = bootstrap.Length > 0 && _store.ContainsCertificate(bootstrap) && _store.GetCertificateType(bootstrap) == CertificateType.Client;
+            string? subject = settings.Subject.Length > 0 ? settings.Subject
+                : (haveCurrent ? _store.GetCertificateSubjectName(current) : (haveBootstrap ? _store.GetCertificateSubjectName(bootstrap) : null));
+            if (subject == null)
+            {
+                throw Config("no subject: set one, or install the current or bootstrap certificate");
+            }
+            if (haveCurrent && !currentValid)
+            {
+                Note("'" + current + "' is expired or not yet valid");
+            }
+            if (currentValid)
+            {
+                try
+                {
+                    return Attempt(settings, endpoint, anchors, current, true, current, subject);
+                }
+                catch (EstException e)
+                {
+                    if (!haveBootstrap || !Refused(e))
+                    {
+                        throw;
+                    }
+                    Note("the server refused '" + current + "' (" + e.Message + ")");
+                }
+            }
+            string? key = haveCurrent ? current : null;
+            if (haveBootstrap)
+            {
+                Note("enrolling with the bootstrap certificate '" + bootstrap + "'");
+                return Attempt(settings, endpoint, anchors, bootstrap, false, key, subject);
+            }
+            if (settings.User.Length == 0)
+            {
+                throw Config("no usable credential: the current certificate is " + (haveCurrent ? "expired" : "missing")
+                    + ", and there is neither a bootstrap certificate nor a Basic user");
+            }
+            Note("enrolling with Basic credentials only");
+            return Attempt(settings, endpoint, anchors, null, false, key, subject);
+        }
+
+        private IssuedCredential Attempt(EstSettings settings, EstEndpoint endpoint, byte[][] anchors, string? authId, bool reenroll,
+            string? keyId, string subject)
+        {
+            var client = new EstClient(_tls, _clock, endpoint, anchors);
+            client.Timeout = Timeout;
+            if (settings.User.Length > 0)
+            {
+                client.User = settings.User;
+                client.Password = settings.Password;
+            }
+            byte[]? authKey = null;
+            byte[]? newKey = null;
+            try
+            {
+                if (authId != null)
+                {
+                    client.ClientCertificate = _store.GetCertificate(authId);
+                    authKey = _store.GetPrivateKey(authId);
+                    client.ClientKey = authKey;
+                }
+                byte[][] estCa = client.GetCaCerts();
+                CsrAttributes attrs = client.GetCsrAttributes();
+                byte[][] certs;
+                if (settings.ServerKeyGeneration)
+                {
+                    // RFC 7030 4.4.1: the CSR names the subject; its key is a throwaway the server does not certify.
+                    byte[] signing = _vault.GenerateKey(KeyAlgorithm.EcP256);
+                    byte[] csr = _vault.CreateCertificateRequest(signing, subject);
+                    Array.Clear(signing, 0, signing.Length);
+                    ServerKeyGenResult r = client.ServerKeyGen(csr);
+                    newKey = r.PrivateKey;
+                    certs = r.Certificates;
+                }
+                else
+                {
+                    newKey = ChooseKey(settings, attrs, keyId);
+                    byte[] csr = Csr(newKey, subject, attrs, settings);
+                    certs = reenroll ? client.SimpleReenroll(csr) : client.SimpleEnroll(csr);
+                }
+                byte[][] others = new byte[certs.Length - 1][];
+                Array.Copy(certs, 1, others, 0, others.Length);
+                EstCertificateCheck.Check(_vault, certs[0], newKey, subject, others, estCa, _clock.UtcNow, _clock.IsSynchronized);
+                if (EstCaStore.Save(_store.Log, estCa))
+                {
+                    Note("EST CA certificates refreshed from /cacerts");
+                }
+                LastChain = IntermediatesOf(others, estCa);
+                Note((reenroll ? "re-enrolled with '" : "enrolled with '") + (authId ?? "Basic") + "'");
+                IssuedCredential issued = new IssuedCredential(certs[0], newKey);
+                newKey = null;
+                return issued;
+            }
+            catch (CertStoreException e)
+            {
+                throw new EstException(EstError.Configuration, 0, "the credential '" + authId + "' is unusable: " + e.Message, false, TimeSpan.Zero);
+            }
+            catch (KeyVaultException e)
+            {
+                throw new EstException(EstError.Configuration, 0, "the key vault failed: " + e.Message, false, TimeSpan.Zero);
+            }
+            finally
+            {
+                if (authKey != null)
+                {
+                    Array.Clear(authKey, 0, authKey.Length);
+                }
+                if (newKey != null)
+                {
+                    Array.Clear(newKey, 0, newKey.Length);
+                }
+            }
+        }
+
+        private byte[] ChooseKey(EstSettings settings, CsrAttributes attrs, string? keyId)
+        {
+            if (!settings.RotateKey && keyId != null)
+            {
+                return _store.GetPrivateKey(keyId);
+            }
+            KeyAlgorithm asked = attrs.KeyAlgorithmHint;
+            if (asked != 0 && asked != settings.KeyAlgorithm)
+            {
+                Note("/csrattrs asks for key algorithm " + ((int)asked).ToString() + ": used instead of the configured one");
+            }
+            return _vault.GenerateKey(asked != 0 ? asked : settings.KeyAlgorithm);
+        }
+
+        private byte[] Csr(byte[] key, string subject, CsrAttributes attrs, EstSettings settings)
+        {
+            string? challenge = null;
+            if (attrs.RequestsChallengePassword)
+            {
+                challenge = settings.ChallengePassword.Length > 0 ? settings.ChallengePassword : settings.Password;
+            }
+            byte[][] extensions;
+            try
+            {
+                extensions = attrs.ExtensionRequest;
+            }
+            catch (CertificateFormatException)
+            {
+                extensions = new byte[0][];
+                Note("/csrattrs' extensionRequest does not decode: ignored");
+            }
+            byte[]? attributes = CsrRequestAttributes.Build(challenge, extensions);
+            if (attributes == null)
+            {
+                return _vault.CreateCertificateRequest(key, subject);
+            }
+            try
+            {
+                return _vault.CreateCertificateRequest(key, subject, attributes);
+            }
+            catch (KeyVaultException e)
+            {
+                if (e.Error != KeyVaultError.NotSupported)
+                {
+                    throw;
+                }
+                Note("this device cannot put /csrattrs' attributes in its CSR: sent without them");
+                return _vault.CreateCertificateRequest(key, subject);
+            }
+        }
+
+        private byte[][] Anchors(EstSettings settings)
+        {
+            byte[][] kept = EstCaStore.Load(_store.Log);
+            byte[][] all = new byte[settings.TrustAnchorIds.Length + kept.Length][];
+            int n = 0;
+            for (int i = 0; i < settings.TrustAnchorIds.Length; i++)
+            {
+                string id = settings.TrustAnchorIds[i];
+                if (_store.ContainsCertificate(id))
+                {
+                    all[n++] = _store.GetCertificate(id);
+                }
+                else
+                {
+                    Note("trust anchor '" + id + "' is not in the store");
+                }
+            }
+            for (int i = 0; i < kept.Length; i++)
+            {
+                all[n++] = kept[i];
+            }
+            if (n == 0)
+            {
+                throw Config("none of the EST trust anchors is in the store");
+            }
+            byte[][] result = new byte[n][];
+            Array.Copy(all, result, n);
+            return result;
+        }
+
+        // The answer's certificates that are not the EST CA's self-signed roots: what a client presents after its leaf.
+        private static byte[][] IntermediatesOf(byte[][] others, byte[][] estCa)
+        {
+            byte[][] found = new byte[others.Length][];
+            int n = 0;
+            for (int i = 0; i < others.Length; i++)
+            {
+                CertificateInfo info = CertificateInfo.Parse(others[i]);
+                if (info.Subject.Name != info.Issuer.Name)
+                {
+                    found[n++] = others[i];
+                }
+            }
+            byte[][] result = new byte[n][];
+            Array.Copy(found, result, n);
+            return result;
+        }
+
+        private bool ValidNow(CertificateInfo info)
+        {
+            DateTime now = _clock.UtcNow;
+            return !_clock.IsSynchronized || (info.NotBefore <= now + EstCertificateCheck.ClockSlack && now < info.NotAfter);
+        }
+
+        private static bool Refused(EstException e)
+        {
+            return (e.Error == EstError.Tls && e.TlsFailure == TlsFailure.ClientCertificateRejected)
+                || (e.Error == EstError.HttpStatus && (e.Status == 401 || e.Status == 403));
+        }
+
+        private void Note(string text)
+        {
+            LastNote = LastNote.Length == 0 ? text : LastNote + "; " + text;
+        }
+
+        private static EstException Config(string message)
+        {
+            return new EstException(EstError.Configuration, 0, message, false, TimeSpan.Zero);
+        }
+    }
+}
