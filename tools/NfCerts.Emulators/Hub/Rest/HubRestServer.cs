@@ -1,0 +1,98 @@
+using System;
+using System.Collections.Generic;
+using System.Net;
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.Logging;
+
+namespace NfCerts.Emulators.Hub.Rest;
+
+/// <summary>How to start a <see cref="HubRestServer"/>.</summary>
+public sealed class HubRestServerOptions
+{
+    /// <summary>The TCP port on 127.0.0.1; 0 takes a free one.</summary>
+    public int Port { get; init; }
+
+    /// <summary>The server certificate and its chain, asked for at every TLS handshake (so a chain switch applies at once).</summary>
+    public required Func<SslStreamCertificateContext> Certificate { get; init; }
+
+    /// <summary>The <c>iothubowner</c> policy's key, base64; <see cref="HubRestServer.NewKey"/> makes one.</summary>
+    public required string OwnerKey { get; init; }
+
+    /// <summary>The switchable server chains behind <c>/emulator/server-chain</c>, if any.</summary>
+    public IServerChains? Chains { get; init; }
+
+    /// <summary>The largest request body accepted (the real service takes method payloads up to 128 KiB).</summary>
+    public long MaxRequestBytes { get; init; } = 256 * 1024;
+}
+
+/// <summary>The operator API (<see cref="HubRestApi"/>) on Kestrel over HTTPS on 127.0.0.1, with the <c>iothubowner</c> policy.</summary>
+public sealed class HubRestServer : IAsyncDisposable
+{
+    /// <summary>The one shared access policy the emulator knows, with every permission.</summary>
+    public const string OwnerPolicy = "iothubowner";
+
+    private readonly WebApplication _app;
+    private readonly string _key;
+
+    private HubRestServer(WebApplication app, int port, string key)
+    {
+        _app = app;
+        Port = port;
+        _key = key;
+    }
+
+    /// <summary>The port the API listens on.</summary>
+    public int Port { get; }
+
+    /// <summary>The hub's host name as clients address it and sign it: <c>127.0.0.1:{port}</c>.</summary>
+    public string HostName => "127.0.0.1:" + Port;
+
+    /// <summary>The service connection string for <c>iothubowner</c> (it holds the key: print it only to the operator).</summary>
+    public string ConnectionString => HubConnectionString.Format(HostName, OwnerPolicy, _key);
+
+    /// <summary>A new random policy key: 32 bytes, base64, as IoT Hub's are.</summary>
+    public static string NewKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>Starts the API over <paramref name="hub"/>.</summary>
+    public static async Task<HubRestServer> StartAsync(IHubService hub, HubRestServerOptions options)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = options.MaxRequestBytes;
+            k.Listen(IPAddress.Loopback, options.Port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                listen.UseHttps(new TlsHandshakeCallbackOptions
+                {
+                    OnConnection = _ => ValueTask.FromResult(new SslServerAuthenticationOptions { ServerCertificateContext = options.Certificate() }),
+                });
+            });
+        });
+        WebApplication app = builder.Build();
+        var authorizer = new SasAuthorizer(new Dictionary<string, string> { [OwnerPolicy] = options.OwnerKey });
+        HubRestApi.Map(app, hub, authorizer, options.Chains);
+        await app.StartAsync();
+        int port = options.Port;
+        foreach (string address in app.Urls)
+        {
+            port = new Uri(address).Port;
+        }
+        return new HubRestServer(app, port, options.OwnerKey);
+    }
+
+    /// <summary>Stops listening and waits for requests in flight.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
