@@ -84,8 +84,9 @@ internal sealed class HubTlsListener : IMqttServerAdapter
 
     public void Dispose()
     {
+        // MQTTnet's server disposes its adapters after stopping them, and the owner may dispose again: idempotent.
         StopAsync();
-        _stop?.Dispose();
+        Interlocked.Exchange(ref _stop, null)?.Dispose();
     }
 
     private async Task AcceptLoopAsync(TcpListener listener, MqttServerOptions options, IMqttNetLogger logger, CancellationToken token)
