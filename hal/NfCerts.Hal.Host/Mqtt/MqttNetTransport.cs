@@ -67,11 +67,7 @@ namespace NfCerts.Hal.Host.Mqtt
                 }
                 var tls = new TlsStreamProvider(options.HostName, options.Port, roots, identity, options.Timeout);
                 var builder = new MqttClientOptionsBuilder()
-                    .WithTcpServer(o =>
-                    {
-                        o.RemoteEndpoint = new DnsEndPoint(options.HostName, options.Port);
-                        o.StreamProvider = tls;
-                    })
+                    .WithEndPoint(new DnsEndPoint(options.HostName, options.Port))
                     .WithClientId(options.ClientId)
                     .WithProtocolVersion(MqttProtocolVersion.V311)
                     .WithCleanSession(true)
@@ -88,7 +84,9 @@ namespace NfCerts.Hal.Host.Mqtt
                 using var cancel = new CancellationTokenSource(options.Timeout);
                 try
                 {
-                    MqttClientConnectResult result = client.ConnectAsync(builder.Build(), cancel.Token).GetAwaiter().GetResult();
+                    MqttClientOptions built = builder.Build();
+                    ((MqttClientTcpOptions)built.ChannelOptions).StreamProvider = tls;
+                    MqttClientConnectResult result = client.ConnectAsync(built, cancel.Token).GetAwaiter().GetResult();
                     if (result.ResultCode != MqttClientConnectResultCode.Success)
                     {
                         throw Refused(result.ResultCode);
@@ -284,6 +282,9 @@ namespace NfCerts.Hal.Host.Mqtt
                         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                         ClientCertificateContext = identity,
                         RemoteCertificateValidationCallback = Validate,
+                        // A resumed session sends no certificates: a server that verifies the client's chain from what the
+                        // handshake carried (DPS group enrollments, CA-authenticated hub devices) would see the leaf only.
+                        AllowTlsResume = false,
                     };
                     await ssl.AuthenticateAsClientAsync(options, limit.Token).ConfigureAwait(false);
                     return ssl;
