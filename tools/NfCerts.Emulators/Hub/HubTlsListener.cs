@@ -89,6 +89,7 @@ internal sealed class HubTlsListener : IMqttServerAdapter
 
     public void Dispose()
     {
+        // MQTTnet's server disposes its adapters after stopping them, and the owner may dispose again: idempotent.
         StopAsync();
     }
 
