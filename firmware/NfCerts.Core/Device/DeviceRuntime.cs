@@ -1,5 +1,6 @@
 using System;
 using NfCerts.Core.Certificates;
+using NfCerts.Core.Est;
 using NfCerts.Core.Hub;
 using NfCerts.Core.Renewal;
 using NfCerts.Core.Storage;
@@ -242,7 +243,7 @@ namespace NfCerts.Core.Device
             }
             _faults.Clear(WifiComponent);
             _manager = new ConnectionManager(_wifi, _store, _radio, _hal.Clock, _hal.Timers, _seed);
-            _engine = new RenewalEngine(log, _store, _wifi, _manager, _hal.Issuer, _hal.Clock, _hal.Timers, _options.Renewal, _seed);
+            _engine = new RenewalEngine(log, _store, _wifi, _manager, CreateIssuer(_store), _hal.Clock, _hal.Timers, _options.Renewal, _seed);
             _supervisor.Clear();
             _supervisor.Add(new ConnectionWatch(_manager, _radio));
             _supervisor.Add(new RenewalWatch(_engine));
@@ -378,12 +379,56 @@ namespace NfCerts.Core.Device
                 context.Trust = trust;
                 context.Faults = new FaultSource(GetFaults);
                 context.FirmwareVersion = _options.FirmwareVersion;
-                return new HubHandlers(context);
+                var handlers = new HubHandlers(context);
+                handlers.ConfigChanged += OnConfigChanged;
+                return handlers;
             }
             catch (Exception e)
             {
                 _faults.Report(HubComponent, "the hub handlers could not be set up: " + e.Message);
                 return null;
+            }
+        }
+
+        /// <summary>The HAL's issuer, else EST over the HAL's TLS (it reads <see cref="EstSettings"/> from the store at every
+        /// renewal, so settings written later by a tool or the twin apply); null without either.</summary>
+        private ICertificateIssuer? CreateIssuer(CertStore store)
+        {
+            if (_hal.Issuer != null)
+            {
+                return _hal.Issuer;
+            }
+            return _hal.Tls == null ? null : new EstIssuer(store, _hal.KeyVault, _hal.Tls, _hal.Clock);
+        }
+
+        /// <summary>The twin's EST URL and label go into the EST settings the issuer reads (the rest stay as provisioned).</summary>
+        private void OnConfigChanged(object? sender, EventArgs e)
+        {
+            var handlers = sender as HubHandlers;
+            RecordLog? log = _log;
+            ConnectionManager? manager = _manager;
+            if (handlers == null || log == null || manager == null || handlers.Config.EstUrl.Length == 0)
+            {
+                return;
+            }
+            try
+            {
+                // The store's lock (the one the connection manager and the hub client take), never the runtime's.
+                lock (manager.SyncRoot)
+                {
+                    EstSettings settings = EstSettings.Load(log) ?? new EstSettings();
+                    if (settings.Url == handlers.Config.EstUrl && settings.Label == handlers.Config.EstLabel)
+                    {
+                        return;
+                    }
+                    settings.Url = handlers.Config.EstUrl;
+                    settings.Label = handlers.Config.EstLabel;
+                    settings.Save(log);
+                }
+            }
+            catch (Exception ex)
+            {
+                _faults.Report("est", "the EST settings from the twin could not be kept: " + ex.Message);
             }
         }
 

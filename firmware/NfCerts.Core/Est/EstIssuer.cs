@@ -23,8 +23,8 @@ namespace NfCerts.Core.Est
     /// <see cref="EstCertificateCheck"/> before it is returned.</para>
     /// <para>Crash rules: the issuer never writes a certificate or key; the only value it writes is the EST CA set
     /// (<see cref="EstCaStore"/>, one atomic value, after a verified enrollment), so a failure or power cut leaves the old
-    /// credential as it was. The returned certificate is the leaf; the intermediates the server sent are in
-    /// <see cref="LastChain"/>.</para>
+    /// credential as it was. The returned credential carries the leaf and, as its chain, the intermediates the server sent
+    /// in issuing order (also in <see cref="LastChain"/>).</para>
     /// </remarks>
     public sealed class EstIssuer : ICertificateIssuer
     {
@@ -172,9 +172,9 @@ namespace NfCerts.Core.Est
                 {
                     Note("EST CA certificates refreshed from /cacerts");
                 }
-                LastChain = IntermediatesOf(others, estCa);
+                LastChain = InIssuingOrder(certs[0], IntermediatesOf(others, estCa));
                 Note((reenroll ? "re-enrolled with '" : "enrolled with '") + (authId ?? "Basic") + "'");
-                IssuedCredential issued = new IssuedCredential(certs[0], newKey);
+                IssuedCredential issued = new IssuedCredential(certs[0], newKey, Concat(LastChain));
                 newKey = null;
                 return issued;
             }
@@ -278,6 +278,57 @@ namespace NfCerts.Core.Est
             byte[][] result = new byte[n][];
             Array.Copy(all, result, n);
             return result;
+        }
+
+        // PKCS#7 keeps no order: the leaf's issuer first, then each one's issuer, as the store and TLS want them. Certificates
+        // that do not continue the chain are left out.
+        private static byte[][] InIssuingOrder(byte[] leaf, byte[][] intermediates)
+        {
+            byte[][] ordered = new byte[intermediates.Length][];
+            bool[] used = new bool[intermediates.Length];
+            string issuer = CertificateInfo.Parse(leaf).Issuer.Name;
+            int n = 0;
+            bool found = true;
+            while (found && n < intermediates.Length)
+            {
+                found = false;
+                for (int i = 0; i < intermediates.Length; i++)
+                {
+                    CertificateInfo info = CertificateInfo.Parse(intermediates[i]);
+                    if (!used[i] && info.Subject.Name == issuer)
+                    {
+                        used[i] = true;
+                        ordered[n++] = intermediates[i];
+                        issuer = info.Issuer.Name;
+                        found = true;
+                        break;
+                    }
+                }
+            }
+            byte[][] result = new byte[n][];
+            Array.Copy(ordered, result, n);
+            return result;
+        }
+
+        private static byte[]? Concat(byte[][] parts)
+        {
+            if (parts.Length == 0)
+            {
+                return null;
+            }
+            int length = 0;
+            for (int i = 0; i < parts.Length; i++)
+            {
+                length += parts[i].Length;
+            }
+            byte[] all = new byte[length];
+            int at = 0;
+            for (int i = 0; i < parts.Length; i++)
+            {
+                Array.Copy(parts[i], 0, all, at, parts[i].Length);
+                at += parts[i].Length;
+            }
+            return all;
         }
 
         // The answer's certificates that are not the EST CA's self-signed roots: what a client presents after its leaf.

@@ -29,8 +29,8 @@ public sealed class DpsWorld : IAsyncDisposable
     public DevCredential DeviceIssuing { get; }
     public DevCredential OtherRoot { get; } = DevPki.Root("CN=Other CA", From, To);
     public DpsEmulator Dps { get; private set; } = null!;
-    public HubEmulator A { get; private set; } = null!;
-    public HubEmulator B { get; private set; } = null!;
+    public NfCerts.Emulators.Hub.HubEmulator A { get; private set; } = null!;
+    public NfCerts.Emulators.Hub.HubEmulator B { get; private set; } = null!;
 
     public DpsWorld()
     {
@@ -41,8 +41,8 @@ public sealed class DpsWorld : IAsyncDisposable
     {
         var w = new DpsWorld();
         var server = DevPki.Server(w.ServerRoot, new[] { "localhost" }, From, To);
-        w.A = await HubEmulator.StartAsync(new HubEmulatorOptions { ServerCertificate = server.Certificate, HostName = HubA });
-        w.B = await HubEmulator.StartAsync(new HubEmulatorOptions { ServerCertificate = server.Certificate, HostName = HubB });
+        w.A = await NfCerts.Emulators.Hub.HubEmulator.StartAsync(new HubEmulatorOptions { ServerCertificate = server.Certificate, HostName = HubA });
+        w.B = await NfCerts.Emulators.Hub.HubEmulator.StartAsync(new HubEmulatorOptions { ServerCertificate = server.Certificate, HostName = HubB });
         w.Dps = await DpsEmulator.StartAsync(new DpsEmulatorOptions { ServerCertificate = server.Certificate, RetryAfterSeconds = retryAfterSeconds });
         w.Dps.LinkHub(HubA, w.A);
         w.Dps.LinkHub(HubB, w.B);
