@@ -23,8 +23,10 @@ namespace NfCerts.Hal.Nano
     /// <see cref="HubFailure.Refused"/>); it acknowledges C2D on receipt; the twin and desired patches come through
     /// nanoFramework.Json's Hashtable and are written back as JSON text; a reported patch is confirmed by its PUBACK, so the
     /// new reported version is not known (<see cref="PatchReported"/> returns 0). DeviceClient routes direct methods to
-    /// callbacks by the callback method's own name, which cannot serve a table of names chosen at run time:
-    /// <see cref="MethodCalled"/> is never raised on this transport.</para>
+    /// callbacks by the callback method's own name and always answers 200 (504 when the callback throws), so this
+    /// transport has one method per name of the device's method table (checkNow, getHealth, reportNow), each raising
+    /// <see cref="MethodCalled"/>; a handler's other status is carried in the response body as <c>{"status":N,...}</c>, and
+    /// methods outside the table get no answer (the caller times out).</para>
     /// <para>The key array stays referenced by the X509Certificate2 for the TLS handshake inside Connect; the caller zeroes
     /// it afterwards, so it is not in RAM in clear while connected.</para>
     /// </remarks>
@@ -76,6 +78,9 @@ namespace NfCerts.Hal.Nano
             var certificate = new X509Certificate2(FirstCertificate(options.ClientCertificate), options.ClientKey, null);
             var client = new DeviceClient(options.HostName, options.DeviceId, certificate, MqttQoSLevel.AtLeastOnce, null,
                 options.ModelId.Length > 0 ? options.ModelId : null);
+            client.AddMethodCallback(new MethodCallback(checkNow));
+            client.AddMethodCallback(new MethodCallback(getHealth));
+            client.AddMethodCallback(new MethodCallback(reportNow));
             client.CloudToDeviceMessage += OnMessage;
             client.TwinUpdated += OnTwinUpdated;
             client.StatusUpdated += OnStatus;
@@ -352,10 +357,36 @@ namespace NfCerts.Hal.Nano
             }
         }
 
-        /// <summary>Keeps the compiler from reporting the never-raised event: see the remarks.</summary>
-        internal bool HasMethodHandlers
+        // DeviceClient matches the method name to these methods' own names (see the remarks); they must stay named as the
+        // device's method table (HubHandlers) names its methods.
+        private string checkNow(int rid, string payload)
         {
-            get { return MethodCalled != null; }
+            return Call("checkNow", payload);
+        }
+
+        private string getHealth(int rid, string payload)
+        {
+            return Call("getHealth", payload);
+        }
+
+        private string reportNow(int rid, string payload)
+        {
+            return Call("reportNow", payload);
+        }
+
+        private string Call(string name, string payload)
+        {
+            var call = new HubMethodCall(name, payload);
+            HubMethodHandler? h = MethodCalled;
+            if (h != null)
+            {
+                h(this, call);
+            }
+            if (call.Status == 200)
+            {
+                return call.ResponseJson;
+            }
+            return "{\"status\":" + call.Status.ToString() + ",\"response\":" + call.ResponseJson + "}";
         }
     }
 }

@@ -24,6 +24,7 @@ namespace nanoFramework.Azure.Devices.Client
         public Twin GetTwin(CancellationToken cancellationToken = default) => throw null;
         public bool UpdateReportedProperties(TwinCollection reported, CancellationToken cancellationToken = default) => throw null;
         public bool SendMessage(string message, CancellationToken cancellationToken = default, string dtdlComponentname = "") => throw null;
+        public void AddMethodCallback(MethodCallback methodCallback) { }
         public void Dispose() => throw null;
     }
 
@@ -41,6 +42,9 @@ namespace nanoFramework.Azure.Devices.Client
     }
 
     public delegate void StatusUpdated(object sender, StatusUpdatedEventArgs e);
+
+    // nanoFramework.Azure.Devices.Client/MethodCallback.cs: routed by the callback method's own name.
+    public delegate string MethodCallback(int rid, string payload);
 
     public class StatusUpdatedEventArgs : EventArgs
     {
