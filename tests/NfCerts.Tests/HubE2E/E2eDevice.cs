@@ -113,6 +113,33 @@ namespace NfCerts.Tests.HubE2E
             return true;
         }
 
+        /// <summary>Waits until <paramref name="condition"/> holds while the device's clock keeps pace with real time (so its
+        /// backoff takes as long as on a board); the real time it took, or null after <see cref="Limit"/>.</summary>
+        public TimeSpan? RealPaced(Func<bool> condition)
+        {
+            var watch = Stopwatch.StartNew();
+            TimeSpan moved = TimeSpan.Zero;
+            while (!condition())
+            {
+                if (watch.Elapsed > Limit)
+                {
+                    return null;
+                }
+                TimeSpan now = watch.Elapsed;
+                D.Clock.Advance(now - moved);
+                moved = now;
+                Thread.Sleep(10);
+            }
+            return watch.Elapsed;
+        }
+
+        /// <summary>Lets <paramref name="span"/> of device time pass in 5 s steps (reports, retries and timers run).</summary>
+        public void Idle(TimeSpan span)
+        {
+            TimeSpan until = D.Clock.Uptime + span;
+            Until(() => D.Clock.Uptime >= until, TimeSpan.FromSeconds(5));
+        }
+
         /// <summary>Boots and waits for the first connection.</summary>
         public void BootConnected()
         {
