@@ -173,6 +173,10 @@ namespace NfCerts.Tests.HubE2E
         public static bool NoticeIs(JsonObject reported, string status, long seq)
             => Notice(reported) is JsonObject n && (string?)n["status"] == status && (long?)n["seq"] == seq;
 
+        /// <summary>True when the emulator sees the device connected.</summary>
+        public bool HubSeesDevice()
+            => Hub.Hub.ListDevicesAsync().GetAwaiter().GetResult().Any(d => d.DeviceId == DeviceId && d.Connected);
+
         /// <summary>The emulator's log lines containing <paramref name="text"/>.</summary>
         public string[] LogWith(string text) => Hub.Log.Where(l => l.Contains(text, StringComparison.Ordinal)).ToArray();
 

@@ -34,7 +34,7 @@ namespace NfCerts.Tests.HubE2E
             Assert.True(took.HasValue, "no reconnect: " + e.Client.Status.LastError);
             _out.WriteLine($"reconnect after emulator restart: {took!.Value.TotalSeconds:F2} s real time (listening again -> connected), "
                 + $"{e.Client.Status.FailedAttempts} failed attempt(s), device backoff starts at {e.Client.InitialBackoff.TotalSeconds} s");
-            Assert.True(RootCaNoticeE2ETests.IsConnected(e));
+            Assert.True(e.HubSeesDevice());
         }
 
         [Fact]
@@ -46,7 +46,7 @@ namespace NfCerts.Tests.HubE2E
             // Wi-Fi goes and the hub notices the dead connection; the device's clock stands still meanwhile, so it stays away.
             e.D.Radio.DropLink();
             await e.Hub.Hub.DisconnectDeviceAsync(E2eDevice.DeviceId);
-            Assert.True(NfCerts.Tests.Contracts.RealTime.Eventually(() => !RootCaNoticeE2ETests.IsConnected(e)), "the hub still sees the device");
+            Assert.True(NfCerts.Tests.Contracts.RealTime.Eventually(() => !e.HubSeesDevice()), "the hub still sees the device");
 
             JsonObject twin = await e.Hub.Hub.PatchDesiredAsync(E2eDevice.DeviceId, new JsonObject { ["renewalPolicy"] = new JsonObject { ["threshold"] = "80%" } });
             int version = (int)twin["properties"]!["desired"]!["$version"]!;

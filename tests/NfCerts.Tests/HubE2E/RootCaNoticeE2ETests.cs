@@ -32,7 +32,7 @@ namespace NfCerts.Tests.HubE2E
             Assert.True(e.D.Runtime.Wifi!.GetNetworkIdByConfigName("Network2") >= 0);
             Assert.Equal(RenewalState.WaitingForNetwork2, e.D.Runtime.Renewal!.Status.State);
             Assert.Equal("waitingForNetwork2", (string)reported["renewal"]!["state"]!);
-            Assert.True(RealTimeHub(e, () => e.Hub.Hub.Counters.C2dCompleted == 1), "the C2D message was not completed");
+            Assert.True(e.Until(() => e.Hub.Hub.Counters.C2dCompleted == 1), "the C2D message was not completed");
         }
 
         [Fact]
@@ -41,7 +41,7 @@ namespace NfCerts.Tests.HubE2E
             await using E2eDevice e = await E2eDevice.CreateAsync();
             e.BootConnected();
             e.PowerOff();
-            Assert.True(RealTimeHub(e, () => !IsConnected(e)), "the hub still sees the device");
+            Assert.True(e.Until(() => !e.HubSeesDevice()), "the hub still sees the device");
 
             JsonObject twin = await e.Hub.Hub.PatchDesiredAsync(E2eDevice.DeviceId,
                 new JsonObject { ["rootCaRollout"] = JsonNode.Parse(HubDevice.Notice(3, WifiDevice.RootCa2.Pem, type: false)) });
@@ -57,19 +57,5 @@ namespace NfCerts.Tests.HubE2E
             Assert.Equal("twin", (string)E2eDevice.Notice(reported)!["source"]!);
             Assert.Equal(WifiDevice.RootCa2.Der, e.D.Runtime.Store!.GetCertificate("RootCA2"));
         }
-
-        internal static bool IsConnected(E2eDevice e)
-        {
-            foreach (var d in e.Hub.Hub.ListDevicesAsync().GetAwaiter().GetResult())
-            {
-                if (d.DeviceId == E2eDevice.DeviceId)
-                {
-                    return d.Connected;
-                }
-            }
-            return false;
-        }
-
-        internal static bool RealTimeHub(E2eDevice e, Func<bool> condition) => e.Until(condition);
     }
 }

@@ -53,7 +53,7 @@ namespace NfCerts.Tests.HubE2E
 
                 Assert.True(e.Until(() => e.Client.Status.Connects > connects && e.Client.Status.Connected), "no reconnect: " + e.Client.Status.LastError);
                 Assert.Contains(e.Hub.Log, l => l.Contains("server chain switched") && l.Contains("Microsoft Azure RSA TLS Issuing CA 03"));
-                Assert.True(RootCaNoticeE2ETests.IsConnected(e));
+                Assert.True(e.HubSeesDevice());
                 Directory.Delete(pki.Directory, true);
             }
         }
@@ -72,7 +72,7 @@ namespace NfCerts.Tests.HubE2E
                 Assert.True(e.Until(() => e.Client.Status.FailedAttempts >= failed + 2), "no failed attempts: " + e.Client.Status.LastError);
                 e.Idle(TimeSpan.FromMinutes(10));
                 Assert.False(e.Client.Status.Connected);
-                Assert.False(RootCaNoticeE2ETests.IsConnected(e));
+                Assert.False(e.HubSeesDevice());
                 string why = e.Client.Status.LastError;
                 _out.WriteLine("device's last error: " + why);
                 Assert.Contains("the hub's certificate chain is not trusted", why);
