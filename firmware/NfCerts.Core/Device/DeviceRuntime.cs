@@ -334,10 +334,7 @@ namespace NfCerts.Core.Device
         {
             _supervisor.Stop();
             _supervisor.Clear();
-            if (_engine != null)
-            {
-                _engine.Stop();
-            }
+            // The hub first: a notice arriving now must not reach an engine that has stopped.
             if (_hub != null)
             {
                 _hub.Stop();
@@ -349,6 +346,15 @@ namespace NfCerts.Core.Device
                 {
                     _engine.StepReached -= OnRenewalStep;
                 }
+            }
+            var handlers = _handlers as HubHandlers;
+            if (handlers != null)
+            {
+                handlers.ConfigChanged -= OnConfigChanged;
+            }
+            if (_engine != null)
+            {
+                _engine.Stop();
             }
             if (_manager != null)
             {
@@ -407,7 +413,7 @@ namespace NfCerts.Core.Device
             var handlers = sender as HubHandlers;
             RecordLog? log = _log;
             ConnectionManager? manager = _manager;
-            if (handlers == null || log == null || manager == null || handlers.Config.EstUrl.Length == 0)
+            if (handlers == null || log == null || manager == null)
             {
                 return;
             }
@@ -416,13 +422,23 @@ namespace NfCerts.Core.Device
                 // The store's lock (the one the connection manager and the hub client take), never the runtime's.
                 lock (manager.SyncRoot)
                 {
-                    EstSettings settings = EstSettings.Load(log) ?? new EstSettings();
-                    if (settings.Url == handlers.Config.EstUrl && settings.Label == handlers.Config.EstLabel)
+                    // The twin's values override what was provisioned only where it gives one (empty = not set there).
+                    string url = handlers.Config.EstUrl;
+                    string label = handlers.Config.EstLabel;
+                    EstSettings? kept = EstSettings.Load(log);
+                    if (kept == null && url.Length == 0)
                     {
                         return;
                     }
-                    settings.Url = handlers.Config.EstUrl;
-                    settings.Label = handlers.Config.EstLabel;
+                    EstSettings settings = kept ?? new EstSettings();
+                    string newUrl = url.Length > 0 ? url : settings.Url;
+                    string newLabel = label.Length > 0 ? label : settings.Label;
+                    if (settings.Url == newUrl && settings.Label == newLabel)
+                    {
+                        return;
+                    }
+                    settings.Url = newUrl;
+                    settings.Label = newLabel;
                     settings.Save(log);
                 }
             }
@@ -435,9 +451,14 @@ namespace NfCerts.Core.Device
         private void ResumeNotices()
         {
             var handlers = _handlers as HubHandlers;
-            if (handlers != null)
+            ConnectionManager? manager = _manager;
+            if (handlers != null && manager != null)
             {
-                handlers.ResumePending();
+                // The engine's timers are live: the store is shared, so under its lock.
+                lock (manager.SyncRoot)
+                {
+                    handlers.ResumePending();
+                }
             }
         }
 
