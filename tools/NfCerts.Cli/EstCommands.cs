@@ -103,7 +103,7 @@ namespace NfCerts.Cli
                     stdout.WriteLine("  label:   " + server.BaseUri(l));
                 }
                 stdout.WriteLine("CA file:   " + server.CaFile + "  (trust it; the TLS server certificate chains to its root)");
-                stdout.WriteLine("Basic:     " + (options.User == null ? "off (TLS client certificates only)" : options.User + " / " + options.Password));
+                stdout.WriteLine("Basic:     " + (options.User == null ? "off (TLS client certificates only)" : options.User + " (password as given with --password; not printed)"));
                 stdout.WriteLine("Bootstrap: " + (options.BootstrapCas.Count == 0 ? "none" : string.Join("; ", options.BootstrapCas.Select(c => c.Subject))));
                 stdout.WriteLine("Lifetime:  " + FormatLifetime(options.Lifetime));
                 stdout.WriteLine("Log:       " + server.Log.Path + "  (nfcerts est log --dir " + options.Directory + ")");
