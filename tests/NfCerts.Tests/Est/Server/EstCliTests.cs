@@ -72,62 +72,6 @@ namespace NfCerts.Tests.Est.Server
         }
 
         [Fact]
-        public Task Est_serve_prints_where_it_listens_serves_until_terminated_and_keeps_its_directory() =>
-            // On the thread pool: the test runner's own two threads may all be busy with other tests on a loaded machine.
-            Task.Run(ServeScenarioAsync);
-
-        private static async Task ServeScenarioAsync()
-        {
-            using var dir = new NfCerts.Tests.X509.OpenSsl.TempDir();
-            string estDir = Path.Combine(dir.Path, "est");
-            var psi = new ProcessStartInfo(Nfcerts.Executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (string a in new[] { "est", "serve", "--dir", estDir, "--port", "0", "--user", "estuser", "--password", "estpwd", "--lifetime", "10m" })
-            {
-                psi.ArgumentList.Add(a);
-            }
-            using Process p = Process.Start(psi)!;
-            try
-            {
-                Task<string> stderr = p.StandardError.ReadToEndAsync();
-                string? url = null;
-                string? caFile = null;
-                string? line;
-                while ((line = await p.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60))) != null && !line.StartsWith("Press Ctrl+C", StringComparison.Ordinal))
-                {
-                    if (line.StartsWith("EST server: ", StringComparison.Ordinal)) url = line.Substring(12).Trim();
-                    if (line.StartsWith("CA file:", StringComparison.Ordinal)) caFile = line.Substring(8).Trim().Split("  ")[0];
-                    Assert.DoesNotContain("PRIVATE KEY", line);
-                }
-                Assert.True(line != null, "serve ended early: " + await stderr);
-                Assert.StartsWith("https://127.0.0.1:", url);
-                Assert.Equal(Path.Combine(estDir, "cacerts.pem"), caFile);
-
-                X509Certificate2 root = X509Certificate2.CreateFromPem(File.ReadAllText(caFile!));
-                using var http = new HttpClient(new SocketsHttpHandler
-                {
-                    SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, c, _, e) => EstServerFixture.TrustsRoot(root, c, e) },
-                });
-                using HttpResponseMessage r = await http.GetAsync(url + "/cacerts");
-                Assert.Equal(HttpStatusCode.OK, r.StatusCode);
-
-                using (Process kill = Process.Start("kill", new[] { "-TERM", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) })!)
-                {
-                    Assert.True(kill.WaitForExit(30_000), "kill did not finish");
-                }
-                Assert.True(p.WaitForExit(60_000), "serve did not stop on SIGTERM");
-                Assert.Equal(0, p.ExitCode);
-                Assert.True(File.Exists(Path.Combine(estDir, "config.json")));
-            }
-            finally
-            {
-                if (!p.HasExited)
-                {
-                    p.Kill(true);
-                }
-            }
-        }
-
-        [Fact]
         public void Bench_est_prints_a_figure_per_key_type_and_client_count()
         {
             var (code, json, err) = Nfcerts.Run("bench", "est", "--count", "2", "--clients", "2", "--json");
