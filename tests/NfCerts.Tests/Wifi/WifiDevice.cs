@@ -33,7 +33,9 @@ namespace NfCerts.Tests.Wifi
         public static readonly Issued Client1 = TestPki.Client(ClientCa, "device-001");
 
         public readonly NorFlash Flash = new NorFlash(64 * 4096, 4096);
-        public readonly VirtualClock Clock = new VirtualClock(DateTime.UtcNow);
+        // A fixed time of day (tomorrow 02:00 UTC), not the wall clock's: the renewal tests' daily check slots then fall the
+        // same way on every run (three of them failed when the suite ran in the afternoon).
+        public readonly VirtualClock Clock = new VirtualClock(DateTime.UtcNow.Date.AddDays(1).AddHours(2));
         public readonly SimulatedRadio Radio;
         public readonly IEapAuthenticator Authenticator;
         public readonly AccessPoint AccessPoint;
