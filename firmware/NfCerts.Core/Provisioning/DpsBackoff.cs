@@ -15,19 +15,8 @@ namespace NfCerts.Core.Provisioning
             {
                 return TimeSpan.Zero;
             }
-            long ticks = initial.Ticks;
-            int shift = failures - 1;
-            while (shift > 0 && ticks < max.Ticks)
-            {
-                ticks *= 2;
-                shift--;
-            }
-            if (ticks > max.Ticks)
-            {
-                ticks = max.Ticks;
-            }
-            ticks = (long)(ticks * DeviceJitter.Factor(seed, failures));
-            return TimeSpan.FromTicks(ticks < retryAfter.Ticks ? retryAfter.Ticks : ticks);
+            TimeSpan delay = DeviceJitter.CappedBackoff(initial, max, failures, seed);
+            return delay < retryAfter ? retryAfter : delay;
         }
     }
 }
