@@ -142,55 +142,16 @@ namespace NfCerts.Hal.Host.Hub
             }
         }
 
-        /// <summary>Splits DER certificates written back to back (each a SEQUENCE with a definite length).</summary>
-        internal static byte[][] SplitDerChain(byte[] der)
+        private static byte[][] SplitDerChain(byte[] der)
         {
-            var parts = new System.Collections.Generic.List<byte[]>();
-            int offset = 0;
-            while (offset < der.Length)
+            try
             {
-                int length = DerLength(der, offset);
-                parts.Add(der.AsSpan(offset, length).ToArray());
-                offset += length;
+                return DerCertificates.Split(der, "the client certificate chain");
             }
-            if (parts.Count == 0)
+            catch (FormatException e)
             {
-                throw new HubException(HubFailure.Transport, 0, "the client certificate is empty");
+                throw new HubException(HubFailure.Transport, 0, e.Message);
             }
-            return parts.ToArray();
-        }
-
-        private static int DerLength(byte[] der, int offset)
-        {
-            if (der.Length - offset < 2 || der[offset] != 0x30)
-            {
-                throw new HubException(HubFailure.Transport, 0, "the client certificate chain is not DER certificates back to back (at byte " + offset + ")");
-            }
-            int first = der[offset + 1];
-            if (first < 0x80)
-            {
-                return CheckedTotal(der, offset, 2, first);
-            }
-            int count = first & 0x7F;
-            if (count == 0 || count > 3 || der.Length - offset < 2 + count)
-            {
-                throw new HubException(HubFailure.Transport, 0, "bad DER length in the client certificate chain (at byte " + offset + ")");
-            }
-            int length = 0;
-            for (int i = 0; i < count; i++)
-            {
-                length = (length << 8) | der[offset + 2 + i];
-            }
-            return CheckedTotal(der, offset, 2 + count, length);
-        }
-
-        private static int CheckedTotal(byte[] der, int offset, int header, int length)
-        {
-            if (length > der.Length - offset - header)
-            {
-                throw new HubException(HubFailure.Transport, 0, "the client certificate chain is truncated (at byte " + offset + ")");
-            }
-            return header + length;
         }
 
         /// <summary>The leaf with its private key (PKCS#8, SEC1 or PKCS#1 DER), usable by SslStream.</summary>

@@ -125,37 +125,18 @@ namespace NfCerts.Hal.Host
             return collection;
         }
 
-        /// <summary>Splits DER certificates back to back; the first is the leaf.</summary>
+        /// <summary>Splits DER certificates back to back (<see cref="DerCertificates.Split"/>); the first is the leaf.</summary>
         /// <exception cref="EapCredentialException">Empty, not DER, or bytes that do not tile into DER elements.</exception>
         public static byte[][] SplitChain(byte[] chainDer)
         {
-            ArgumentNullException.ThrowIfNull(chainDer);
-            var parts = new List<byte[]>();
-            ReadOnlySpan<byte> rest = chainDer;
-            while (!rest.IsEmpty)
+            try
             {
-                if (rest[0] != 0x30)
-                {
-                    throw new EapCredentialException(parts.Count == 0 ? "the client certificate is not DER (PEM or empty?)"
-                        : "the client chain holds something other than a DER certificate after certificate #" + parts.Count);
-                }
-                int length;
-                try
-                {
-                    AsnDecoder.ReadEncodedValue(rest, AsnEncodingRules.DER, out _, out _, out length);
-                }
-                catch (AsnContentException)
-                {
-                    throw new EapCredentialException("the client chain's certificate #" + (parts.Count + 1) + " is not well-formed DER");
-                }
-                parts.Add(rest[..length].ToArray());
-                rest = rest[length..];
+                return DerCertificates.Split(chainDer, "the client certificate chain");
             }
-            if (parts.Count == 0)
+            catch (FormatException e)
             {
-                throw new EapCredentialException("the client certificate is not DER (PEM or empty?)");
+                throw new EapCredentialException(e.Message);
             }
-            return parts.ToArray();
         }
 
         /// <summary>Parses the request's trusted roots.</summary>

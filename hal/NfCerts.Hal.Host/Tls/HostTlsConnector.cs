@@ -185,7 +185,15 @@ namespace NfCerts.Hal.Host
 
         private static SslStreamCertificateContext ClientContext(byte[] chain, byte[] key)
         {
-            byte[][] parts = DerChain.Split(chain);
+            byte[][] parts;
+            try
+            {
+                parts = DerCertificates.Split(chain, "the client certificate chain");
+            }
+            catch (FormatException e)
+            {
+                throw new TlsException(TlsFailure.HandshakeFailed, e.Message);
+            }
             X509Certificate2 leaf;
             try
             {
