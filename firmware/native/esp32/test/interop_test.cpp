@@ -148,7 +148,7 @@ TEST(Interop, TheFirmwareModuleCompilesEverySourceOfTheLibrary)
         closedir(dir);
     }
 
-    EXPECT_EQ(13, sources);
+    EXPECT_EQ(14, sources);
 }
 
 TEST(Interop, TheKeyStatusCodesAreNativeKeysConstants)
