@@ -21,6 +21,8 @@ namespace NfCerts.Hal.Nano
 
         private const int DeviceKeyUnknown = int.MinValue;
 
+        private static readonly byte[] NoAttributes = new byte[0];
+
         private readonly object _gate = new object();
         private int _deviceKeyStatus = DeviceKeyUnknown;
 
@@ -66,7 +68,7 @@ namespace NfCerts.Hal.Nano
             byte[] secret = Encoding.UTF8.GetBytes(password);
             try
             {
-                return Produce("Decrypting the private key", encryptedPkcs8, secret, null, 0);
+                return Produce("Decrypting the private key", encryptedPkcs8, secret, null, null, 0);
             }
             finally
             {
@@ -82,12 +84,22 @@ namespace NfCerts.Hal.Nano
                 throw new KeyVaultException(KeyVaultError.NotSupported, "Key algorithm " + ((int)algorithm).ToString() + " is not supported.");
             }
 
-            return Produce("Key generation", null, null, null, (int)algorithm);
+            return Produce("Key generation", null, null, null, null, (int)algorithm);
         }
 
         /// <inheritdoc/>
         /// <remarks>Single-valued RDNs only (mbedTLS 2.x cannot write multi-valued ones; NotSupported). SHA-256.</remarks>
         public byte[] CreateCertificateRequest(byte[] privateKey, string subject)
+        {
+            return CreateCertificateRequest(privateKey, subject, null);
+        }
+
+        /// <inheritdoc/>
+        /// <remarks>The native writer checks the attributes before it uses the key (InvalidData unless each is a
+        /// well-formed <c>Attribute</c>, each type once, challengePassword a string and extensionRequest well-formed
+        /// extensions) and writes them in DER's SET OF order. More than <see cref="NativeKeys.MaxCsrAttributesLength"/>
+        /// bytes is NotSupported, so the EST client sends the request without them.</remarks>
+        public byte[] CreateCertificateRequest(byte[] privateKey, string subject, byte[]? attributes)
         {
             Require(privateKey, "privateKey");
             if (subject == null)
@@ -95,20 +107,14 @@ namespace NfCerts.Hal.Nano
                 throw new ArgumentNullException("subject");
             }
 
-            return Produce("Creating the certificate request", privateKey, null, Encoding.UTF8.GetBytes(subject), 0);
-        }
-
-        /// <inheritdoc/>
-        /// <remarks>The interop's CSR writer takes no attributes yet: with attributes this is NotSupported, and the EST
-        /// client falls back to the plain request.</remarks>
-        public byte[] CreateCertificateRequest(byte[] privateKey, string subject, byte[]? attributes)
-        {
-            if (attributes != null && attributes.Length > 0)
+            if (attributes != null && attributes.Length > NativeKeys.MaxCsrAttributesLength)
             {
-                throw new KeyVaultException(KeyVaultError.NotSupported, "The native CSR writer cannot add request attributes.");
+                throw new KeyVaultException(KeyVaultError.NotSupported, "The request attributes are " + attributes.Length.ToString()
+                    + " bytes; the device's CSR writer takes at most " + NativeKeys.MaxCsrAttributesLength.ToString() + ".");
             }
 
-            return CreateCertificateRequest(privateKey, subject);
+            return Produce("Creating the certificate request", privateKey, null, Encoding.UTF8.GetBytes(subject),
+                attributes != null ? attributes : NoAttributes, 0);
         }
 
         /// <inheritdoc/>
@@ -215,8 +221,8 @@ namespace NfCerts.Hal.Nano
         }
 
         // One native call that writes DER into a scratch buffer: generation (key == null, subject == null),
-        // decryption (password != null) or a CSR (subject != null).
-        private byte[] Produce(string operation, byte[]? key, byte[]? password, byte[]? subject, int algorithm)
+        // decryption (password != null) or a CSR (subject and attributes != null).
+        private byte[] Produce(string operation, byte[]? key, byte[]? password, byte[]? subject, byte[]? attributes, int algorithm)
         {
             byte[] scratch = new byte[OutputSize];
             try
@@ -227,7 +233,7 @@ namespace NfCerts.Hal.Nano
                     CheckAvailable();
                     if (subject != null)
                     {
-                        length = NativeKeys.CreateCsr(key!, subject, scratch);
+                        length = NativeKeys.CreateCsr(key!, subject, attributes!, scratch);
                     }
                     else if (password != null)
                     {
@@ -308,6 +314,8 @@ namespace NfCerts.Hal.Nano
             {
                 case NativeKeys.StatusInvalidData:
                     return new KeyVaultException(KeyVaultError.InvalidData, message + " The input is not valid DER of the expected kind.");
+                case NativeKeys.StatusInvalidAttributes:
+                    return new KeyVaultException(KeyVaultError.InvalidData, message + " The request attributes are not well-formed DER Attribute elements.");
                 case NativeKeys.StatusNotSupported:
                     return new KeyVaultException(KeyVaultError.NotSupported, message + " The algorithm or scheme is not supported by the device.");
                 case NativeKeys.StatusNotProtected:

@@ -66,6 +66,8 @@ set(NfCerts.Esp32_SRCS
     ${NFCERTS_NATIVE_DIR}/interop/NfCerts_Esp32_NfCerts_Esp32_NativeLibrary.cpp
     ${NFCERTS_NATIVE_DIR}/interop/NfCerts_Esp32_NfCerts_Esp32_NativeStation.cpp
     # the core, the same sources the host tests build (src/)
+    ${NFCERTS_NATIVE_DIR}/src/nfcerts_csr.cpp
+    ${NFCERTS_NATIVE_DIR}/src/nfcerts_csr_attributes.cpp
     ${NFCERTS_NATIVE_DIR}/src/nfcerts_der.cpp
     ${NFCERTS_NATIVE_DIR}/src/nfcerts_device_key.cpp
     ${NFCERTS_NATIVE_DIR}/src/nfcerts_flash.cpp

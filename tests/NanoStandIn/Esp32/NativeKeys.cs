@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Formats.Asn1;
 using System.Text;
 using NfCerts.Hal;
 using NfCerts.NanoStandIn;
@@ -21,6 +23,11 @@ namespace NfCerts.Esp32
         public const int StatusBufferTooSmall = -5;
         /// <summary>Sealing refused: the device key would lie readable in flash (ESP32 without flash encryption).</summary>
         public const int StatusNotProtected = -6;
+        /// <summary>The CSR attributes are not a well-formed SET OF Attribute (src/nfcerts_csr_attributes.h).</summary>
+        public const int StatusInvalidAttributes = -7;
+
+        /// <summary>The most bytes of CSR attributes <see cref="CreateCsr"/> takes; longer is <see cref="StatusNotSupported"/>.</summary>
+        public const int MaxCsrAttributesLength = 1024;
 
         /// <summary>How many bytes a sealed key is longer than the key: version, nonce and tag.</summary>
         public const int SealOverhead = 29;
@@ -56,10 +63,56 @@ namespace NfCerts.Esp32
             return Run(() => Board.Crypto.GenerateKey((KeyAlgorithm)algorithm), output);
         }
 
-        /// <summary>Writes a PKCS#10 request for the key with the UTF-8 RFC 4514 subject.</summary>
-        public static int CreateCsr(byte[] key, byte[] subject, byte[] output)
+        /// <summary>Writes a PKCS#10 request for the key with the UTF-8 RFC 4514 subject and the request attributes (empty
+        /// or null for none). As the native writer, it checks the attributes' bound and their Attribute structure before
+        /// the key is used; the host's writer refuses what else does not parse (StatusInvalidData) and puts them in DER order.</summary>
+        public static int CreateCsr(byte[] key, byte[] subject, byte[] attributes, byte[] output)
         {
-            return Run(() => Board.Crypto.CreateCertificateRequest(key, Encoding.UTF8.GetString(subject)), output);
+            NativeLibrary.Require();
+            if (output == null)
+            {
+                throw new ArgumentNullException(nameof(output)); // CLR_E_ARGUMENT_NULL
+            }
+
+            bool none = attributes == null || attributes.Length == 0;
+            if (!none && attributes!.Length > MaxCsrAttributesLength)
+            {
+                return StatusNotSupported;
+            }
+
+            if (!none && !AreAttributes(attributes!))
+            {
+                return StatusInvalidAttributes;
+            }
+
+            return Run(() => Board.Crypto.CreateCertificateRequest(key, Encoding.UTF8.GetString(subject), none ? null : attributes), output);
+        }
+
+        // At most 16 elements SEQUENCE { OBJECT IDENTIFIER, SET OF at least one value }, back to back, each type once.
+        private static bool AreAttributes(byte[] der)
+        {
+            try
+            {
+                var reader = new AsnReader(der, AsnEncodingRules.DER);
+                var types = new HashSet<string>(StringComparer.Ordinal);
+                while (reader.HasData)
+                {
+                    AsnReader attribute = reader.ReadSequence();
+                    string type = attribute.ReadObjectIdentifier();
+                    AsnReader values = attribute.ReadSetOf(skipSortOrderValidation: true);
+                    attribute.ThrowIfNotEmpty();
+                    if (!values.HasData || !types.Add(type) || types.Count > 16)
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            }
+            catch (AsnContentException)
+            {
+                return false;
+            }
         }
 
         /// <summary>1 when the key belongs to the certificate, 0 when not.</summary>

@@ -7,7 +7,7 @@ namespace NfCerts.Esp32
     public static class NativeLibrary
     {
         /// <summary>The interface version the managed half expects.</summary>
-        public const int InterfaceVersion = 2;
+        public const int InterfaceVersion = 3;
 
         /// <summary>The native half's version; on a stock image the runtime finds no native code and throws.</summary>
         public static int GetInterfaceVersion()

@@ -20,7 +20,7 @@ static const CLR_RT_MethodHandler method_lookup[] =
     Library_NfCerts_Esp32_NfCerts_Esp32_NativeFlash::Erase___STATIC__I4__I4,
     Library_NfCerts_Esp32_NfCerts_Esp32_NativeKeys::Hash___STATIC__I4__I4__SZARRAY_U1__I4__I4__SZARRAY_U1,
     Library_NfCerts_Esp32_NfCerts_Esp32_NativeKeys::Generate___STATIC__I4__I4__SZARRAY_U1,
-    Library_NfCerts_Esp32_NfCerts_Esp32_NativeKeys::CreateCsr___STATIC__I4__SZARRAY_U1__SZARRAY_U1__SZARRAY_U1,
+    Library_NfCerts_Esp32_NfCerts_Esp32_NativeKeys::CreateCsr___STATIC__I4__SZARRAY_U1__SZARRAY_U1__SZARRAY_U1__SZARRAY_U1,
     Library_NfCerts_Esp32_NfCerts_Esp32_NativeKeys::MatchCertificate___STATIC__I4__SZARRAY_U1__SZARRAY_U1,
     Library_NfCerts_Esp32_NfCerts_Esp32_NativeKeys::Decrypt___STATIC__I4__SZARRAY_U1__SZARRAY_U1__SZARRAY_U1,
     Library_NfCerts_Esp32_NfCerts_Esp32_NativeKeys::Verify___STATIC__I4__SZARRAY_U1__SZARRAY_U1__SZARRAY_U1,
@@ -41,7 +41,7 @@ const CLR_RT_NativeAssemblyData g_CLR_AssemblyNative_NfCerts_Esp32 =
     "NfCerts.Esp32",
     0x00000000, // placeholder: take the checksum from the generated NfCerts_Esp32.cpp
     method_lookup,
-    { 2, 0, 0, 0 }
+    { 3, 0, 0, 0 }
 };
 
 // clang-format on

@@ -67,7 +67,7 @@ HRESULT Library_NfCerts_Esp32_NfCerts_Esp32_NativeKeys::Generate___STATIC__I4__I
     NANOCLR_NOCLEANUP();
 }
 
-HRESULT Library_NfCerts_Esp32_NfCerts_Esp32_NativeKeys::CreateCsr___STATIC__I4__SZARRAY_U1__SZARRAY_U1__SZARRAY_U1(
+HRESULT Library_NfCerts_Esp32_NfCerts_Esp32_NativeKeys::CreateCsr___STATIC__I4__SZARRAY_U1__SZARRAY_U1__SZARRAY_U1__SZARRAY_U1(
     CLR_RT_StackFrame &stack)
 {
     NANOCLR_HEADER();
@@ -76,12 +76,15 @@ HRESULT Library_NfCerts_Esp32_NfCerts_Esp32_NativeKeys::CreateCsr___STATIC__I4__
     size_t keyLength;
     const uint8_t *subject;
     size_t subjectLength;
+    const uint8_t *attributes;
+    size_t attributesLength;
     NfCertsBytes(stack.Arg0(), key, keyLength);
     NfCertsBytes(stack.Arg1(), subject, subjectLength);
-    Output out = OutputOf(stack.Arg2());
+    NfCertsBytes(stack.Arg2(), attributes, attributesLength); // null or empty: none
+    Output out = OutputOf(stack.Arg3());
     FAULT_ON_NULL_ARG(out.data);
-    stack.SetResult_I4(
-        nfcerts::KeysCreateCsr(key, keyLength, (const char *)subject, subjectLength, out.data, out.size));
+    stack.SetResult_I4(nfcerts::KeysCreateCsr(key, keyLength, (const char *)subject, subjectLength, attributes,
+                                              attributesLength, out.data, out.size));
 
     NANOCLR_NOCLEANUP();
 }

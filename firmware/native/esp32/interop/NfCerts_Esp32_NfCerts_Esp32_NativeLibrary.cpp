@@ -5,7 +5,7 @@ HRESULT Library_NfCerts_Esp32_NfCerts_Esp32_NativeLibrary::GetInterfaceVersion__
 {
     NANOCLR_HEADER();
 
-    stack.SetResult_I4(2); // NativeLibrary.InterfaceVersion
+    stack.SetResult_I4(3); // NativeLibrary.InterfaceVersion
 
     NANOCLR_NOCLEANUP_NOLABEL();
 }

@@ -18,6 +18,11 @@ namespace NfCerts.Esp32
         public const int StatusBufferTooSmall = -5;
         /// <summary>Sealing refused: the device key would lie readable in flash (ESP32 without flash encryption).</summary>
         public const int StatusNotProtected = -6;
+        /// <summary>The CSR attributes are not a well-formed SET OF Attribute (src/nfcerts_csr_attributes.h).</summary>
+        public const int StatusInvalidAttributes = -7;
+
+        /// <summary>The most bytes of CSR attributes <see cref="CreateCsr"/> takes; longer is <see cref="StatusNotSupported"/>.</summary>
+        public const int MaxCsrAttributesLength = 1024;
 
         /// <summary>How many bytes a sealed key is longer than the key: version, nonce and tag.</summary>
         public const int SealOverhead = 29;
@@ -35,9 +40,11 @@ namespace NfCerts.Esp32
         [MethodImpl(MethodImplOptions.InternalCall)]
         public static extern int Generate(int algorithm, byte[] output);
 
-        /// <summary>Writes a PKCS#10 request for the key with the UTF-8 RFC 4514 subject.</summary>
+        /// <summary>Writes a PKCS#10 request for the key with the UTF-8 RFC 4514 subject and the request attributes (the
+        /// DER of each Attribute, back to back; empty for none), which it checks first (<see cref="StatusInvalidAttributes"/>)
+        /// and writes in DER order.</summary>
         [MethodImpl(MethodImplOptions.InternalCall)]
-        public static extern int CreateCsr(byte[] key, byte[] subject, byte[] output);
+        public static extern int CreateCsr(byte[] key, byte[] subject, byte[] attributes, byte[] output);
 
         /// <summary>1 when the key belongs to the certificate, 0 when not.</summary>
         [MethodImpl(MethodImplOptions.InternalCall)]

@@ -11,7 +11,7 @@ namespace NfCerts.Esp32
     public static class NativeLibrary
     {
         /// <summary>The interface version this managed assembly expects from <see cref="GetInterfaceVersion"/>.</summary>
-        public const int InterfaceVersion = 2;
+        public const int InterfaceVersion = 3;
 
         /// <summary>Returns the native interface version. On a firmware image without this library the runtime
         /// throws <see cref="System.NotSupportedException"/> instead (the method has no native code).</summary>

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "mbedtls/base64.h"
+#include "mbedtls/platform_util.h"
 #include "mbedtls/version.h"
 
 namespace nfcerts
@@ -150,6 +151,12 @@ void DerAppendHeader(std::vector<uint8_t> &out, uint8_t tag, size_t contentLengt
     }
 }
 
+void DerAppend(std::vector<uint8_t> &out, uint8_t tag, const uint8_t *content, size_t contentLength)
+{
+    DerAppendHeader(out, tag, contentLength);
+    out.insert(out.end(), content, content + contentLength);
+}
+
 std::vector<uint8_t> WrapPkcs8(const uint8_t *key, size_t len, bool rsa, const uint8_t *curveOid, size_t curveOidLen)
 {
     static const uint8_t rsaEncryption[] = {0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01};
@@ -158,31 +165,29 @@ std::vector<uint8_t> WrapPkcs8(const uint8_t *key, size_t len, bool rsa, const u
     std::vector<uint8_t> algorithm;
     if (rsa)
     {
-        DerAppendHeader(algorithm, 0x06, sizeof(rsaEncryption));
-        algorithm.insert(algorithm.end(), rsaEncryption, rsaEncryption + sizeof(rsaEncryption));
+        DerAppend(algorithm, 0x06, rsaEncryption, sizeof(rsaEncryption));
         algorithm.push_back(0x05); // NULL parameters
         algorithm.push_back(0x00);
     }
     else
     {
-        DerAppendHeader(algorithm, 0x06, sizeof(ecPublicKey));
-        algorithm.insert(algorithm.end(), ecPublicKey, ecPublicKey + sizeof(ecPublicKey));
-        DerAppendHeader(algorithm, 0x06, curveOidLen);
-        algorithm.insert(algorithm.end(), curveOid, curveOid + curveOidLen);
+        DerAppend(algorithm, 0x06, ecPublicKey, sizeof(ecPublicKey));
+        DerAppend(algorithm, 0x06, curveOid, curveOidLen);
     }
 
+    // Reserved up front so that no reallocation leaves a copy of the key behind; body is wiped, out is the caller's.
     std::vector<uint8_t> body;
+    body.reserve(3 + algorithm.size() + len + 12);
     body.push_back(0x02); // version INTEGER 0
     body.push_back(0x01);
     body.push_back(0x00);
-    DerAppendHeader(body, 0x30, algorithm.size());
-    body.insert(body.end(), algorithm.begin(), algorithm.end());
-    DerAppendHeader(body, 0x04, len);
-    body.insert(body.end(), key, key + len);
+    DerAppend(body, 0x30, algorithm.data(), algorithm.size());
+    DerAppend(body, 0x04, key, len);
 
     std::vector<uint8_t> out;
-    DerAppendHeader(out, 0x30, body.size());
-    out.insert(out.end(), body.begin(), body.end());
+    out.reserve(body.size() + 6);
+    DerAppend(out, 0x30, body.data(), body.size());
+    mbedtls_platform_zeroize(body.data(), body.size());
     return out;
 }
 

@@ -28,6 +28,9 @@ bool BuildPemBundle(const uint8_t *der, size_t len, std::vector<uint8_t> &pem);
 // Appends a DER tag + length header for a content of contentLength bytes.
 void DerAppendHeader(std::vector<uint8_t> &out, uint8_t tag, size_t contentLength);
 
+// Appends a DER element: the header, then contentLength bytes of content.
+void DerAppend(std::vector<uint8_t> &out, uint8_t tag, const uint8_t *content, size_t contentLength);
+
 // Wraps a PKCS#1 RSAPrivateKey (rsa == true) or SEC1 ECPrivateKey on NIST P-256 in a PKCS#8 PrivateKeyInfo
 // (RFC 5208): version 0, the algorithm identifier (rsaEncryption with NULL parameters, or id-ecPublicKey with the
 // curve OID) and the key as an OCTET STRING. mbedTLS (2.28 and 3.x) writes only the traditional forms.

@@ -18,8 +18,9 @@
 #include "mbedtls/platform_util.h"
 #include "mbedtls/rsa.h"
 #include "mbedtls/x509_crt.h"
-#include "mbedtls/x509_csr.h"
 
+#include "nfcerts_csr.h"
+#include "nfcerts_csr_attributes.h"
 #include "nfcerts_der.h"
 #include "nfcerts_mbedtls_compat.h"
 
@@ -317,9 +318,17 @@ int KeysGenerate(int algorithm, uint8_t *out, size_t outSize)
     return WritePkcs8(pk, out, outSize);
 }
 
-int KeysCreateCsr(const uint8_t *key, size_t keyLength, const char *subject, size_t subjectLength, uint8_t *out,
-                  size_t outSize)
+int KeysCreateCsr(const uint8_t *key, size_t keyLength, const char *subject, size_t subjectLength,
+                  const uint8_t *attributes, size_t attributesLength, uint8_t *out, size_t outSize)
 {
+    // The attributes first: malformed ones are refused before mbedTLS sees any of the request.
+    std::vector<uint8_t> sorted;
+    int status = CsrCheckAttributes(attributes, attributesLength, sorted);
+    if (status != KeyOk)
+    {
+        return status;
+    }
+
     std::string name;
     bool unsupported = false;
     if (!Rfc4514ToMbedtlsSubject(subject, subjectLength, name, unsupported))
@@ -328,7 +337,7 @@ int KeysCreateCsr(const uint8_t *key, size_t keyLength, const char *subject, siz
     }
 
     Pk pk;
-    int status = ParsePrivateKey(key, keyLength, pk);
+    status = ParsePrivateKey(key, keyLength, pk);
     if (status != KeyOk)
     {
         return status;
@@ -340,25 +349,9 @@ int KeysCreateCsr(const uint8_t *key, size_t keyLength, const char *subject, siz
         return KeyFailed;
     }
 
-    mbedtls_x509write_csr csr;
-    mbedtls_x509write_csr_init(&csr);
-    mbedtls_x509write_csr_set_md_alg(&csr, MBEDTLS_MD_SHA256);
-    mbedtls_x509write_csr_set_key(&csr, &pk.ctx);
-    if (mbedtls_x509write_csr_set_subject_name(&csr, name.c_str()) != 0)
-    {
-        mbedtls_x509write_csr_free(&csr);
-        return KeyInvalidData;
-    }
-
-    std::vector<uint8_t> buffer(WorkBufferSize);
-    int written = mbedtls_x509write_csr_der(&csr, buffer.data(), buffer.size(), RandomBytes, drbg);
-    mbedtls_x509write_csr_free(&csr);
-    if (written <= 0)
-    {
-        return KeyFailed;
-    }
-
-    return CopyOut(buffer.data() + buffer.size() - written, (size_t)written, out, outSize);
+    std::vector<uint8_t> request;
+    status = CsrWrite(&pk.ctx, name.c_str(), sorted, RandomBytes, drbg, request);
+    return status != KeyOk ? status : CopyOut(request.data(), request.size(), out, outSize);
 }
 
 int KeysMatchCertificate(const uint8_t *certificate, size_t certificateLength, const uint8_t *key, size_t keyLength)

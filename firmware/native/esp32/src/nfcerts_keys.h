@@ -34,8 +34,13 @@ int KeysHash(int algorithm, const uint8_t *data, size_t length, uint8_t *digest,
 
 int KeysGenerate(int algorithm, uint8_t *out, size_t outSize);
 
-int KeysCreateCsr(const uint8_t *key, size_t keyLength, const char *subject, size_t subjectLength, uint8_t *out,
-                  size_t outSize);
+// A PKCS#10 request (SHA-256) for the key with the RFC 4514 subject and the request attributes (the DER of each
+// Attribute, back to back; none when attributesLength is 0), checked by CsrCheckAttributes before anything else:
+// KeyInvalidAttributes when they are malformed, KeyNotSupported when longer than CsrAttributesMaxLength. Written by
+// CsrWrite (nfcerts_csr.h) from mbedTLS primitives, because mbedtls_x509write_csr can add extensions but no other
+// attribute (challengePassword). Native heap: the attributes twice and about 4 times the request, under 10 KiB.
+int KeysCreateCsr(const uint8_t *key, size_t keyLength, const char *subject, size_t subjectLength,
+                  const uint8_t *attributes, size_t attributesLength, uint8_t *out, size_t outSize);
 
 // 1 when the key is the private half of the certificate's public key, 0 for another well-formed key.
 int KeysMatchCertificate(const uint8_t *certificate, size_t certificateLength, const uint8_t *key, size_t keyLength);

@@ -1,7 +1,7 @@
 // The few mbedTLS calls whose signatures differ between mbedTLS 2.28 (Debian's libmbedtls-dev, used by the host
 // tests) and mbedTLS 3.x (what ESP-IDF 5.x ships). Everything else the key vault calls has the same signature in
 // both lines: mbedtls_pk_setup, mbedtls_ecp_gen_key, mbedtls_rsa_gen_key, mbedtls_pk_write_key_der,
-// mbedtls_x509write_csr_*, mbedtls_x509_crt_parse_der, mbedtls_pk_verify, mbedtls_md, mbedtls_base64_encode,
+// mbedtls_pk_write_pubkey_der, mbedtls_x509_string_to_names, mbedtls_oid_get_oid_by_sig_alg, mbedtls_x509_crt_parse_der, mbedtls_pk_verify, mbedtls_md, mbedtls_base64_encode,
 // mbedtls_gcm_*, mbedtls_ctr_drbg_*, mbedtls_entropy_*.
 #pragma once
 
@@ -36,6 +36,23 @@ inline int PkCheckPair(const mbedtls_pk_context *publicKey, const mbedtls_pk_con
     (void)random;
     (void)randomState;
     return mbedtls_pk_check_pair(publicKey, privateKey);
+#endif
+}
+
+// mbedtls_pk_sign: 3.0 added sig_size, the size of the signature buffer.
+inline int PkSign(mbedtls_pk_context *ctx, mbedtls_md_type_t md, const unsigned char *hash, size_t hashLength,
+                  unsigned char *signature, size_t signatureSize, size_t *signatureLength, RandomFunction random,
+                  void *randomState)
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    return mbedtls_pk_sign(ctx, md, hash, hashLength, signature, signatureSize, signatureLength, random, randomState);
+#else
+    if (signatureSize < MBEDTLS_PK_SIGNATURE_MAX_SIZE)
+    {
+        return MBEDTLS_ERR_PK_BAD_INPUT_DATA; // 2.28 writes up to that many bytes without being told the size
+    }
+
+    return mbedtls_pk_sign(ctx, md, hash, hashLength, signature, signatureLength, random, randomState);
 #endif
 }
 

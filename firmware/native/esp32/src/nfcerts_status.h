@@ -14,7 +14,8 @@ enum KeyStatus
     KeyWrongPassword = -3, // KeyVaultError.WrongPassword
     KeyFailed = -4,        // KeyVaultError.Failed
     KeyBufferTooSmall = -5, // the caller's output buffer is too small (a bug on the managed side)
-    KeyNotProtected = -6    // sealing refused: the device key would lie readable in flash (flash encryption off)
+    KeyNotProtected = -6,   // sealing refused: the device key would lie readable in flash (flash encryption off)
+    KeyInvalidAttributes = -7 // CSR attributes that are not a well-formed SET OF Attribute (KeyVaultError.InvalidData)
 };
 
 // Results of the flash partition functions.

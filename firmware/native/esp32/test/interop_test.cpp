@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <string.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -15,7 +16,9 @@
 
 #include "NfCerts_Esp32.h"
 #include "fake_idf.h"
+#include "nfcerts_csr_attributes.h"
 #include "nfcerts_flash.h"
+#include "nfcerts_keys.h"
 #include "nfcerts_seal.h"
 #include "nfcerts_station.h"
 
@@ -94,7 +97,7 @@ typedef Library_NfCerts_Esp32_NfCerts_Esp32_NativeFlash Flash;
 TEST(Interop, TheMethodTableNamesTheAssemblyAndHoldsEveryNativeMethod)
 {
     EXPECT_STREQ("NfCerts.Esp32", g_CLR_AssemblyNative_NfCerts_Esp32.m_szAssemblyName);
-    EXPECT_EQ(2, g_CLR_AssemblyNative_NfCerts_Esp32.m_Version.iMajorVersion); // AssemblyNativeVersion("2.0.0.0")
+    EXPECT_EQ(3, g_CLR_AssemblyNative_NfCerts_Esp32.m_Version.iMajorVersion); // AssemblyNativeVersion("3.0.0.0")
     const CLR_RT_MethodHandler *table = (const CLR_RT_MethodHandler *)g_CLR_AssemblyNative_NfCerts_Esp32.m_pNativeMethods;
     for (int i = 0; i < 20; i++)
     {
@@ -103,7 +106,7 @@ TEST(Interop, TheMethodTableNamesTheAssemblyAndHoldsEveryNativeMethod)
 
     Frame f;
     ASSERT_EQ(S_OK, Library_NfCerts_Esp32_NfCerts_Esp32_NativeLibrary::GetInterfaceVersion___STATIC__I4(f.stack));
-    EXPECT_EQ(2, f.stack.result); // NativeLibrary.InterfaceVersion
+    EXPECT_EQ(3, f.stack.result); // NativeLibrary.InterfaceVersion
 }
 
 TEST(Interop, TheMethodTableListsTheManagedDeclarationsInTheirOrder)
@@ -145,7 +148,7 @@ TEST(Interop, TheFirmwareModuleCompilesEverySourceOfTheLibrary)
         closedir(dir);
     }
 
-    EXPECT_EQ(12, sources);
+    EXPECT_EQ(14, sources);
 }
 
 TEST(Interop, TheKeyStatusCodesAreNativeKeysConstants)
@@ -163,9 +166,12 @@ TEST(Interop, TheKeyStatusCodesAreNativeKeysConstants)
                                          {"WrongPassword", nfcerts::KeyWrongPassword},
                                          {"Failed", nfcerts::KeyFailed},
                                          {"BufferTooSmall", nfcerts::KeyBufferTooSmall},
-                                         {"NotProtected", nfcerts::KeyNotProtected}};
+                                         {"NotProtected", nfcerts::KeyNotProtected},
+                                         {"InvalidAttributes", nfcerts::KeyInvalidAttributes}};
     EXPECT_EQ(native, managed);
     EXPECT_NE(std::string::npos, source.find("SealOverhead = " + std::to_string(nfcerts::SealOverhead) + ";"));
+    EXPECT_NE(std::string::npos,
+              source.find("MaxCsrAttributesLength = " + std::to_string(nfcerts::CsrAttributesMaxLength) + ";"));
 }
 
 TEST(Interop, StationCallsReachTheGlueAndPollFillsTheStatusArray)
@@ -258,6 +264,48 @@ TEST(Interop, SealTakesTheKeyThenTheOutputAndUnsealReversesIt)
     null.Bytes(1, std::vector<uint8_t>(8, 0));
     EXPECT_EQ(CLR_E_ARGUMENT_NULL, Keys::Seal___STATIC__I4__SZARRAY_U1__SZARRAY_U1(null.stack));
     nfcerts::SealSetDeviceKeySource(nullptr);
+}
+
+TEST(Interop, CreateCsrTakesTheKeySubjectAttributesThenTheOutput)
+{
+    std::vector<uint8_t> key(4096);
+    int keyLength = nfcerts::KeysGenerate(nfcerts::KeyEcP256, key.data(), key.size());
+    ASSERT_GT(keyLength, 0);
+    key.resize((size_t)keyLength);
+
+    // 1.2.3.4 = "v": attributes in the third argument reach the writer and are checked there.
+    const std::vector<uint8_t> attribute = {0x30, 0x0A, 0x06, 0x03, 0x2A, 0x03, 0x04, 0x31, 0x03, 0x0C, 0x01, 'v'};
+    Frame csr;
+    csr.Bytes(0, key);
+    csr.Bytes(1, Text("CN=device-001"));
+    csr.Bytes(2, attribute);
+    CLR_RT_HeapBlock_Array &out = csr.Bytes(3, std::vector<uint8_t>(4096, 0));
+    ASSERT_EQ(S_OK, Keys::CreateCsr___STATIC__I4__SZARRAY_U1__SZARRAY_U1__SZARRAY_U1__SZARRAY_U1(csr.stack));
+    ASSERT_GT(csr.stack.result, 0);
+    EXPECT_EQ(0x30, out.GetFirstElement()[0]);
+    std::vector<uint8_t> written(out.storage.begin(), out.storage.begin() + csr.stack.result);
+    EXPECT_NE(std::search(written.begin(), written.end(), attribute.begin(), attribute.end()), written.end());
+
+    Frame bad;
+    bad.Bytes(0, key);
+    bad.Bytes(1, Text("CN=device-001"));
+    bad.Bytes(2, Text("junk"));
+    bad.Bytes(3, std::vector<uint8_t>(4096, 0));
+    ASSERT_EQ(S_OK, Keys::CreateCsr___STATIC__I4__SZARRAY_U1__SZARRAY_U1__SZARRAY_U1__SZARRAY_U1(bad.stack));
+    EXPECT_EQ(nfcerts::KeyInvalidAttributes, bad.stack.result);
+
+    Frame none; // a null attributes array is none
+    none.Bytes(0, key);
+    none.Bytes(1, Text("CN=device-001"));
+    none.Bytes(3, std::vector<uint8_t>(4096, 0));
+    ASSERT_EQ(S_OK, Keys::CreateCsr___STATIC__I4__SZARRAY_U1__SZARRAY_U1__SZARRAY_U1__SZARRAY_U1(none.stack));
+    EXPECT_GT(none.stack.result, 0);
+
+    Frame noOutput;
+    noOutput.Bytes(0, key);
+    noOutput.Bytes(1, Text("CN=device-001"));
+    EXPECT_EQ(CLR_E_ARGUMENT_NULL,
+              Keys::CreateCsr___STATIC__I4__SZARRAY_U1__SZARRAY_U1__SZARRAY_U1__SZARRAY_U1(noOutput.stack));
 }
 
 TEST(Interop, FlashReadsIntoTheBufferAtItsOffsetAndChecksTheBufferRange)

@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include "mbedtls/version.h"
+#include "csr_samples.h"
+#include "nfcerts_csr_attributes.h"
 #include "nfcerts_keys.h"
 #include "openssl_tool.h"
 
@@ -26,10 +28,12 @@ std::vector<uint8_t> Generate(int algorithm)
     return out;
 }
 
-std::vector<uint8_t> Csr(const std::vector<uint8_t> &key, const std::string &subject, int *status = nullptr)
+std::vector<uint8_t> Csr(const std::vector<uint8_t> &key, const std::string &subject, int *status = nullptr,
+                         const std::vector<uint8_t> &attributes = std::vector<uint8_t>())
 {
     std::vector<uint8_t> out(4096);
-    int n = KeysCreateCsr(key.data(), key.size(), subject.data(), subject.size(), out.data(), out.size());
+    int n = KeysCreateCsr(key.data(), key.size(), subject.data(), subject.size(), attributes.data(), attributes.size(),
+                          out.data(), out.size());
     if (status != nullptr)
     {
         *status = n;
@@ -210,6 +214,74 @@ TEST_F(KeysTest, CsrRejectsBadSubjectsAndKeys)
     std::vector<uint8_t> truncated(key.begin(), key.end() - 1);
     Csr(truncated, "CN=x", &status);
     EXPECT_EQ(KeyInvalidData, status);
+}
+
+TEST_F(KeysTest, CsrCarriesTheChallengePasswordAndTheRequestedExtensionsForEcAndRsa)
+{
+    using namespace csr_samples;
+    const char *keys[] = {"ec1", "rsa1"};
+    for (const char *name : keys)
+    {
+        SCOPED_TRACE(name);
+        bool rsa = std::string(name) == "rsa1";
+        // Given extensionRequest first: the request holds them in DER order, which openssl does not mind either way.
+        std::vector<uint8_t> attributes =
+            Cat(ExtensionRequest(Cat(SubjectAltName("device-001.example"), KeyUsage(rsa))), ChallengePassword("s3cret-pass"));
+        int status = 0;
+        std::vector<uint8_t> csr = Csr(ssl_->Read(std::string(name) + ".key.der"), "CN=device-001,O=Contoso", &status,
+                                       attributes);
+        ASSERT_GT(status, 0);
+        ssl_->Write("attr.csr", csr);
+        ExpectCsrVerifies(*ssl_, "attr.csr");
+
+        std::string text = ssl_->Ok("req -in attr.csr -inform DER -noout -text -nameopt RFC2253");
+        EXPECT_TRUE(Contains(text, "challengePassword")) << text;
+        EXPECT_TRUE(Contains(text, ":s3cret-pass")) << text;
+        EXPECT_TRUE(Contains(text, "Requested Extensions:")) << text;
+        EXPECT_TRUE(Contains(text, "DNS:device-001.example, IP Address:127.0.0.1")) << text;
+        EXPECT_TRUE(Contains(text, "X509v3 Key Usage: critical")) << text;
+        EXPECT_TRUE(Contains(text, rsa ? "Digital Signature, Key Encipherment" : "Digital Signature")) << text;
+        EXPECT_TRUE(Contains(text, rsa ? "sha256WithRSAEncryption" : "ecdsa-with-SHA256")) << text;
+        EXPECT_TRUE(Contains(text, "Subject: CN=device-001,O=Contoso")) << text;
+        EXPECT_EQ(ssl_->Ok(std::string("x509 -in ") + name + ".crt.der -inform DER -noout -pubkey"),
+                  ssl_->Ok("req -in attr.csr -inform DER -noout -pubkey"));
+    }
+}
+
+TEST_F(KeysTest, CsrWithoutAttributesHasAnEmptyAttributeSet)
+{
+    std::vector<uint8_t> csr = Csr(ssl_->Read("ec1.key.der"), "CN=device-001");
+    ASSERT_FALSE(csr.empty());
+    ssl_->Write("plain.csr", csr);
+    ExpectCsrVerifies(*ssl_, "plain.csr");
+    // RFC 2986: attributes [0] is not optional, so an empty one (A0 00) ends CertificationRequestInfo.
+    std::string parsed = ssl_->Ok("asn1parse -inform DER -in plain.csr");
+    EXPECT_TRUE(Contains(parsed, "cont [ 0 ]")) << parsed;
+    EXPECT_FALSE(Contains(ssl_->Ok("req -in plain.csr -inform DER -noout -text"), "challengePassword"));
+}
+
+TEST_F(KeysTest, CsrRefusesMalformedAttributesBeforeTheKeyIsUsed)
+{
+    using namespace csr_samples;
+    std::vector<uint8_t> key = ssl_->Read("ec1.key.der");
+    std::vector<uint8_t> good = ChallengePassword("s3cret-pass");
+    int status = 0;
+    Csr(key, "CN=x", &status, std::vector<uint8_t>(good.begin(), good.end() - 1));
+    EXPECT_EQ(KeyInvalidAttributes, status);
+    Csr(key, "CN=x", &status, Cat(good, good));
+    EXPECT_EQ(KeyInvalidAttributes, status);
+    Csr(key, "CN=x", &status, Der(0x31, good)); // a SET OF wrapper where its content is expected
+    EXPECT_EQ(KeyInvalidAttributes, status);
+    // Checked first: a bad key and a bad subject are not even looked at.
+    Csr(Bytes("not a key"), "", &status, Bytes("junk"));
+    EXPECT_EQ(KeyInvalidAttributes, status);
+    // Too long for the device: NotSupported, so that the EST client can send the request without them.
+    Csr(key, "CN=x", &status, std::vector<uint8_t>(CsrAttributesMaxLength + 1, 0x30));
+    EXPECT_EQ(KeyNotSupported, status);
+    // A request with attributes that does not fit the caller's buffer is reported, not overrun.
+    std::vector<uint8_t> small(64);
+    EXPECT_EQ(KeyBufferTooSmall, KeysCreateCsr(key.data(), key.size(), "CN=x", 4, good.data(), good.size(),
+                                               small.data(), small.size()));
 }
 
 TEST_F(KeysTest, PairCheckMatchesOnlyTheRightKey)
