@@ -190,6 +190,11 @@ namespace NfCerts.Core.Provisioning
                 stop = new DpsResult(status == 429 ? DpsOutcome.Throttled : DpsOutcome.Timeout,
                     (status == 429 ? "throttled" : "still assigning") + " after " + sent.ToString() + " requests (the cap of one attempt)");
             }
+            else if (wait > _options.MaxInlineWait)
+            {
+                stop = new DpsResult(status == 429 ? DpsOutcome.Throttled : DpsOutcome.Timeout,
+                    (status == 429 ? "throttled" : "still assigning") + ": retry-after " + ((long)wait.TotalSeconds).ToString() + " s is longer than an attempt waits");
+            }
             else if (_clock.Uptime + wait > deadline)
             {
                 stop = new DpsResult(status == 429 ? DpsOutcome.Throttled : DpsOutcome.Timeout,
