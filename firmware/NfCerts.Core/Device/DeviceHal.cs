@@ -42,5 +42,8 @@ namespace NfCerts.Core.Device
         public IHubTransport? Hub;
         /// <summary>TLS client connections (EST, DPS over a TLS stream); null where none is available.</summary>
         public ITlsConnector? Tls;
+        /// <summary>MQTT over TLS for DPS; null where none is available (the device then never provisions through DPS and
+        /// uses the hub settings it was given).</summary>
+        public IMqttTransport? Mqtt;
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using NfCerts.Core.Hub;
+using NfCerts.Core.Provisioning;
 using NfCerts.Core.Renewal;
 
 namespace NfCerts.Core.Device
@@ -19,6 +20,11 @@ namespace NfCerts.Core.Device
         public HubHandlersFactory? HubHandlers;
         /// <summary>The firmware version reported in the twin.</summary>
         public string FirmwareVersion = "";
+        /// <summary>Caps of one DPS registration attempt (defaults suit the real service).</summary>
+        public DpsClientOptions Dps = new DpsClientOptions();
+        /// <summary>How a DPS attempt waits out a short retry-after (at most <see cref="DpsClientOptions.MaxInlineWait"/>);
+        /// null, the default: Thread.Sleep.</summary>
+        public DpsPause? DpsPause;
     }
 
     /// <summary>Makes the hub handlers for <paramref name="runtime"/> (its store, Wi-Fi, renewal engine and hub trust are open).</summary>

@@ -25,7 +25,7 @@ namespace NfCerts.Core.Device
     /// <para>A renewal engine that does not start (a journal that cannot be written) does not stop the connection manager:
     /// the <see cref="Supervisor"/> restarts it.</para>
     /// </remarks>
-    public sealed class DeviceRuntime
+    public sealed partial class DeviceRuntime
     {
         /// <summary>Fault component of the store.</summary>
         public const string StoreComponent = "store";
@@ -57,6 +57,7 @@ namespace NfCerts.Core.Device
         private HubTrust? _hubTrust;
         private HubClient? _hub;
         private IHubHandlers? _handlers;
+        private ProvisioningDriver? _provisioning;
         private uint _seed;
 
         /// <summary>Creates the runtime; nothing runs until <see cref="Start"/>.</summary>
@@ -243,13 +244,13 @@ namespace NfCerts.Core.Device
             }
             _faults.Clear(WifiComponent);
             _manager = new ConnectionManager(_wifi, _store, _radio, _hal.Clock, _hal.Timers, _seed);
-            _engine = new RenewalEngine(log, _store, _wifi, _manager, CreateIssuer(_store), _hal.Clock, _hal.Timers, _options.Renewal, _seed);
-            _supervisor.Clear();
-            _supervisor.Add(new ConnectionWatch(_manager, _radio));
-            _supervisor.Add(new RenewalWatch(_engine));
+            ICertificateIssuer? issuer = CreateIssuer(_store);
+            _engine = new RenewalEngine(log, _store, _wifi, _manager, issuer, _hal.Clock, _hal.Timers, _options.Renewal, _seed);
             _hubTrust = new HubTrust(log, _hal.Clock);
+            _provisioning = CreateProvisioning(log, _store, issuer);
             _handlers = CreateHandlers(log, _store, _wifi, _engine, _hubTrust);
-            _hub = CreateHub(log);
+            _hub = CreateHub(log, null);
+            Supervise();
             // Recovery first (a trial certificate is rolled back before the manager connects with it).
             StartGuarded(new ComponentStarter(_engine.Start), "renewal", "the renewal engine did not start: ");
             ReportJournal(_engine);
@@ -258,8 +259,12 @@ namespace NfCerts.Core.Device
             StartGuarded(new ComponentStarter(_manager.Start), "connection", "the connection manager did not start: ");
             if (_hub != null)
             {
-                _supervisor.Add(new HubWatch(_hub));
                 StartGuarded(new ComponentStarter(_hub.Start), HubComponent, "the hub client did not start: ");
+            }
+            if (_provisioning != null)
+            {
+                // On its timer: the boot never waits for EST or DPS.
+                StartGuarded(new ComponentStarter(_provisioning.Start), ProvisioningDriver.Component, "provisioning did not start: ");
             }
             StartGuarded(new ComponentStarter(_supervisor.Start), "supervisor", "the supervisor did not start: ");
             _state = DeviceState.Running;
@@ -334,10 +339,11 @@ namespace NfCerts.Core.Device
         {
             _supervisor.Stop();
             _supervisor.Clear();
+            StopProvisioning();
             // The hub first: a notice arriving now must not reach an engine that has stopped.
             if (_hub != null)
             {
-                _hub.Stop();
+                DetachHub(_hub);
                 if (_manager != null)
                 {
                     _manager.Connected -= OnWifiConnected;
@@ -385,6 +391,11 @@ namespace NfCerts.Core.Device
                 context.Trust = trust;
                 context.Faults = new FaultSource(GetFaults);
                 context.FirmwareVersion = _options.FirmwareVersion;
+                if (_provisioning != null)
+                {
+                    context.Provisioning = new ProvisioningReport(_provisioning.ReportJson);
+                    context.Reprovision = new ReprovisionRequest(OnReprovisionMethod);
+                }
                 var handlers = new HubHandlers(context);
                 handlers.ConfigChanged += OnConfigChanged;
                 return handlers;
@@ -464,7 +475,7 @@ namespace NfCerts.Core.Device
 
         /// <summary>The hub client, when the HAL has a transport and the store has valid settings; a fault otherwise
         /// (except for a device that was never given a hub).</summary>
-        private HubClient? CreateHub(RecordLog log)
+        private HubClient? CreateHub(RecordLog log, HubSettings? given)
         {
             if (_hal.Hub == null || _manager == null || _engine == null || _store == null || _hubTrust == null)
             {
@@ -474,7 +485,11 @@ namespace NfCerts.Core.Device
             {
                 HubSettings settings;
                 string problem;
-                if (!HubSettings.TryLoad(log, out settings, out problem))
+                if (given != null)
+                {
+                    settings = given;
+                }
+                else if (!HubSettings.TryLoad(log, out settings, out problem))
                 {
                     if (problem.Length > 0)
                     {
@@ -493,8 +508,13 @@ namespace NfCerts.Core.Device
                 var hub = new HubClient(_hal.Hub, _handlers, settings, _store, _hubTrust, _radio, _hal.Clock, _hal.Timers, _seed);
                 hub.StoreLock = _manager.SyncRoot;
                 hub.ClientCertId = _options.Renewal.ClientCert1;
-                _manager.Connected += OnWifiConnected;
-                _engine.StepReached += OnRenewalStep;
+                hub.HubRefused += OnHubRefused;
+                hub.Connected += OnHubConnected;
+                if (_hub == null)
+                {
+                    _manager.Connected += OnWifiConnected;
+                    _engine.StepReached += OnRenewalStep;
+                }
                 _faults.Clear(HubComponent);
                 return hub;
             }

@@ -20,7 +20,7 @@ namespace NfCerts.Core.Hub
     {
         /// <summary>Reported member names.</summary>
         public const string Certificates = "certificates", Network = "network", Renewal = "renewal", Store = "store",
-            Firmware = "firmwareVersion", Faults = "faults";
+            Firmware = "firmwareVersion", Faults = "faults", Provisioning = "provisioning";
 
         /// <summary>Writes the current health into <paramref name="r"/>.</summary>
         public static void Refresh(ReportedProperties r, HubContext c)
@@ -38,6 +38,10 @@ namespace NfCerts.Core.Hub
             r.Set(Renewal, RenewalJson(c.Engine.Status));
             r.Set(Store, StoreJson(c));
             r.Set(Firmware, JsonWriter.Quote(c.FirmwareVersion));
+            if (c.Provisioning != null)
+            {
+                r.Set(Provisioning, c.Provisioning());
+            }
             r.ClearMap(Faults);
             DeviceFault[] faults = c.Faults == null ? new DeviceFault[0] : c.Faults();
             for (int i = 0; i < faults.Length; i++)

@@ -11,6 +11,13 @@ namespace NfCerts.Core.Hub
     /// <summary>The current faults, for the reported health (the runtime's <see cref="DeviceRuntime.GetFaults"/>).</summary>
     public delegate DeviceFault[] FaultSource();
 
+    /// <summary>The device's provisioning (EST enrollment, DPS) as the reported <c>provisioning</c> object's JSON text.</summary>
+    public delegate string ProvisioningReport();
+
+    /// <summary>Asks the device to register with DPS again (<paramref name="reason"/> is kept and reported); empty when it
+    /// was queued, else why not.</summary>
+    public delegate string ReprovisionRequest(string reason);
+
     /// <summary>The device's parts the hub handlers work on: what <see cref="DeviceRuntime"/> has opened.</summary>
     public sealed class HubContext
     {
@@ -50,5 +57,9 @@ namespace NfCerts.Core.Hub
         public string FirmwareVersion = "";
         /// <summary>The device's faults; null reports none.</summary>
         public FaultSource? Faults;
+        /// <summary>The reported <c>provisioning</c> object; null: not reported (a device without EST or DPS).</summary>
+        public ProvisioningReport? Provisioning;
+        /// <summary>The <c>reprovision</c> method's action; null: the method answers 409 (no DPS on this device).</summary>
+        public ReprovisionRequest? Reprovision;
     }
 }

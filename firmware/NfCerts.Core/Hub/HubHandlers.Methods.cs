@@ -5,6 +5,10 @@ namespace NfCerts.Core.Hub
 {
     public sealed partial class HubHandlers
     {
+        /// <summary>The direct method that makes the device register with DPS again (the hub client then follows the
+        /// assignment).</summary>
+        public const string ReprovisionMethod = "reprovision";
+
         /// <inheritdoc />
         public void OnMethod(HubMethodCall call)
         {
@@ -29,7 +33,7 @@ namespace NfCerts.Core.Hub
                     return;
                 }
             }
-            // The three methods take no arguments: null, {} or nothing.
+            // The methods take no arguments: null, {} or nothing.
             JsonNode? p = request.Value;
             if (p != null && p.Kind != JsonKind.Null && (p.Kind != JsonKind.Object || p.Count > 0))
             {
@@ -58,6 +62,20 @@ namespace NfCerts.Core.Hub
             HealthReport.Refresh(_reported, _c);
             r.Call!.Status = 200;
             r.Call.ResponseJson = _reported.Document();
+        }
+
+        private void OnReprovision(HubRequest r)
+        {
+            ReprovisionRequest? reprovision = _c.Reprovision;
+            string why = reprovision == null ? "this device is not provisioned through DPS" : reprovision("the operator asked (reprovision method)");
+            if (why.Length > 0)
+            {
+                Answer(r.Call!, 409, why);
+                return;
+            }
+            HealthReport.Refresh(_reported, _c);
+            r.Call!.Status = 202;
+            r.Call.ResponseJson = "{\"queued\":true}";
         }
 
         private void OnReportNow(HubRequest r)

@@ -91,6 +91,13 @@ namespace NfCerts.Core.Hub
             return outcome;
         }
 
+        /// <summary>The next reported patch is the whole document (the device moved to another hub, whose twin has none of
+        /// it). Call while no hub client uses the handlers.</summary>
+        public void ForgetReported()
+        {
+            _reported.ForgetAccepted();
+        }
+
         private void AddRoutes()
         {
             _router.Add(HubRouteKind.Message, RootCaNotice.MessageType, new HubRouteHandler(OnNoticeMessage));
@@ -104,6 +111,7 @@ namespace NfCerts.Core.Hub
             _router.Add(HubRouteKind.Method, "checkNow", new HubRouteHandler(OnCheckNow));
             _router.Add(HubRouteKind.Method, "getHealth", new HubRouteHandler(OnGetHealth));
             _router.Add(HubRouteKind.Method, "reportNow", new HubRouteHandler(OnReportNow));
+            _router.Add(HubRouteKind.Method, ReprovisionMethod, new HubRouteHandler(OnReprovision));
         }
 
         // ---- C2D --------------------------------------------------------------------------------------------

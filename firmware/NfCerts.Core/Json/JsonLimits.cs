@@ -41,6 +41,17 @@ namespace NfCerts.Core.Json
             return new JsonLimits(32 * 1024, 12 * 1024);
         }
 
+        /// <summary>A DPS answer (registration or operation status): 4 KiB, strings up to 1 KiB, depth 6, 32 members, 128
+        /// values; a real answer is under 2 KiB and about 20 values, so the tree costs at most a few KiB.</summary>
+        public static JsonLimits DpsAnswer()
+        {
+            var l = new JsonLimits(4 * 1024, 1024);
+            l.MaxDepth = 6;
+            l.MaxMembers = 32;
+            l.MaxNodes = 128;
+            return l;
+        }
+
         /// <summary>A direct method's payload: 4 KiB, strings up to 1 KiB.</summary>
         public static JsonLimits MethodPayload()
         {

@@ -20,7 +20,7 @@ namespace NfCerts.Core.Provisioning
     /// <para><see cref="Register"/> is one blocking call, bounded by <see cref="DpsClientOptions.TotalTimeout"/> and
     /// <see cref="DpsClientOptions.MaxRequests"/>: call it from the runtime's worker, not from a timer callback that others
     /// share. It always disconnects before returning and never throws for what DPS or the network does.</para>
-    /// <para>Memory: at most <see cref="MaxQueued"/> answers of at most <see cref="DpsJson.MaxInputBytes"/> are held; larger
+    /// <para>Memory: at most <see cref="MaxQueued"/> answers of at most <see cref="DpsReply.MaxAnswerBytes"/> are held; larger
     /// ones are refused unread.</para>
     /// </remarks>
     public sealed class DpsClient
@@ -190,6 +190,11 @@ namespace NfCerts.Core.Provisioning
                 stop = new DpsResult(status == 429 ? DpsOutcome.Throttled : DpsOutcome.Timeout,
                     (status == 429 ? "throttled" : "still assigning") + " after " + sent.ToString() + " requests (the cap of one attempt)");
             }
+            else if (wait > _options.MaxInlineWait)
+            {
+                stop = new DpsResult(status == 429 ? DpsOutcome.Throttled : DpsOutcome.Timeout,
+                    (status == 429 ? "throttled" : "still assigning") + ": retry-after " + ((long)wait.TotalSeconds).ToString() + " s is longer than an attempt waits");
+            }
             else if (_clock.Uptime + wait > deadline)
             {
                 stop = new DpsResult(status == 429 ? DpsOutcome.Throttled : DpsOutcome.Timeout,
@@ -305,9 +310,9 @@ namespace NfCerts.Core.Provisioning
         {
             lock (_inbox)
             {
-                if (body != null && body.Length > DpsJson.MaxInputBytes)
+                if (body != null && body.Length > DpsReply.MaxAnswerBytes)
                 {
-                    _dropped = "answer of " + body.Length.ToString() + " bytes is over the " + DpsJson.MaxInputBytes.ToString() + "-byte limit";
+                    _dropped = "answer of " + body.Length.ToString() + " bytes is over the " + DpsReply.MaxAnswerBytes.ToString() + "-byte limit";
                 }
                 else
                 {

@@ -16,5 +16,8 @@ namespace NfCerts.Core.Provisioning
         public TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(3);
         /// <summary>Shortest wait between polls, even when DPS asks for less (0 included). Default 1 second.</summary>
         public TimeSpan MinRetryAfter = TimeSpan.FromSeconds(1);
+        /// <summary>Longest retry-after waited out inside one attempt (the wait blocks the caller's thread); a longer one ends
+        /// the attempt with <see cref="DpsResult.RetryAfter"/> set, and the next attempt comes no sooner. Default 10 seconds.</summary>
+        public TimeSpan MaxInlineWait = TimeSpan.FromSeconds(10);
     }
 }

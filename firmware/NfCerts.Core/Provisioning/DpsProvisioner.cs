@@ -1,5 +1,6 @@
 using System;
 using NfCerts.Core.Certificates;
+using NfCerts.Core.Hub;
 using NfCerts.Core.Storage;
 using NfCerts.Hal;
 
@@ -12,11 +13,11 @@ namespace NfCerts.Core.Provisioning
     /// failure keeps the old assignment and records why and how many failures in a row, for the backoff and the report.
     /// </summary>
     /// <remarks>
-    /// <para>For <c>DeviceRuntime</c>: call <see cref="Run"/> once the network is up (a single blocking call, bounded by the
+    /// <para>For <c>DeviceRuntime</c> (through <c>ProvisioningDriver</c>): call <see cref="Run(object)"/> once the network is up (a single blocking call, bounded by the
     /// client's caps); connect to <see cref="State"/>'s hub when it returns <see cref="DpsOutcome.Assigned"/>; otherwise
     /// call it again after <see cref="NextAttemptDelay"/> on a one-shot timer. When the hub refuses the device or does
     /// not know it, or the operator asks (a direct method), call <see cref="RequestReprovision"/>: the request is kept on
-    /// flash, so the next <see cref="Run"/>, after a reboot too, registers again. Once connected to a hub, report
+    /// flash, so the next run, after a reboot too, registers again. Once connected to a hub, report
     /// <see cref="TakeUnreportedFailure"/>.</para>
     /// <para>Not thread-safe: one caller at a time.</para>
     /// </remarks>
@@ -72,7 +73,7 @@ namespace NfCerts.Core.Provisioning
         /// <summary>The last attempt's result, or null before the first.</summary>
         public DpsResult? LastResult { get; private set; }
 
-        /// <summary>How long to wait before the next <see cref="Run"/> after a failure: the capped, jittered backoff on the
+        /// <summary>How long to wait before the next <see cref="Run(object)"/> after a failure: the capped, jittered backoff on the
         /// failures in a row, never less than the retry-after DPS asked for; zero after a success.</summary>
         public TimeSpan NextAttemptDelay
         {
@@ -84,12 +85,114 @@ namespace NfCerts.Core.Provisioning
         }
 
         /// <summary>Decides and, when needed, registers; returns <see cref="DpsOutcome.Assigned"/> with no request when the
-        /// stored assignment stands.</summary>
+        /// stored assignment stands. For a caller that is the store's only user.</summary>
         public DpsResult Run()
         {
+            return Run(new object());
+        }
+
+        /// <summary>As <see cref="Run()"/>, touching the store only under <paramref name="storeLock"/> (the lock every user of
+        /// the store takes) and never holding it while it talks to DPS.</summary>
+        /// <remarks>A new assignment is saved with the hub settings it implies (<see cref="HubSettings"/>: the assigned
+        /// host and device ID; the port and model ID kept from the settings before, else 8883) in one atomic commit, so a
+        /// power cut leaves the old assignment and hub or the new ones, never a mix.</remarks>
+        public DpsResult Run(object storeLock)
+        {
+            if (storeLock == null)
+            {
+                throw new ArgumentNullException("storeLock");
+            }
             DpsSettings settings;
             byte[] chain;
+            byte[] key;
+            byte[][] roots;
             string registrationId;
+            lock (storeLock)
+            {
+                DpsResult? early = Prepare(out settings, out chain, out key, out roots, out registrationId);
+                if (early != null)
+                {
+                    return early;
+                }
+            }
+            DpsResult r;
+            try
+            {
+                r = _client.Register(settings.GlobalEndpoint, settings.Port, settings.IdScope, chain, key, roots);
+            }
+            finally
+            {
+                Array.Clear(key, 0, key.Length);
+            }
+            lock (storeLock)
+            {
+                if (!r.Succeeded)
+                {
+                    return Failed(r);
+                }
+                var next = _state.Copy();
+                next.RegistrationId = r.RegistrationId;
+                next.AssignedHub = r.AssignedHub;
+                next.DeviceId = r.DeviceId;
+                next.Substatus = r.Substatus;
+                next.LastUpdated = r.LastUpdated;
+                next.AssignedAtTicks = _clock.IsSynchronized ? _clock.UtcNow.Ticks : 0;
+                next.ReprovisionReason = "";
+                next.Failures = 0;
+                var t = _log.Begin();
+                t.Put(DpsState.LogKey, next.Encode());
+                t.Put(HubSettings.StoreKey, HubSettingsFor(_log, next).Encode());
+                t.Commit();
+                _state = next;
+                LastResult = r;
+                return r;
+            }
+        }
+
+        /// <summary>Whether the next run would register (<see cref="DpsDecision.Provision"/>, also when the settings or the
+        /// identity cannot be read: the run reports why) or use the stored assignment. Reads the store only.</summary>
+        public DpsDecision Decide()
+        {
+            string registrationId;
+            try
+            {
+                DpsSettings settings;
+                if (!DpsSettings.TryLoad(_log, out settings))
+                {
+                    return DpsDecision.Provision;
+                }
+                registrationId = DpsIdentity.RegistrationIdOf(Chain(settings));
+            }
+            catch (Exception)
+            {
+                return DpsDecision.Provision;
+            }
+            string why;
+            return ReprovisionPolicy.Decide(_state, registrationId, out why);
+        }
+
+        /// <summary>The hub settings an assignment implies: <paramref name="state"/>'s host and device ID, the port and model
+        /// ID of the settings in <paramref name="log"/> (8883 and none without them).</summary>
+        public static HubSettings HubSettingsFor(RecordLog log, DpsState state)
+        {
+            HubSettings kept;
+            HubSettings.TryLoad(log, out kept);
+            var s = new HubSettings();
+            s.HostName = state.AssignedHub;
+            s.DeviceId = state.DeviceId;
+            s.Port = kept.HostName.Length > 0 ? kept.Port : 8883;
+            s.ModelId = kept.ModelId;
+            return s;
+        }
+
+        // Under the store's lock: the settings, the identity and the decision; a result when there is nothing to send.
+        private DpsResult? Prepare(out DpsSettings settings, out byte[] chain, out byte[] key, out byte[][] roots, out string registrationId)
+        {
+            settings = new DpsSettings();
+            chain = new byte[0];
+            key = new byte[0];
+            roots = new byte[0][];
+            registrationId = "";
             try
             {
                 if (!DpsSettings.TryLoad(_log, out settings))
@@ -116,8 +219,6 @@ namespace NfCerts.Core.Provisioning
                 LastResult = kept;
                 return kept;
             }
-            byte[] key;
-            byte[][] roots;
             try
             {
                 key = _store.GetPrivateKey(settings.IdentityCertificateId);
@@ -131,27 +232,10 @@ namespace NfCerts.Core.Provisioning
             {
                 return Failed(new DpsResult(DpsOutcome.BadIdentity, "cannot provision: " + e.Message));
             }
-            DpsResult r = _client.Register(settings.GlobalEndpoint, settings.Port, settings.IdScope, chain, key, roots);
-            Array.Clear(key, 0, key.Length);
-            if (!r.Succeeded)
-            {
-                return Failed(r);
-            }
-            var next = _state.Copy();
-            next.RegistrationId = r.RegistrationId;
-            next.AssignedHub = r.AssignedHub;
-            next.DeviceId = r.DeviceId;
-            next.Substatus = r.Substatus;
-            next.LastUpdated = r.LastUpdated;
-            next.AssignedAtTicks = _clock.IsSynchronized ? _clock.UtcNow.Ticks : 0;
-            next.ReprovisionReason = "";
-            next.Failures = 0;
-            Save(next);
-            LastResult = r;
-            return r;
+            return null;
         }
 
-        /// <summary>Asks for a registration at the next <see cref="Run"/> (the hub refused the device or does not know it,
+        /// <summary>Asks for a registration at the next <see cref="Run(object)"/> (the hub refused the device or does not know it,
         /// or the operator asked), kept on flash. The current assignment stays until a new one replaces it.</summary>
         public void RequestReprovision(string reason)
         {
@@ -198,13 +282,14 @@ namespace NfCerts.Core.Provisioning
             _state = next;
         }
 
+        // The intermediates named by the settings, else those installed with the identity (an EST-issued chain).
         private byte[] Chain(DpsSettings settings)
         {
-            byte[] leaf = _store.GetCertificate(settings.IdentityCertificateId);
             if (settings.IntermediateIds.Length == 0)
             {
-                return leaf;
+                return _store.GetCertificateChain(settings.IdentityCertificateId);
             }
+            byte[] leaf = _store.GetCertificate(settings.IdentityCertificateId);
             var parts = new byte[settings.IntermediateIds.Length][];
             int total = leaf.Length;
             for (int i = 0; i < parts.Length; i++)

@@ -1,5 +1,6 @@
 using System;
-using System.Collections;
+using System.Text;
+using NfCerts.Core.Json;
 
 namespace NfCerts.Core.Provisioning
 {
@@ -9,11 +10,16 @@ namespace NfCerts.Core.Provisioning
     /// <c>{"operationId":..,"status":"assigning"}</c>; a 200 the RegistrationOperationStatus with <c>registrationState</c>
     /// (<c>registrationId, assignedHub, deviceId, status, substatus, createdDateTimeUtc, lastUpdatedDateTimeUtc, etag,
     /// errorCode, errorMessage</c>); an error status <c>{"errorCode":..,"message":..,"trackingId":..}</c>.
+    /// <para>Read with the core's <see cref="JsonParser"/> under <see cref="JsonLimits.DpsAnswer"/>: a body over
+    /// <see cref="MaxAnswerBytes"/> is refused before it is decoded; duplicate names are refused (a second <c>status</c>
+    /// must not be able to override the first).</para>
     /// </remarks>
     public sealed class DpsReply
     {
         /// <summary>Response topic prefix.</summary>
         public const string TopicPrefix = "$dps/registrations/res/";
+        /// <summary>Largest answer read, in bytes (a DPS registration answer is well under 2 KiB).</summary>
+        public const int MaxAnswerBytes = 4096;
 
         private DpsReply()
         {
@@ -108,16 +114,16 @@ namespace NfCerts.Core.Provisioning
             r.RetryAfterSeconds = retry;
             if (status == 200 || status == 202)
             {
-                r.ReadOperation(DpsJson.ParseObject(body));
+                r.ReadOperation(ParseObject(body));
             }
             else if (body != null && body.Length > 0)
             {
                 // Error bodies are informative only: a status that is already an error stays one even when its body is junk.
                 try
                 {
-                    Hashtable error = DpsJson.ParseObject(body);
-                    r.ErrorCode = DpsJson.GetInteger(error, "errorCode", 0);
-                    r.ErrorMessage = DpsJson.GetString(error, "message") ?? "";
+                    JsonNode error = ParseObject(body);
+                    r.ErrorCode = GetInteger(error, "errorCode", 0);
+                    r.ErrorMessage = GetString(error, "message") ?? "";
                 }
                 catch (FormatException e)
                 {
@@ -127,7 +133,7 @@ namespace NfCerts.Core.Provisioning
             return r;
         }
 
-        private void ReadOperation(Hashtable op)
+        private void ReadOperation(JsonNode op)
         {
             OperationId = Required(op, "operationId");
             if (!IsSafeOperationId(OperationId))
@@ -139,7 +145,7 @@ namespace NfCerts.Core.Provisioning
             {
                 throw new FormatException("unknown operation status '" + OperationStatus + "'");
             }
-            Hashtable? state = DpsJson.GetObject(op, "registrationState");
+            JsonNode? state = GetObject(op, "registrationState");
             if (Status == 202)
             {
                 return;
@@ -157,16 +163,16 @@ namespace NfCerts.Core.Provisioning
             {
                 throw new FormatException("registrationState status '" + stateStatus + "' differs from operation status '" + OperationStatus + "'");
             }
-            ErrorCode = DpsJson.GetInteger(state, "errorCode", 0);
-            ErrorMessage = DpsJson.GetString(state, "errorMessage") ?? "";
-            LastUpdated = DpsJson.GetString(state, "lastUpdatedDateTimeUtc") ?? "";
+            ErrorCode = GetInteger(state, "errorCode", 0);
+            ErrorMessage = GetString(state, "errorMessage") ?? "";
+            LastUpdated = GetString(state, "lastUpdatedDateTimeUtc") ?? "";
             if (OperationStatus != "assigned")
             {
                 return;
             }
             AssignedHub = Required(state, "assignedHub");
             DeviceId = Required(state, "deviceId");
-            Substatus = DpsJson.GetString(state, "substatus") ?? "";
+            Substatus = GetString(state, "substatus") ?? "";
             if (!HostNames.IsHostName(AssignedHub))
             {
                 throw new FormatException("assignedHub '" + AssignedHub + "' is not a host name");
@@ -220,14 +226,94 @@ namespace NfCerts.Core.Provisioning
             return true;
         }
 
-        private static string Required(Hashtable obj, string name)
+        private static string Required(JsonNode obj, string name)
         {
-            string? v = DpsJson.GetString(obj, name);
+            string? v = GetString(obj, name);
             if (v == null || v.Length == 0)
             {
                 throw new FormatException("missing '" + name + "'");
             }
             return v;
+        }
+
+        /// <summary>Parses a UTF-8 answer whose top level is an object.</summary>
+        /// <exception cref="FormatException">Empty, too large, not UTF-8, malformed, over a limit, or not an object.</exception>
+        public static JsonNode ParseObject(byte[] utf8)
+        {
+            if (utf8 == null || utf8.Length == 0)
+            {
+                throw new FormatException("empty answer where a JSON object was expected");
+            }
+            if (utf8.Length > MaxAnswerBytes)
+            {
+                throw new FormatException("answer of " + utf8.Length.ToString() + " bytes is over the " + MaxAnswerBytes.ToString() + "-byte limit");
+            }
+            string text;
+            try
+            {
+                text = Encoding.UTF8.GetString(utf8, 0, utf8.Length);
+            }
+            catch (Exception)
+            {
+                throw new FormatException("answer is not UTF-8");
+            }
+            JsonNode root;
+            try
+            {
+                root = JsonParser.Parse(text, JsonLimits.DpsAnswer());
+            }
+            catch (JsonException e)
+            {
+                throw new FormatException("malformed JSON: " + e.Message);
+            }
+            if (root.Kind != JsonKind.Object)
+            {
+                throw new FormatException("answer is JSON but not an object");
+            }
+            return root;
+        }
+
+        private static string? GetString(JsonNode obj, string name)
+        {
+            JsonNode? v = obj.Get(name);
+            if (v == null || v.Kind == JsonKind.Null)
+            {
+                return null;
+            }
+            if (v.Kind != JsonKind.String)
+            {
+                throw new FormatException("'" + name + "' is not a string");
+            }
+            return v.Text;
+        }
+
+        private static JsonNode? GetObject(JsonNode obj, string name)
+        {
+            JsonNode? v = obj.Get(name);
+            if (v == null || v.Kind == JsonKind.Null)
+            {
+                return null;
+            }
+            if (v.Kind != JsonKind.Object)
+            {
+                throw new FormatException("'" + name + "' is not an object");
+            }
+            return v;
+        }
+
+        private static long GetInteger(JsonNode obj, string name, long absent)
+        {
+            JsonNode? v = obj.Get(name);
+            if (v == null || v.Kind == JsonKind.Null)
+            {
+                return absent;
+            }
+            long n;
+            if (!v.TryGetLong(-9000000000000000L, 9000000000000000L, out n))
+            {
+                throw new FormatException("'" + name + "' is not an integer");
+            }
+            return n;
         }
 
         private static int ParseSeconds(string value)

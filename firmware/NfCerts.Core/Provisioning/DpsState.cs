@@ -10,7 +10,7 @@ namespace NfCerts.Core.Provisioning
     /// <remarks>Layout: <see cref="FieldRecord"/> version 1 with the fields registration ID, assigned hub, device ID,
     /// substatus, DPS's lastUpdatedDateTimeUtc, assigned-at (device wall clock, ticks; 0 = clock not synchronised),
     /// reprovision reason (empty = none asked), failures in a row, last failure, last failure reported ("1"/"0"), in that
-    /// order. Reasons are cut to <see cref="MaxTextChars"/> characters; DPS texts are bounded by <see cref="DpsJson"/>'s limits, so the value stays under about 2 KiB.</remarks>
+    /// order. Reasons are cut to <see cref="MaxTextChars"/> characters; DPS texts are bounded by <see cref="Json.JsonLimits.DpsAnswer"/>, so the value stays under about 2 KiB.</remarks>
     public sealed class DpsState
     {
         /// <summary>Log key.</summary>

@@ -38,14 +38,21 @@ namespace NfCerts.Tests.Device
         /// <summary>The hub transport the HAL carries (null: a device that never talks to a hub).</summary>
         public IHubTransport? Hub;
 
-        public HostDevice(NorFlash? flash = null, bool withIssuer = true)
+        /// <summary>TLS client connections the HAL carries (EST); null: none.</summary>
+        public ITlsConnector? Tls;
+        /// <summary>The MQTT transport the HAL carries (DPS); null: none.</summary>
+        public IMqttTransport? Mqtt;
+
+        /// <summary>A device; <paramref name="clientCas"/> are the CAs the access point's EAP-TLS server trusts for client
+        /// certificates (default: WifiDevice's client CA).</summary>
+        public HostDevice(NorFlash? flash = null, bool withIssuer = true, X509Certificate2Collection? clientCas = null)
         {
             Flash = flash ?? new NorFlash(64 * 4096, 4096);
             FlashPort = new FlakyFlash(Flash);
             Radio = new SimulatedRadio(Clock);
             RadioPort = new QuietRadio(Radio);
             Timers = new FlakyTimers(Clock);
-            Authenticator = new TlsEapAuthenticator(WifiDevice.Server1.WithKey, null, new X509Certificate2Collection { WifiDevice.ClientCa.Certificate });
+            Authenticator = new TlsEapAuthenticator(WifiDevice.Server1.WithKey, null, clientCas ?? new X509Certificate2Collection { WifiDevice.ClientCa.Certificate });
             AccessPoint = AccessPoint.EapTls(WifiDevice.Ssid, Authenticator);
             Radio.AddAccessPoint(AccessPoint);
             Issuer = new TestCaIssuer(WifiDevice.ClientCa, Clock);
@@ -78,6 +85,8 @@ namespace NfCerts.Tests.Device
                 hal.Issuer = Issuer;
             }
             hal.Hub = Hub;
+            hal.Tls = Tls;
+            hal.Mqtt = Mqtt;
             Runtime = new DeviceRuntime(hal, Options);
             Runtime.Start();
             return Runtime;

@@ -38,6 +38,15 @@ namespace NfCerts.Tests.Hub
         }
 
         [Fact]
+        public void CommandsAreExactlyTheMethodsRouted()
+        {
+            using var d = new HubDevice();
+            var commands = Model()["contents"]!.AsArray().Select(c => c!.AsObject()).Where(c => (string)c["@type"]! == "Command").Select(c => (string)c["name"]!);
+            Assert.Equal(d.H.Routes.Names(HubRouteKind.Method).OrderBy(n => n), commands.OrderBy(n => n));
+            Assert.Contains(HubHandlers.ReprovisionMethod, commands);
+        }
+
+        [Fact]
         public void ReadOnlyPropertiesAndTheirFieldsAreExactlyTheOnesReported()
         {
             using var d = new HubDevice();

@@ -19,6 +19,8 @@ namespace NfCerts.Tests.Hub
         public readonly RenewalDevice R = new RenewalDevice(TimeSpan.FromDays(365));
         public HubHandlers H = null!;
         public readonly List<string> Wire = new();
+        /// <summary>The reasons the reprovision method was called with.</summary>
+        public readonly HashSet<string> Reprovisions = new();
         /// <summary>What the runtime's fault list holds.</summary>
         public NfCerts.Core.Device.DeviceFault[] Faults = Array.Empty<NfCerts.Core.Device.DeviceFault>();
         public static readonly Issued Operator = TestPki.Root("Fleet Operator");
@@ -36,6 +38,10 @@ namespace NfCerts.Tests.Hub
                 FirmwareVersion = "1.2.3",
                 Faults = () => Faults,
             };
+            // The runtime's provisioning report, from the real driver (no EST, no DPS: its idle shape).
+            var provisioning = new NfCerts.Core.Device.ProvisioningDriver(R.W.Log, R.W.Store, R.W.Radio, R.W.Clock, R.W.Clock, new object(), 7, "ClientCert1", null, null);
+            c.Provisioning = provisioning.ReportJson;
+            c.Reprovision = reason => { Reprovisions.Add(reason); return ""; };
             H = new HubHandlers(c);
         }
 

@@ -5,6 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using NfCerts.Core.Hub;
 using NfCerts.Hal;
+using NfCerts.Hal.Host;
 using NfCerts.Tests.Support;
 using NfCerts.Tests.Wifi;
 using Xunit;
@@ -25,6 +26,7 @@ namespace NfCerts.Tests.Hub
         [InlineData(HubRouteKind.Method, "checkNow", true)]
         [InlineData(HubRouteKind.Method, "getHealth", true)]
         [InlineData(HubRouteKind.Method, "reportNow", true)]
+        [InlineData(HubRouteKind.Method, "reprovision", true)]
         [InlineData(HubRouteKind.Method, "rootCaNotice", false)]
         [InlineData(HubRouteKind.Method, "reboot", false)]
         [InlineData(HubRouteKind.Desired, "rootCaRollout", true)]
@@ -65,6 +67,8 @@ namespace NfCerts.Tests.Hub
         [InlineData("checkNow", "null", 200, "")]
         [InlineData("getHealth", "{}", 200, "")]
         [InlineData("reportNow", "{}", 200, "")]
+        [InlineData("reprovision", "{}", 202, "")]
+        [InlineData("reprovision", "{\"hub\":\"b\"}", 400, "takes no arguments")]
         public void MethodsAnswerFromTheTable(string name, string payload, int status, string error)
         {
             using var d = new HubDevice();
@@ -76,6 +80,23 @@ namespace NfCerts.Tests.Hub
             {
                 Assert.Contains(error, (string)response["error"]!);
             }
+        }
+
+        [Fact]
+        public void ReprovisionAsksTheDeviceWithTheOperatorsReasonOrSaysWhyNot()
+        {
+            using var d = new HubDevice();
+            var call = new HubMethodCall("reprovision", "{}");
+            d.H.OnMethod(call);
+            Assert.Equal(202, call.Status);
+            Assert.Contains("reprovision method", Assert.Single(d.Reprovisions));
+
+            var c = new HubContext(d.R.W.Log, d.R.W.Store, d.R.W.Config, d.R.Engine, d.R.Options, new HostKeyVault(), d.R.W.Clock);
+            var without = new HubHandlers(c);          // a device without DPS
+            var refused = new HubMethodCall("reprovision", "{}");
+            without.OnMethod(refused);
+            Assert.Equal(409, refused.Status);
+            Assert.Contains("not provisioned through DPS", refused.ResponseJson);
         }
 
         [Fact]

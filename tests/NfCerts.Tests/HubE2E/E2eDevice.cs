@@ -19,7 +19,7 @@ namespace NfCerts.Tests.HubE2E
     /// CN device-001 and Network1) with <see cref="MqttHubTransport"/> as its hub transport and hub settings pointing at the
     /// IoT Hub emulator running in-process on a free 127.0.0.1 port (<see cref="HubFixture"/>), which knows device-001 by the
     /// CA that issued ClientCert1. The device's timers run on a virtual clock while the network is real:
-    /// <see cref="Until"/> drives the clock forward while it waits, with a generous real-time limit.
+    /// <see cref="Until(Func{bool}, TimeSpan?)"/> drives the clock forward while it waits, with a generous real-time limit.
     /// </summary>
     public sealed class E2eDevice : IAsyncDisposable
     {
@@ -98,7 +98,10 @@ namespace NfCerts.Tests.HubE2E
 
         /// <summary>Waits until <paramref name="condition"/> holds, moving the device's clock by <paramref name="step"/>
         /// (default 1 s) between looks; false after <see cref="Limit"/> of real time.</summary>
-        public bool Until(Func<bool> condition, TimeSpan? step = null)
+        public bool Until(Func<bool> condition, TimeSpan? step = null) => Until(D, condition, step);
+
+        /// <summary><see cref="Until(Func{bool}, TimeSpan?)"/> for any <see cref="HostDevice"/> whose network is real.</summary>
+        public static bool Until(HostDevice device, Func<bool> condition, TimeSpan? step = null)
         {
             var watch = Stopwatch.StartNew();
             while (!condition())
@@ -107,7 +110,7 @@ namespace NfCerts.Tests.HubE2E
                 {
                     return false;
                 }
-                D.Clock.Advance(step ?? TimeSpan.FromSeconds(1));
+                device.Clock.Advance(step ?? TimeSpan.FromSeconds(1));
                 Thread.Sleep(5);
             }
             return true;
