@@ -55,42 +55,8 @@ namespace NfCerts.Cli
 
             public RestHubService Open(ParseResult r)
             {
-                string? text = r.GetValue(Hub) ?? Environment.GetEnvironmentVariable(HubEnvironment);
-                if (string.IsNullOrEmpty(text))
-                {
-                    throw new UsageException("no hub: pass --hub CONNECTION_STRING or set " + HubEnvironment + " (nfcerts hub serve prints one)");
-                }
-                HubConnectionString hub;
-                try
-                {
-                    hub = HubConnectionString.Parse(text);
-                }
-                catch (FormatException e)
-                {
-                    throw new UsageException(e.Message);
-                }
-                string? ca = r.GetValue(Ca) ?? Environment.GetEnvironmentVariable(CaEnvironment);
-                if (string.IsNullOrEmpty(ca))
-                {
-                    if (hub.IsEmulator)
-                    {
-                        throw new UsageException("the emulator's certificate is under its own roots: pass --hub-ca PKI/hub-roots.pem or set " + CaEnvironment);
-                    }
-                    return new RestHubService(hub);
-                }
-                var roots = new X509Certificate2Collection();
-                try
-                {
-                    roots.ImportFromPemFile(ca);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
-                {
-                    throw new CommandException("cannot read the hub's roots from " + ca + ": " + e.Message);
-                }
-                if (roots.Count == 0)
-                {
-                    throw new CommandException("no certificate in " + ca);
-                }
+                (HubConnectionString hub, X509Certificate2Collection? roots) = ServiceTarget.Resolve(r.GetValue(Hub), r.GetValue(Ca), HubEnvironment,
+                    CaEnvironment, "hub", "--hub", "--hub-ca PKI/hub-roots.pem", "nfcerts hub serve");
                 return new RestHubService(hub, roots);
             }
         }

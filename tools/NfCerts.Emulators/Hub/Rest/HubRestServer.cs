@@ -1,14 +1,9 @@
 using System;
 using System.Collections.Generic;
-using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.AspNetCore.Server.Kestrel.Https;
-using Microsoft.Extensions.Logging;
 
 namespace NfCerts.Emulators.Hub.Rest;
 
@@ -62,30 +57,9 @@ public sealed class HubRestServer : IAsyncDisposable
     /// <summary>Starts the API over <paramref name="hub"/>.</summary>
     public static async Task<HubRestServer> StartAsync(IHubService hub, HubRestServerOptions options)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.AddServerHeader = false;
-            k.Limits.MaxRequestBodySize = options.MaxRequestBytes;
-            k.Listen(IPAddress.Loopback, options.Port, listen =>
-            {
-                listen.Protocols = HttpProtocols.Http1;
-                listen.UseHttps(new TlsHandshakeCallbackOptions
-                {
-                    OnConnection = _ => ValueTask.FromResult(new SslServerAuthenticationOptions { ServerCertificateContext = options.Certificate() }),
-                });
-            });
-        });
-        WebApplication app = builder.Build();
         var authorizer = new SasAuthorizer(new Dictionary<string, string> { [OwnerPolicy] = options.OwnerKey });
-        HubRestApi.Map(app, hub, authorizer, options.Chains);
-        await app.StartAsync();
-        int port = options.Port;
-        foreach (string address in app.Urls)
-        {
-            port = new Uri(address).Port;
-        }
+        (WebApplication app, int port) = await RestHost.StartAsync(options.Port, options.Certificate, options.MaxRequestBytes,
+            a => HubRestApi.Map(a, hub, authorizer, options.Chains));
         return new HubRestServer(app, port, options.OwnerKey);
     }
 
