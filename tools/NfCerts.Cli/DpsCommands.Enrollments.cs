@@ -214,8 +214,9 @@ namespace NfCerts.Cli
             {
                 foreach (JsonObject s in await dps.QueryRegistrationsAsync(g))
                 {
-                    s["enrollmentGroupId"] = g;
-                    states.Add(s);
+                    var state = (JsonObject)s.DeepClone();
+                    state["enrollmentGroupId"] = g;
+                    states.Add(state);
                 }
             }
             if (groupId == null)
