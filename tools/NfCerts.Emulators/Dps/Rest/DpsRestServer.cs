@@ -9,7 +9,7 @@ namespace NfCerts.Emulators.Dps.Rest;
 
 /// <summary>The DPS operator API (<see cref="DpsRestApi"/>) on Kestrel over HTTPS on 127.0.0.1, with the
 /// <c>provisioningserviceowner</c> policy.</summary>
-public sealed class DpsRestServer : IAsyncDisposable
+public sealed class DpsRestServer : SasApiServer
 {
     /// <summary>The one shared access policy the emulator knows, with every permission (DPS's default owner policy).</summary>
     public const string OwnerPolicy = "provisioningserviceowner";
@@ -17,24 +17,9 @@ public sealed class DpsRestServer : IAsyncDisposable
     /// <summary>The largest request body accepted (an enrollment with its certificate is a few KiB).</summary>
     public const long MaxRequestBytes = 64 * 1024;
 
-    private readonly WebApplication _app;
-    private readonly string _key;
-
-    private DpsRestServer(WebApplication app, int port, string key)
+    private DpsRestServer(WebApplication app, int port, string key) : base(app, port, OwnerPolicy, key)
     {
-        _app = app;
-        Port = port;
-        _key = key;
     }
-
-    /// <summary>The port the API listens on.</summary>
-    public int Port { get; }
-
-    /// <summary>The service's host name as clients address it and sign it: <c>127.0.0.1:{port}</c>.</summary>
-    public string HostName => "127.0.0.1:" + Port;
-
-    /// <summary>The service connection string for <c>provisioningserviceowner</c> (it holds the key: print it only to the operator).</summary>
-    public string ConnectionString => HubConnectionString.Format(HostName, OwnerPolicy, _key);
 
     /// <summary>Starts the API over <paramref name="dps"/> on <paramref name="port"/> (0: a free one), presenting
     /// <paramref name="certificate"/>, with <paramref name="ownerKey"/> (base64) as the owner policy's key.</summary>
@@ -43,12 +28,5 @@ public sealed class DpsRestServer : IAsyncDisposable
         var authorizer = new SasAuthorizer(new Dictionary<string, string> { [OwnerPolicy] = ownerKey });
         (WebApplication app, int bound) = await RestHost.StartAsync(port, () => certificate, MaxRequestBytes, a => DpsRestApi.Map(a, dps, authorizer));
         return new DpsRestServer(app, bound, ownerKey);
-    }
-
-    /// <summary>Stops listening and waits for requests in flight.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
     }
 }
