@@ -61,21 +61,7 @@ namespace NfCerts.Cli
 
         /// <summary>Runs <paramref name="work"/> against the DPS, turning its refusals into the command's errors.</summary>
         private static int Run(Target target, ParseResult r, Func<RestDpsService, Task<int>> work)
-        {
-            using RestDpsService dps = target.Open(r);
-            try
-            {
-                return work(dps).GetAwaiter().GetResult();
-            }
-            catch (DpsServiceException e)
-            {
-                throw new CommandException("the DPS refused: " + e.Status + " " + e.Message);
-            }
-            catch (NotSupportedException e)
-            {
-                throw new CommandException(e.Message);
-            }
-        }
+            => ServiceTarget.Run<RestDpsService, DpsServiceException>(target.Open(r), "DPS", e => e.Status, work);
 
         private static void WriteJson(Ui ui, JsonNode? node) => ui.Out.WriteLine(node?.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) ?? "null");
 
@@ -165,41 +151,30 @@ namespace NfCerts.Cli
             {
                 throw new CommandException("cannot start the DPS emulator: " + e.Message);
             }
-            using var stop = new System.Threading.ManualResetEventSlim();
-            ConsoleCancelEventHandler onCancel = (_, e) =>
-            {
-                e.Cancel = true;
-                stop.Set();
-            };
-            Console.CancelKeyPress += onCancel;
-            using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c =>
-            {
-                c.Cancel = true;
-                stop.Set();
-            });
             try
             {
-                ui.Out.WriteLine("DPS emulator");
-                ui.Out.WriteLine("  id scope:        " + server.Emulator.IdScope);
-                ui.Out.WriteLine("  global endpoint: " + server.GlobalEndpoint + " (MQTT over TLS, X.509 devices; devices trust " + server.RootPath + ")");
-                ui.Out.WriteLine("  api:             https://" + server.Api.HostName + "/ (api-version " + DpsRestApi.ApiVersion + ", SAS)");
-                ui.Out.WriteLine("  hubs:            " + string.Join(", ", server.LinkedHubs) + (server.EmbeddedHub != null
-                    ? " (embedded: MQTT 127.0.0.1:" + server.EmbeddedHub.Emulator.Port + ", devices trust " + server.EmbeddedHub.Pki.RootsPath + ")" : ""));
-                ui.Out.WriteLine("  state:           " + Path.Combine(server.Directory, "state.json"));
-                ui.Out.WriteLine("export " + DpsEnvironment + "='" + server.ConnectionString + "'");
-                ui.Out.WriteLine("export " + CaEnvironment + "='" + server.RootPath + "'");
-                if (server.EmbeddedHub != null)
+                ServiceTarget.WaitForStop(() =>
                 {
-                    ui.Out.WriteLine("export " + HubCommands.HubEnvironment + "='" + server.EmbeddedHub.ConnectionString + "'");
-                    ui.Out.WriteLine("export " + HubCommands.CaEnvironment + "='" + server.EmbeddedHub.Pki.RootsPath + "'");
-                }
-                ui.Out.WriteLine("Ctrl+C stops it.");
-                ui.Out.Flush();
-                stop.Wait();
+                    ui.Out.WriteLine("DPS emulator");
+                    ui.Out.WriteLine("  id scope:        " + server.Emulator.IdScope);
+                    ui.Out.WriteLine("  global endpoint: " + server.GlobalEndpoint + " (MQTT over TLS, X.509 devices; devices trust " + server.RootPath + ")");
+                    ui.Out.WriteLine("  api:             https://" + server.Api.HostName + "/ (api-version " + DpsRestApi.ApiVersion + ", SAS)");
+                    ui.Out.WriteLine("  hubs:            " + string.Join(", ", server.LinkedHubs) + (server.EmbeddedHub != null
+                        ? " (embedded: MQTT 127.0.0.1:" + server.EmbeddedHub.Emulator.Port + ", devices trust " + server.EmbeddedHub.Pki.RootsPath + ")" : ""));
+                    ui.Out.WriteLine("  state:           " + Path.Combine(server.Directory, "state.json"));
+                    ui.Out.WriteLine("export " + DpsEnvironment + "='" + server.ConnectionString + "'");
+                    ui.Out.WriteLine("export " + CaEnvironment + "='" + server.RootPath + "'");
+                    if (server.EmbeddedHub != null)
+                    {
+                        ui.Out.WriteLine("export " + HubCommands.HubEnvironment + "='" + server.EmbeddedHub.ConnectionString + "'");
+                        ui.Out.WriteLine("export " + HubCommands.CaEnvironment + "='" + server.EmbeddedHub.Pki.RootsPath + "'");
+                    }
+                    ui.Out.WriteLine("Ctrl+C stops it.");
+                    ui.Out.Flush();
+                });
             }
             finally
             {
-                Console.CancelKeyPress -= onCancel;
                 server.DisposeAsync().AsTask().GetAwaiter().GetResult();
             }
             ui.Out.WriteLine("stopped");

@@ -63,21 +63,7 @@ namespace NfCerts.Cli
 
         /// <summary>Runs <paramref name="work"/> against the hub, turning the hub's refusals into the command's errors.</summary>
         private static int Run(Target target, ParseResult r, Func<RestHubService, Task<int>> work)
-        {
-            using RestHubService hub = target.Open(r);
-            try
-            {
-                return work(hub).GetAwaiter().GetResult();
-            }
-            catch (HubServiceException e)
-            {
-                throw new CommandException("the hub refused: " + e.Status + " " + e.Message);
-            }
-            catch (NotSupportedException e)
-            {
-                throw new CommandException(e.Message);
-            }
-        }
+            => ServiceTarget.Run<RestHubService, HubServiceException>(target.Open(r), "hub", e => e.Status, work);
 
         private static void WriteJson(Ui ui, JsonNode? node) => ui.Out.WriteLine(node?.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) ?? "null");
 
@@ -128,34 +114,23 @@ namespace NfCerts.Cli
             {
                 throw new CommandException("cannot start the hub emulator: " + e.Message);
             }
-            using var stop = new System.Threading.ManualResetEventSlim();
-            ConsoleCancelEventHandler onCancel = (_, e) =>
-            {
-                e.Cancel = true;
-                stop.Set();
-            };
-            Console.CancelKeyPress += onCancel;
-            using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c =>
-            {
-                c.Cancel = true;
-                stop.Set();
-            });
             try
             {
-                ui.Out.WriteLine("IoT Hub emulator");
-                ui.Out.WriteLine("  mqtt:     127.0.0.1:" + server.Emulator.Port + " (TLS, X.509 devices; device CA " + Path.Combine(server.Pki.Directory, "device-ca.crt") + ")");
-                ui.Out.WriteLine("  api:      https://" + server.Api.HostName + "/ (api-version " + HubRestApi.ApiVersion + ", SAS)");
-                ui.Out.WriteLine("  roots:    " + server.Pki.RootsPath + " (server chain: " + server.Chains.Current + ")");
-                ui.Out.WriteLine("  state:    " + (options.StatePath ?? "(memory only)"));
-                ui.Out.WriteLine("export " + HubEnvironment + "='" + server.ConnectionString + "'");
-                ui.Out.WriteLine("export " + CaEnvironment + "='" + server.Pki.RootsPath + "'");
-                ui.Out.WriteLine("Ctrl+C stops it.");
-                ui.Out.Flush();
-                stop.Wait();
+                ServiceTarget.WaitForStop(() =>
+                {
+                    ui.Out.WriteLine("IoT Hub emulator");
+                    ui.Out.WriteLine("  mqtt:     127.0.0.1:" + server.Emulator.Port + " (TLS, X.509 devices; device CA " + Path.Combine(server.Pki.Directory, "device-ca.crt") + ")");
+                    ui.Out.WriteLine("  api:      https://" + server.Api.HostName + "/ (api-version " + HubRestApi.ApiVersion + ", SAS)");
+                    ui.Out.WriteLine("  roots:    " + server.Pki.RootsPath + " (server chain: " + server.Chains.Current + ")");
+                    ui.Out.WriteLine("  state:    " + (options.StatePath ?? "(memory only)"));
+                    ui.Out.WriteLine("export " + HubEnvironment + "='" + server.ConnectionString + "'");
+                    ui.Out.WriteLine("export " + CaEnvironment + "='" + server.Pki.RootsPath + "'");
+                    ui.Out.WriteLine("Ctrl+C stops it.");
+                    ui.Out.Flush();
+                });
             }
             finally
             {
-                Console.CancelKeyPress -= onCancel;
                 server.DisposeAsync().AsTask().GetAwaiter().GetResult();
             }
             ui.Out.WriteLine("stopped");

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Threading.Tasks;
 using System.Security.Cryptography.X509Certificates;
 using NfCerts.Emulators.Hub.Rest;
 
@@ -60,6 +61,55 @@ namespace NfCerts.Cli
                 throw new CommandException("no certificate in " + ca);
             }
             return (target, roots);
+        }
+
+        /// <summary>Runs <paramref name="work"/> with <paramref name="client"/> (disposed after), turning the service's refusal
+        /// (<typeparamref name="TRefusal"/>, with its status) and what the real service cannot do into the command's errors.</summary>
+        public static int Run<TClient, TRefusal>(TClient client, string service, Func<TRefusal, int> status, Func<TClient, Task<int>> work)
+            where TClient : IDisposable where TRefusal : Exception
+        {
+            using (client)
+            {
+                try
+                {
+                    return work(client).GetAwaiter().GetResult();
+                }
+                catch (TRefusal e)
+                {
+                    throw new CommandException("the " + service + " refused: " + status(e) + " " + e.Message);
+                }
+                catch (NotSupportedException e)
+                {
+                    throw new CommandException(e.Message);
+                }
+            }
+        }
+
+        /// <summary>Catches Ctrl+C and SIGTERM, then runs <paramref name="announce"/> (which prints where the server listens), then
+        /// blocks until one of them comes: a stop sent as soon as the announcement is read is never missed.</summary>
+        public static void WaitForStop(Action announce)
+        {
+            using var stop = new System.Threading.ManualResetEventSlim();
+            ConsoleCancelEventHandler onCancel = (_, e) =>
+            {
+                e.Cancel = true;
+                stop.Set();
+            };
+            Console.CancelKeyPress += onCancel;
+            using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c =>
+            {
+                c.Cancel = true;
+                stop.Set();
+            });
+            try
+            {
+                announce();
+                stop.Wait();
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
         }
     }
 }
