@@ -55,63 +55,15 @@ namespace NfCerts.Cli
 
             public RestHubService Open(ParseResult r)
             {
-                string? text = r.GetValue(Hub) ?? Environment.GetEnvironmentVariable(HubEnvironment);
-                if (string.IsNullOrEmpty(text))
-                {
-                    throw new UsageException("no hub: pass --hub CONNECTION_STRING or set " + HubEnvironment + " (nfcerts hub serve prints one)");
-                }
-                HubConnectionString hub;
-                try
-                {
-                    hub = HubConnectionString.Parse(text);
-                }
-                catch (FormatException e)
-                {
-                    throw new UsageException(e.Message);
-                }
-                string? ca = r.GetValue(Ca) ?? Environment.GetEnvironmentVariable(CaEnvironment);
-                if (string.IsNullOrEmpty(ca))
-                {
-                    if (hub.IsEmulator)
-                    {
-                        throw new UsageException("the emulator's certificate is under its own roots: pass --hub-ca PKI/hub-roots.pem or set " + CaEnvironment);
-                    }
-                    return new RestHubService(hub);
-                }
-                var roots = new X509Certificate2Collection();
-                try
-                {
-                    roots.ImportFromPemFile(ca);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
-                {
-                    throw new CommandException("cannot read the hub's roots from " + ca + ": " + e.Message);
-                }
-                if (roots.Count == 0)
-                {
-                    throw new CommandException("no certificate in " + ca);
-                }
+                (HubConnectionString hub, X509Certificate2Collection? roots) = ServiceTarget.Resolve(r.GetValue(Hub), r.GetValue(Ca), HubEnvironment,
+                    CaEnvironment, "hub", "--hub", "--hub-ca PKI/hub-roots.pem", "nfcerts hub serve");
                 return new RestHubService(hub, roots);
             }
         }
 
         /// <summary>Runs <paramref name="work"/> against the hub, turning the hub's refusals into the command's errors.</summary>
         private static int Run(Target target, ParseResult r, Func<RestHubService, Task<int>> work)
-        {
-            using RestHubService hub = target.Open(r);
-            try
-            {
-                return work(hub).GetAwaiter().GetResult();
-            }
-            catch (HubServiceException e)
-            {
-                throw new CommandException("the hub refused: " + e.Status + " " + e.Message);
-            }
-            catch (NotSupportedException e)
-            {
-                throw new CommandException(e.Message);
-            }
-        }
+            => ServiceTarget.Run<RestHubService, HubServiceException>(target.Open(r), "hub", e => e.Status, work);
 
         private static void WriteJson(Ui ui, JsonNode? node) => ui.Out.WriteLine(node?.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) ?? "null");
 
@@ -162,34 +114,23 @@ namespace NfCerts.Cli
             {
                 throw new CommandException("cannot start the hub emulator: " + e.Message);
             }
-            using var stop = new System.Threading.ManualResetEventSlim();
-            ConsoleCancelEventHandler onCancel = (_, e) =>
-            {
-                e.Cancel = true;
-                stop.Set();
-            };
-            Console.CancelKeyPress += onCancel;
-            using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c =>
-            {
-                c.Cancel = true;
-                stop.Set();
-            });
             try
             {
-                ui.Out.WriteLine("IoT Hub emulator");
-                ui.Out.WriteLine("  mqtt:     127.0.0.1:" + server.Emulator.Port + " (TLS, X.509 devices; device CA " + Path.Combine(server.Pki.Directory, "device-ca.crt") + ")");
-                ui.Out.WriteLine("  api:      https://" + server.Api.HostName + "/ (api-version " + HubRestApi.ApiVersion + ", SAS)");
-                ui.Out.WriteLine("  roots:    " + server.Pki.RootsPath + " (server chain: " + server.Chains.Current + ")");
-                ui.Out.WriteLine("  state:    " + (options.StatePath ?? "(memory only)"));
-                ui.Out.WriteLine("export " + HubEnvironment + "='" + server.ConnectionString + "'");
-                ui.Out.WriteLine("export " + CaEnvironment + "='" + server.Pki.RootsPath + "'");
-                ui.Out.WriteLine("Ctrl+C stops it.");
-                ui.Out.Flush();
-                stop.Wait();
+                ServiceTarget.WaitForStop(() =>
+                {
+                    ui.Out.WriteLine("IoT Hub emulator");
+                    ui.Out.WriteLine("  mqtt:     127.0.0.1:" + server.Emulator.Port + " (TLS, X.509 devices; device CA " + Path.Combine(server.Pki.Directory, "device-ca.crt") + ")");
+                    ui.Out.WriteLine("  api:      https://" + server.Api.HostName + "/ (api-version " + HubRestApi.ApiVersion + ", SAS)");
+                    ui.Out.WriteLine("  roots:    " + server.Pki.RootsPath + " (server chain: " + server.Chains.Current + ")");
+                    ui.Out.WriteLine("  state:    " + (options.StatePath ?? "(memory only)"));
+                    ui.Out.WriteLine("export " + HubEnvironment + "='" + server.ConnectionString + "'");
+                    ui.Out.WriteLine("export " + CaEnvironment + "='" + server.Pki.RootsPath + "'");
+                    ui.Out.WriteLine("Ctrl+C stops it.");
+                    ui.Out.Flush();
+                });
             }
             finally
             {
-                Console.CancelKeyPress -= onCancel;
                 server.DisposeAsync().AsTask().GetAwaiter().GetResult();
             }
             ui.Out.WriteLine("stopped");

@@ -27,6 +27,8 @@ public sealed class DpsEmulatorOptions
     public string IdScope { get; set; } = "0ne00000001";
     /// <summary>Seconds DPS asks a device to wait before polling (retry-after of the 202).</summary>
     public int RetryAfterSeconds { get; set; } = 1;
+    /// <summary>A JSON file keeping enrollments and registration records across restarts, or null for memory only.</summary>
+    public string? StatePath { get; set; }
 }
 
 /// <summary>
@@ -38,7 +40,7 @@ public sealed class DpsEmulatorOptions
 /// <remarks>Answers go only to the device that asked. Not emulated: symmetric keys and TPM, custom allocation webhooks,
 /// reprovisioning policies (a re-registration always assigns afresh: <c>initialAssignment</c> on the same hub,
 /// <c>deviceDataReset</c> when the hub changed), the HTTPS device endpoint.</remarks>
-public sealed class DpsEmulator : IAsyncDisposable
+public sealed partial class DpsEmulator : IAsyncDisposable
 {
     private const string RegisterPrefix = "$dps/registrations/PUT/iotdps-register/";
     private const string PollPrefix = "$dps/registrations/GET/iotdps-get-operationstatus/";
@@ -54,8 +56,9 @@ public sealed class DpsEmulator : IAsyncDisposable
     private readonly Dictionary<string, DpsRegistrationRecord> _registrations = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, IHubService> _hubs = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, Session> _sessions = new(StringComparer.Ordinal);
-    private long _connections, _registers, _polls, _throttled, _early;
+    private long _connections, _registers, _polls, _throttled, _early, _refused;
     private int _throttleLeft, _throttleRetryAfter;
+    private volatile bool _outage;
 
     private sealed class Session
     {
@@ -95,6 +98,7 @@ public sealed class DpsEmulator : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         var dps = new DpsEmulator(options);
+        dps.LoadState();
         await dps._server.StartAsync().ConfigureAwait(false);
         return dps;
     }
@@ -107,7 +111,7 @@ public sealed class DpsEmulator : IAsyncDisposable
 
     /// <summary>What devices have done so far.</summary>
     public DpsCounters Counters => new(Interlocked.Read(ref _connections), Interlocked.Read(ref _registers),
-        Interlocked.Read(ref _polls), Interlocked.Read(ref _throttled), Interlocked.Read(ref _early));
+        Interlocked.Read(ref _polls), Interlocked.Read(ref _throttled), Interlocked.Read(ref _early), Interlocked.Read(ref _refused));
 
     /// <summary>Links a hub: devices may be assigned to <paramref name="hostName"/> and are registered in it through <paramref name="hub"/>.</summary>
     public void LinkHub(string hostName, IHubService hub)
@@ -124,60 +128,6 @@ public sealed class DpsEmulator : IAsyncDisposable
         get { lock (_gate) { return _hubs.Keys.ToList(); } }
     }
 
-    /// <summary>Answers the next <paramref name="requests"/> device requests with 429 and <paramref name="retryAfterSeconds"/> (0 ends it).</summary>
-    public void Throttle(int requests, int retryAfterSeconds)
-    {
-        lock (_gate)
-        {
-            _throttleLeft = requests;
-            _throttleRetryAfter = retryAfterSeconds;
-        }
-    }
-
-    /// <summary>Creates or replaces an enrollment group.</summary>
-    public DpsEnrollmentGroup PutEnrollmentGroup(string id, X509Certificate2 ca, bool enabled = true, DpsAllocation allocation = DpsAllocation.Hashed, IReadOnlyList<string>? hubs = null)
-    {
-        var group = new DpsEnrollmentGroup(id, X509CertificateLoader.LoadCertificate(ca.RawData), enabled, allocation, hubs ?? Array.Empty<string>(), NewEtag());
-        lock (_gate)
-        {
-            _groups[id] = group;
-        }
-        return group;
-    }
-
-    /// <summary>Creates or replaces an individual enrollment for <paramref name="device"/>'s certificate (registration ID = its CN).</summary>
-    public DpsIndividualEnrollment PutIndividualEnrollment(X509Certificate2 device, bool enabled = true, DpsAllocation allocation = DpsAllocation.Hashed, IReadOnlyList<string>? hubs = null)
-    {
-        string id = device.GetNameInfo(X509NameType.SimpleName, false);
-        var e = new DpsIndividualEnrollment(id, device.Thumbprint, enabled, allocation, hubs ?? Array.Empty<string>(), NewEtag());
-        lock (_gate)
-        {
-            _individuals[id] = e;
-        }
-        return e;
-    }
-
-    /// <summary>The enrollment groups.</summary>
-    public IReadOnlyList<DpsEnrollmentGroup> EnrollmentGroups { get { lock (_gate) { return _groups.Values.ToList(); } } }
-
-    /// <summary>The individual enrollments.</summary>
-    public IReadOnlyList<DpsIndividualEnrollment> IndividualEnrollments { get { lock (_gate) { return _individuals.Values.ToList(); } } }
-
-    /// <summary>Removes an enrollment group; false when there is none.</summary>
-    public bool DeleteEnrollmentGroup(string id) { lock (_gate) { return _groups.Remove(id); } }
-
-    /// <summary>Removes an individual enrollment; false when there is none.</summary>
-    public bool DeleteIndividualEnrollment(string id) { lock (_gate) { return _individuals.Remove(id); } }
-
-    /// <summary>The registration records.</summary>
-    public IReadOnlyList<DpsRegistrationRecord> Registrations { get { lock (_gate) { return _registrations.Values.OrderBy(r => r.RegistrationId, StringComparer.Ordinal).ToList(); } } }
-
-    /// <summary>One registration record, or null.</summary>
-    public DpsRegistrationRecord? GetRegistration(string id) { lock (_gate) { return _registrations.GetValueOrDefault(id); } }
-
-    /// <summary>Removes a registration record (the device stays in its hub); false when there is none.</summary>
-    public bool DeleteRegistration(string id) { lock (_gate) { return _registrations.Remove(id); } }
-
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
@@ -189,6 +139,12 @@ public sealed class DpsEmulator : IAsyncDisposable
 
     private Task OnValidatingAsync(ValidatingConnectionEventArgs e)
     {
+        if (_outage)
+        {
+            Interlocked.Increment(ref _refused);
+            e.ReasonCode = MqttConnectReasonCode.ServerUnavailable;
+            return Task.CompletedTask;
+        }
         // {idScope}/registrations/{registrationId}/api-version=...
         string user = e.UserName ?? "";
         string[] parts = user.Split('/');
@@ -328,6 +284,7 @@ public sealed class DpsEmulator : IAsyncDisposable
             DateTimeOffset created = _registrations.TryGetValue(id, out var old) ? old.CreatedDateTimeUtc : now;
             record = new DpsRegistrationRecord(id, status, hub, deviceId, substatus, created, now, NewEtag(), errorCode, error, groupId);
             _registrations[id] = record;
+            SaveStateLocked();
         }
         return DpsJson.State(record);
     }
@@ -343,13 +300,7 @@ public sealed class DpsEmulator : IAsyncDisposable
         return _server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = clientId }, CancellationToken.None);
     }
 
-    private static JsonObject Error(int status, int code, string message) => new()
-    {
-        ["errorCode"] = code,
-        ["trackingId"] = Guid.NewGuid().ToString(),
-        ["message"] = message,
-        ["timestampUtc"] = DateTimeOffset.UtcNow.ToString("o"),
-    };
+    private static JsonObject Error(int status, int code, string message) => DpsJson.Error(code, message);
 
     private static string? RegistrationIdOf(MqttApplicationMessage message)
     {

@@ -1,3 +1,4 @@
+using System;
 using System.Text.Json.Nodes;
 
 namespace NfCerts.Emulators.Dps;
@@ -28,4 +29,13 @@ internal static class DpsJson
         }
         return o;
     }
+
+    /// <summary>An error body as DPS writes it on both its device and service APIs.</summary>
+    public static JsonObject Error(int code, string message) => new()
+    {
+        ["errorCode"] = code,
+        ["trackingId"] = Guid.NewGuid().ToString(),
+        ["message"] = message,
+        ["timestampUtc"] = DateTimeOffset.UtcNow.ToString("o"),
+    };
 }

@@ -20,7 +20,13 @@ public enum DpsAllocation
 /// <param name="Allocation">How a hub is chosen.</param>
 /// <param name="Hubs">Host names of the linked hubs the group may use (empty: all linked hubs).</param>
 /// <param name="Etag">Changes on every update.</param>
-public sealed record DpsEnrollmentGroup(string Id, X509Certificate2 Ca, bool Enabled, DpsAllocation Allocation, IReadOnlyList<string> Hubs, string Etag);
+public sealed record DpsEnrollmentGroup(string Id, X509Certificate2 Ca, bool Enabled, DpsAllocation Allocation, IReadOnlyList<string> Hubs, string Etag)
+{
+    /// <summary>When the group was first created.</summary>
+    public DateTimeOffset CreatedDateTimeUtc { get; init; }
+    /// <summary>When the group was last replaced.</summary>
+    public DateTimeOffset LastUpdatedDateTimeUtc { get; init; }
+}
 
 /// <summary>An individual enrollment with X.509 attestation by the device certificate's thumbprint.</summary>
 /// <param name="RegistrationId">The device's registration ID (its certificate's CN).</param>
@@ -29,7 +35,15 @@ public sealed record DpsEnrollmentGroup(string Id, X509Certificate2 Ca, bool Ena
 /// <param name="Allocation">How a hub is chosen.</param>
 /// <param name="Hubs">Host names of the linked hubs the enrollment may use (empty: all linked hubs).</param>
 /// <param name="Etag">Changes on every update.</param>
-public sealed record DpsIndividualEnrollment(string RegistrationId, string Thumbprint, bool Enabled, DpsAllocation Allocation, IReadOnlyList<string> Hubs, string Etag);
+public sealed record DpsIndividualEnrollment(string RegistrationId, string Thumbprint, bool Enabled, DpsAllocation Allocation, IReadOnlyList<string> Hubs, string Etag)
+{
+    /// <summary>The device certificate when the enrollment was made from it (null when made from a thumbprint alone).</summary>
+    public X509Certificate2? Certificate { get; init; }
+    /// <summary>When the enrollment was first created.</summary>
+    public DateTimeOffset CreatedDateTimeUtc { get; init; }
+    /// <summary>When the enrollment was last replaced.</summary>
+    public DateTimeOffset LastUpdatedDateTimeUtc { get; init; }
+}
 
 /// <summary>A device registration state, as the service API's <c>DeviceRegistrationState</c>.</summary>
 public sealed record DpsRegistrationRecord(string RegistrationId, string Status, string? AssignedHub, string? DeviceId,
@@ -42,4 +56,5 @@ public sealed record DpsRegistrationRecord(string RegistrationId, string Status,
 /// <param name="PollRequests">Operation status polls.</param>
 /// <param name="Throttled">Requests answered 429.</param>
 /// <param name="EarlyPolls">Polls sent before the retry-after of the previous answer had passed.</param>
-public sealed record DpsCounters(long Connections, long RegisterRequests, long PollRequests, long Throttled, long EarlyPolls);
+/// <param name="RefusedConnections">Connections refused because of a switched-on outage.</param>
+public sealed record DpsCounters(long Connections, long RegisterRequests, long PollRequests, long Throttled, long EarlyPolls, long RefusedConnections = 0);

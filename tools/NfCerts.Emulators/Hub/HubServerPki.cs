@@ -88,7 +88,8 @@ public sealed class HubServerPki
         return c;
     }
 
-    private static DevCredential LoadOrMake(string directory, string name, Func<DevCredential> make)
+    /// <summary>The credential saved as <c>{name}.crt/.key</c> in <paramref name="directory"/>, made and saved first if missing.</summary>
+    internal static DevCredential LoadOrMake(string directory, string name, Func<DevCredential> make)
     {
         if (File.Exists(Path.Combine(directory, name + ".crt")) && File.Exists(Path.Combine(directory, name + ".key")))
         {
@@ -99,7 +100,8 @@ public sealed class HubServerPki
         return made;
     }
 
-    private static void WritePrivate(string path, string text)
+    /// <summary>Writes a secret readable by its owner only (0600).</summary>
+    internal static void WritePrivate(string path, string text)
     {
         File.WriteAllText(path, text);
         if (!OperatingSystem.IsWindows())

@@ -5,7 +5,8 @@ using System.Net;
 namespace NfCerts.Emulators.Hub.Rest;
 
 /// <summary>
-/// An IoT Hub service connection string, <c>HostName=H;SharedAccessKeyName=P;SharedAccessKey=K</c>. The real service's
+/// An IoT Hub (or Device Provisioning Service) service connection string, <c>HostName=H;SharedAccessKeyName=P;SharedAccessKey=K</c>:
+/// both services use the same format and the same SAS tokens over <c>sr={HostName}</c>. The real service's
 /// host name has no port; the emulator's does (<c>HostName=127.0.0.1:8443</c>): the host name is used as it stands both in
 /// the HTTPS address and as the SAS resource, so a client that signs <c>sr={HostName}</c> signs what the emulator checks.
 /// </summary>
@@ -45,16 +46,18 @@ public sealed class HubConnectionString
     public static string Format(string hostName, string policy, string key)
         => "HostName=" + hostName + ";SharedAccessKeyName=" + policy + ";SharedAccessKey=" + key;
 
-    /// <summary>Parses <paramref name="text"/>; throws <see cref="FormatException"/> naming the missing or bad part (never the key).</summary>
-    public static HubConnectionString Parse(string text)
+    /// <summary>Parses <paramref name="text"/>; throws <see cref="FormatException"/> naming the missing or bad part (never the key),
+    /// calling it "the <paramref name="service"/> connection string".</summary>
+    public static HubConnectionString Parse(string text, string service = "hub")
     {
+        string what = "the " + service + " connection string";
         var parts = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (string part in text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             int eq = part.IndexOf('=');
             if (eq <= 0)
             {
-                throw new FormatException("the hub connection string has a part without '=': expected HostName=...;SharedAccessKeyName=...;SharedAccessKey=...");
+                throw new FormatException(what + " has a part without '=': expected HostName=...;SharedAccessKeyName=...;SharedAccessKey=...");
             }
             parts[part.Substring(0, eq)] = part.Substring(eq + 1);
         }
@@ -62,14 +65,14 @@ public sealed class HubConnectionString
         {
             if (!parts.TryGetValue(name, out string? v) || v.Length == 0)
             {
-                throw new FormatException("the hub connection string has no " + name + (name == "SharedAccessKey" && parts.ContainsKey("SharedAccessSignature")
+                throw new FormatException(what + " has no " + name + (name == "SharedAccessKey" && parts.ContainsKey("SharedAccessSignature")
                     ? " (a connection string with a ready-made SharedAccessSignature is not supported)" : ""));
             }
         }
         string host = parts["HostName"];
         if (!Uri.TryCreate("https://" + host + "/", UriKind.Absolute, out Uri? uri) || uri.AbsolutePath != "/" || uri.UserInfo.Length != 0)
         {
-            throw new FormatException("the hub connection string's HostName '" + host + "' is not a host name (with an optional :port)");
+            throw new FormatException(what + "'s HostName '" + host + "' is not a host name (with an optional :port)");
         }
         try
         {
@@ -77,11 +80,11 @@ public sealed class HubConnectionString
         }
         catch (FormatException)
         {
-            throw new FormatException("the hub connection string's SharedAccessKey is not base64");
+            throw new FormatException(what + "'s SharedAccessKey is not base64");
         }
         return new HubConnectionString(host, parts["SharedAccessKeyName"], parts["SharedAccessKey"]);
     }
 
-    /// <summary>A SAS token for the whole hub, valid for <paramref name="lifetime"/>.</summary>
+    /// <summary>A SAS token for the whole service, valid for <paramref name="lifetime"/>.</summary>
     public string Token(TimeSpan lifetime) => SasToken.Create(HostName, PolicyName, Key, DateTimeOffset.UtcNow.Add(lifetime));
 }

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -39,8 +38,6 @@ public static class HubRestApi
 
     /// <summary>The real service's bounds on a direct method's response timeout, in seconds.</summary>
     public const int MinMethodTimeout = 5, MaxMethodTimeout = 300, DefaultMethodTimeout = 30;
-
-    private const int DefaultPageSize = 100, MaxPageSize = 1000;
 
     /// <summary>Maps the endpoints onto <paramref name="app"/>.</summary>
     public static void Map(IEndpointRouteBuilder app, IHubService hub, SasAuthorizer auth, IServerChains? chains = null)
@@ -202,30 +199,9 @@ public static class HubRestApi
             {
                 return Bad("the body needs a query: {\"query\": \"SELECT * FROM devices\"}");
             }
-            int size = DefaultPageSize;
-            string? max = c.Request.Headers["x-ms-max-item-count"];
-            if (max != null && !(int.TryParse(max, NumberStyles.None, CultureInfo.InvariantCulture, out size) && size >= 1 && size <= MaxPageSize))
-            {
-                return Bad("x-ms-max-item-count must be 1 to " + MaxPageSize);
-            }
-            int offset = 0;
-            string? continuation = c.Request.Headers["x-ms-continuation"];
-            if (!string.IsNullOrEmpty(continuation) && !int.TryParse(continuation, NumberStyles.None, CultureInfo.InvariantCulture, out offset))
-            {
-                return Bad("x-ms-continuation is not a continuation this emulator gave");
-            }
             IReadOnlyList<JsonObject> all = await hub.QueryAsync(query, c.RequestAborted);
-            var page = new JsonArray();
-            for (int i = offset; i < all.Count && i < offset + size; i++)
-            {
-                page.Add(all[i].DeepClone());
-            }
-            c.Response.Headers["x-ms-item-type"] = "twin";
-            if (offset + size < all.Count)
-            {
-                c.Response.Headers["x-ms-continuation"] = (offset + size).ToString(CultureInfo.InvariantCulture);
-            }
-            return Json(page);
+            JsonArray? page = RestPaging.Page(c, all, "twin", out string pagingError);
+            return page == null ? Bad(pagingError) : Json(page);
         }
 
         public async Task<IResult> SendC2d(HttpContext c, string id)

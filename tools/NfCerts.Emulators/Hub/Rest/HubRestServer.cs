@@ -1,14 +1,9 @@
 using System;
 using System.Collections.Generic;
-using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.AspNetCore.Server.Kestrel.Https;
-using Microsoft.Extensions.Logging;
 
 namespace NfCerts.Emulators.Hub.Rest;
 
@@ -32,29 +27,14 @@ public sealed class HubRestServerOptions
 }
 
 /// <summary>The operator API (<see cref="HubRestApi"/>) on Kestrel over HTTPS on 127.0.0.1, with the <c>iothubowner</c> policy.</summary>
-public sealed class HubRestServer : IAsyncDisposable
+public sealed class HubRestServer : SasApiServer
 {
     /// <summary>The one shared access policy the emulator knows, with every permission.</summary>
     public const string OwnerPolicy = "iothubowner";
 
-    private readonly WebApplication _app;
-    private readonly string _key;
-
-    private HubRestServer(WebApplication app, int port, string key)
+    private HubRestServer(WebApplication app, int port, string key) : base(app, port, OwnerPolicy, key)
     {
-        _app = app;
-        Port = port;
-        _key = key;
     }
-
-    /// <summary>The port the API listens on.</summary>
-    public int Port { get; }
-
-    /// <summary>The hub's host name as clients address it and sign it: <c>127.0.0.1:{port}</c>.</summary>
-    public string HostName => "127.0.0.1:" + Port;
-
-    /// <summary>The service connection string for <c>iothubowner</c> (it holds the key: print it only to the operator).</summary>
-    public string ConnectionString => HubConnectionString.Format(HostName, OwnerPolicy, _key);
 
     /// <summary>A new random policy key: 32 bytes, base64, as IoT Hub's are.</summary>
     public static string NewKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
@@ -62,37 +42,9 @@ public sealed class HubRestServer : IAsyncDisposable
     /// <summary>Starts the API over <paramref name="hub"/>.</summary>
     public static async Task<HubRestServer> StartAsync(IHubService hub, HubRestServerOptions options)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.AddServerHeader = false;
-            k.Limits.MaxRequestBodySize = options.MaxRequestBytes;
-            k.Listen(IPAddress.Loopback, options.Port, listen =>
-            {
-                listen.Protocols = HttpProtocols.Http1;
-                listen.UseHttps(new TlsHandshakeCallbackOptions
-                {
-                    OnConnection = _ => ValueTask.FromResult(new SslServerAuthenticationOptions { ServerCertificateContext = options.Certificate() }),
-                });
-            });
-        });
-        WebApplication app = builder.Build();
         var authorizer = new SasAuthorizer(new Dictionary<string, string> { [OwnerPolicy] = options.OwnerKey });
-        HubRestApi.Map(app, hub, authorizer, options.Chains);
-        await app.StartAsync();
-        int port = options.Port;
-        foreach (string address in app.Urls)
-        {
-            port = new Uri(address).Port;
-        }
+        (WebApplication app, int port) = await RestHost.StartAsync(options.Port, options.Certificate, options.MaxRequestBytes,
+            a => HubRestApi.Map(a, hub, authorizer, options.Chains));
         return new HubRestServer(app, port, options.OwnerKey);
-    }
-
-    /// <summary>Stops listening and waits for requests in flight.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
     }
 }

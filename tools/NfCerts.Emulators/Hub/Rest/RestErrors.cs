@@ -34,14 +34,15 @@ internal static class RestErrors
         _ => "ServerError",
     };
 
-    /// <summary>The text of an error body written by <see cref="Error"/> or by a real hub, or null when it is not one.</summary>
+    /// <summary>The text of an error body written by <see cref="Error"/> or by a real hub, or by DPS (<c>{"errorCode":N,"message":"..."}</c>),
+    /// or null when it is not one.</summary>
     public static string? MessageOf(string body)
     {
         try
         {
             if (JsonNode.Parse(body) is JsonObject o)
             {
-                string? text = (string?)o["ExceptionMessage"] ?? (string?)o["Message"];
+                string? text = (string?)o["ExceptionMessage"] ?? (string?)o["Message"] ?? (string?)o["message"];
                 return text;
             }
         }

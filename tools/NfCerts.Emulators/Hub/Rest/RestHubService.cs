@@ -1,12 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
-using System.Net;
 using System.Net.Http;
-using System.Net.Http.Headers;
-using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
@@ -20,21 +15,15 @@ namespace NfCerts.Emulators.Hub.Rest;
 /// </summary>
 public sealed class RestHubService : IHubService, IDisposable
 {
-    private static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(1);
     private readonly HubConnectionString _hub;
-    private readonly HttpClient _http;
+    private readonly SasRestClient _rest;
 
     /// <summary>A client of <paramref name="hub"/>. With <paramref name="trustedRoots"/> the server's chain must end in one of
     /// them (the emulator's own roots); without, the system's trust store decides (a real hub).</summary>
     public RestHubService(HubConnectionString hub, X509Certificate2Collection? trustedRoots = null)
     {
         _hub = hub;
-        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) };
-        if (trustedRoots != null)
-        {
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, cert, sent, errors) => TrustedBy(trustedRoots, cert as X509Certificate2, sent, errors);
-        }
-        _http = new HttpClient(handler) { BaseAddress = hub.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        _rest = new SasRestClient(hub, trustedRoots, HubRestApi.ApiVersion, "hub", (status, reason) => new HubServiceException(status, reason));
     }
 
     /// <summary>The hub this client talks to.</summary>
@@ -83,27 +72,7 @@ public sealed class RestHubService : IHubService, IDisposable
 
     /// <inheritdoc/>
     public async Task<IReadOnlyList<JsonObject>> QueryAsync(string query, CancellationToken cancel = default)
-    {
-        var all = new List<JsonObject>();
-        string? continuation = null;
-        do
-        {
-            using HttpRequestMessage request = Request(HttpMethod.Post, "devices/query", new JsonObject { ["query"] = query }, null);
-            if (continuation != null)
-            {
-                request.Headers.Add("x-ms-continuation", continuation);
-            }
-            using HttpResponseMessage response = await _http.SendAsync(request, cancel);
-            string text = await Check(response, cancel);
-            foreach (JsonNode? twin in (JsonArray)JsonNode.Parse(text)!)
-            {
-                all.Add((JsonObject)twin!);
-            }
-            continuation = response.Headers.TryGetValues("x-ms-continuation", out var values) ? string.Join("", values) : null;
-        }
-        while (!string.IsNullOrEmpty(continuation));
-        return all;
-    }
+        => await _rest.QueryAll("devices/query", new JsonObject { ["query"] = query }, cancel);
 
     /// <inheritdoc/>
     public async Task<HubMethodResult> InvokeMethodAsync(string deviceId, string method, JsonNode? payload, TimeSpan timeout, CancellationToken cancel = default)
@@ -149,7 +118,7 @@ public sealed class RestHubService : IHubService, IDisposable
         => (JsonObject)(await Send(HttpMethod.Put, EmulatorOnly("emulator/server-chain"), new JsonObject { ["name"] = name }, null, cancel))!;
 
     /// <inheritdoc/>
-    public void Dispose() => _http.Dispose();
+    public void Dispose() => _rest.Dispose();
 
     private string EmulatorOnly(string path) => _hub.IsEmulator ? path
         : throw new NotSupportedException("a real IoT Hub's server chain is Microsoft's to change; only the emulator switches it");
@@ -158,68 +127,6 @@ public sealed class RestHubService : IHubService, IDisposable
 
     private static string TwinPath(string id) => "twins/" + Uri.EscapeDataString(id);
 
-    private HttpRequestMessage Request(HttpMethod method, string path, JsonNode? body, string? ifMatch)
-    {
-        string sep = path.Contains('?') ? "&" : "?";
-        var request = new HttpRequestMessage(method, path + sep + "api-version=" + HubRestApi.ApiVersion);
-        request.Headers.TryAddWithoutValidation("Authorization", _hub.Token(TokenLifetime));
-        if (ifMatch != null)
-        {
-            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
-        }
-        if (body != null)
-        {
-            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
-        }
-        return request;
-    }
-
-    private async Task<JsonNode?> Send(HttpMethod method, string path, JsonNode? body, string? ifMatch, CancellationToken cancel)
-    {
-        using HttpRequestMessage request = Request(method, path, body, ifMatch);
-        HttpResponseMessage response;
-        try
-        {
-            response = await _http.SendAsync(request, cancel);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new HubServiceException(503, "cannot reach the hub at " + _hub.HostName + ": " + (e.InnerException?.Message ?? e.Message));
-        }
-        using (response)
-        {
-            string text = await Check(response, cancel);
-            return text.Length == 0 ? null : JsonNode.Parse(text);
-        }
-    }
-
-    /// <summary>The body of a successful response, or a <see cref="HubServiceException"/> with the service's status and reason.</summary>
-    private static async Task<string> Check(HttpResponseMessage response, CancellationToken cancel)
-    {
-        string text = await response.Content.ReadAsStringAsync(cancel);
-        if (response.IsSuccessStatusCode)
-        {
-            return text;
-        }
-        string reason = RestErrors.MessageOf(text) ?? (text.Length > 0 && text.Length < 300 ? text : response.ReasonPhrase ?? "");
-        throw new HubServiceException((int)response.StatusCode, reason);
-    }
-
-    /// <summary>The server's chain is valid up to one of <paramref name="roots"/> and its name matches the host.</summary>
-    private static bool TrustedBy(X509Certificate2Collection roots, X509Certificate2? leaf, X509Chain? sent, SslPolicyErrors errors)
-    {
-        if (leaf == null || (errors & (SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable)) != 0)
-        {
-            return false;
-        }
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-        foreach (X509ChainElement e in sent?.ChainElements ?? (IEnumerable<X509ChainElement>)Array.Empty<X509ChainElement>())
-        {
-            chain.ChainPolicy.ExtraStore.Add(e.Certificate);
-        }
-        return chain.Build(leaf);
-    }
+    private Task<JsonNode?> Send(HttpMethod method, string path, JsonNode? body, string? ifMatch, CancellationToken cancel)
+        => _rest.Send(method, path, body, ifMatch, cancel);
 }
