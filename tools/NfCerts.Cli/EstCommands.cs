@@ -81,11 +81,11 @@ namespace NfCerts.Cli
             return serve;
         }
 
+        /// <summary>How long the server may take to stop after SIGTERM or Ctrl+C before the process exits anyway.</summary>
+        private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(10);
+
         private static int Run(EstServerOptions options, TextWriter stdout)
         {
-            using var stop = new CancellationTokenSource();
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
             var server = new EstServer(options);
             try
             {
@@ -95,6 +95,17 @@ namespace NfCerts.Cli
             {
                 throw new CommandException("cannot listen on 127.0.0.1:" + options.Port + ": " + e.Message);
             }
+            // Registered after the start, so that these handlers run first (the runtime calls the newest registration
+            // first, and stops at the first that cancels the signal). A second signal ends the process at once.
+            using var stop = new ManualResetEventSlim();
+            int signals = 0;
+            Action<PosixSignalContext> onSignal = c =>
+            {
+                c.Cancel = Interlocked.Increment(ref signals) == 1;
+                stop.Set();
+            };
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, onSignal);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, onSignal);
             try
             {
                 stdout.WriteLine("EST server: " + server.BaseUri());
@@ -109,15 +120,25 @@ namespace NfCerts.Cli
                 stdout.WriteLine("Log:       " + server.Log.Path + "  (nfcerts est log --dir " + options.Directory + ")");
                 stdout.WriteLine("Press Ctrl+C to stop.");
                 stdout.Flush();
-                stop.Token.WaitHandle.WaitOne();
-                stdout.WriteLine("stopped");
-                return 0;
+                stop.Wait();
             }
-            finally
+            catch
             {
-                System.Threading.Tasks.Task.Run(() => server.DisposeAsync().AsTask()).GetAwaiter().GetResult();
+                StopWithin(server, StopLimit);
+                throw;
             }
+            // Kestrel lets requests in flight finish for a few seconds, then cuts them; past the limit the process ends anyway.
+            if (!StopWithin(server, StopLimit))
+            {
+                stdout.WriteLine("stopped (the server did not finish closing within " + StopLimit.TotalSeconds + " s)");
+                return 1;
+            }
+            stdout.WriteLine("stopped");
+            return 0;
         }
+
+        private static bool StopWithin(EstServer server, TimeSpan limit) =>
+            System.Threading.Tasks.Task.Run(() => server.DisposeAsync().AsTask()).Wait(limit);
 
         private static Command Log(Ui ui)
         {
