@@ -13,8 +13,8 @@ using NfCerts.Emulators.Est;
 
 namespace NfCerts.Cli
 {
-    /// <summary><c>nfcerts est ...</c>: the EST test server and its issued-certificate log. The EST client commands
-    /// (enroll, reenroll, ...) join the same group through <see cref="Build"/>'s <c>extensions</c>.</summary>
+    /// <summary><c>nfcerts est ...</c>: the EST test server and its issued-certificate log, and the EST client commands
+    /// (enroll, reenroll, ...) of <see cref="EstClientCommands"/>.</summary>
     internal static class EstCommands
     {
         /// <summary>The <c>est</c> group with <c>serve</c> and <c>log</c>; each of <paramref name="extensions"/> may add
@@ -25,6 +25,7 @@ namespace NfCerts.Cli
                 .WithExamples("est serve --dir est-ca --user estuser --password estpwd", "est log --dir est-ca");
             est.Add(Serve(ui));
             est.Add(Log(ui));
+            EstClientCommands.AddTo(est, ui);
             foreach (Action<Command> extend in extensions)
             {
                 extend(est);
