@@ -96,8 +96,8 @@ namespace NfCerts.Cli
             {
                 throw new CommandException("cannot listen on 127.0.0.1:" + options.Port + ": " + e.Message);
             }
-            // Registered after the start, so that these handlers run first (the runtime calls the newest registration
-            // first, and stops at the first that cancels the signal). A second signal ends the process at once.
+            // Registered after the start, so that these handlers run first: the runtime calls the newest registration first,
+            // and its newer versions stop at the first handler that cancels the signal. A second signal ends the process.
             using var stop = new ManualResetEventSlim();
             int signals = 0;
             Action<PosixSignalContext> onSignal = c =>

@@ -96,8 +96,9 @@ public sealed class EstServer : IAsyncDisposable
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = Array.Empty<string>() });
         builder.Logging.ClearProviders();
         // The process that embeds the server owns its signals. The generic host's console lifetime would take SIGINT and
-        // SIGTERM, cancel them (so that no handler registered before it runs) and stop nothing, since the host is started
-        // rather than run: a Ctrl+C in 'nfcerts est serve', a test run or 'nfcerts demo' would then be lost.
+        // SIGTERM, cancel them and stop nothing, since the host is started rather than run; runtimes that stop at the first
+        // handler that cancels would then never call the embedder's own (a Ctrl+C in 'nfcerts est serve', a test run or
+        // 'nfcerts demo' lost), and a process that registers none would no longer end on Ctrl+C at all.
         builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
         builder.WebHost.ConfigureKestrel(k =>
         {

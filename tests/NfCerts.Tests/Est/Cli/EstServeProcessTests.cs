@@ -1,11 +1,17 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
+using System.Net.Http;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using System.Threading;
 using System.Text.Json;
 using System.Threading.Tasks;
 using NfCerts.Tests.Cli;
 using NfCerts.Tests.Contracts;
+using NfCerts.Tests.Est.Server;
 using Xunit;
 
 namespace NfCerts.Tests.Est.Cli
@@ -22,6 +28,7 @@ namespace NfCerts.Tests.Est.Cli
             public int Port { get; } = port;
             public string CaFile { get; } = caFile;
             public Task<string> Stderr { get; } = stderr;
+            public static int Requests;
         }
 
         private Served Start()
@@ -79,6 +86,29 @@ namespace NfCerts.Tests.Est.Cli
             }
         }
 
+        /// <summary>GET /cacerts over a new TLS connection each time until cancelled or the server is gone (at most 500).</summary>
+        private static async Task Load(Served s, CancellationToken stop)
+        {
+            X509Certificate2 root = X509Certificate2.CreateFromPem(File.ReadAllText(s.CaFile));
+            using var http = new HttpClient(new SocketsHttpHandler
+            {
+                PooledConnectionLifetime = TimeSpan.Zero,
+                SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, c, _, e) => EstServerFixture.TrustsRoot(root, c, e) },
+            }) { Timeout = TimeSpan.FromSeconds(30) };
+            for (int i = 0; i < 500 && !stop.IsCancellationRequested; i++)
+            {
+                try
+                {
+                    using HttpResponseMessage r = await http.GetAsync("https://127.0.0.1:" + s.Port + "/.well-known/est/cacerts", stop);
+                    Interlocked.Increment(ref Served.Requests);
+                }
+                catch (Exception e) when (e is HttpRequestException || e is OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+
         private static void Kill(Served? s)
         {
             if (s != null && !s.Process.HasExited)
@@ -106,7 +136,20 @@ namespace NfCerts.Tests.Est.Cli
                     "--user", "estuser", "--password", "estpwd", "--subject", "CN=served-001", "--out-cert", _dir.File("d.pem"), "--out-key", _dir.File("d.key"), "--json");
                 Assert.True(code == 0, err);
                 Assert.Equal("CN=served-001", JsonDocument.Parse(json).RootElement.GetProperty("subject").GetString());
-                Terminate(first);
+                // SIGTERM while clients keep it busy: it must still stop, cutting what is in flight.
+                using (var load = new CancellationTokenSource())
+                {
+                    Task[] clients = Enumerable.Range(0, 4).Select(_ => Task.Run(() => Load(first, load.Token))).ToArray();
+                    var watch = Stopwatch.StartNew();
+                    while (Volatile.Read(ref Served.Requests) < 8 && watch.Elapsed < TimeSpan.FromSeconds(120))
+                    {
+                        Thread.Sleep(50);
+                    }
+                    Assert.True(Volatile.Read(ref Served.Requests) >= 8, "the load clients got no answers");
+                    Terminate(first);
+                    load.Cancel();
+                    Task.WaitAll(clients, TimeSpan.FromSeconds(60));
+                }
 
                 second = Start();
                 Assert.Equal(root, File.ReadAllText(Path.Combine(_dir.File("est"), "ca-root.crt")));
