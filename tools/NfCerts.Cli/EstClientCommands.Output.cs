@@ -21,7 +21,7 @@ namespace NfCerts.Cli
             try
             {
                 // The bootstrap has just fetched them (and checked the server against them).
-                cas = session.Bootstrapped ? session.Anchors : session.Client(r.GetValue(so.Timeout)).GetCaCerts();
+                cas = session.Bootstrapped ? session.Anchors : session.Client(so.TimeoutOf(r)).GetCaCerts();
             }
             catch (EstException e)
             {
@@ -71,7 +71,7 @@ namespace NfCerts.Cli
             CsrAttributes attrs;
             try
             {
-                attrs = session.Client(r.GetValue(so.Timeout)).GetCsrAttributes();
+                attrs = session.Client(so.TimeoutOf(r)).GetCsrAttributes();
             }
             catch (EstException e)
             {

@@ -67,7 +67,7 @@ namespace NfCerts.Cli
             }
             var issuer = new EstIssuer(session.Store, settings, session.Vault, new HostTlsConnector(session.Clock), session.Clock)
             {
-                Timeout = r.GetValue(so.Timeout),
+                Timeout = so.TimeoutOf(r),
             };
             var request = new IssueRequest { CurrentCertificateId = op == Operation.Reenroll ? Session.CredentialId : "" };
             IssuedCredential? issued = IssueWaiting(ui, issuer, request, r.GetValue(io.Wait), r.GetValue(so.Json), op, session);

@@ -92,7 +92,7 @@ namespace NfCerts.Cli
                 var s = new Session(endpoint) { User = user, Password = password };
                 try
                 {
-                    byte[][] anchors = once ? BootstrapCaCerts.Fetch(ui, endpoint, r.GetValue(so.Timeout), fingerprint) : LoadAnchors(trust);
+                    byte[][] anchors = once ? BootstrapCaCerts.Fetch(ui, endpoint, so.TimeoutOf(r), fingerprint) : LoadAnchors(trust);
                     s.InstallAnchors(anchors);
                     s.Bootstrapped = once;
                     s.TrustSource = once ? "the CA certificates fetched by --trust-cacerts-once" : "--trust " + string.Join(", ", trust);

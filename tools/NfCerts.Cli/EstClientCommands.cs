@@ -47,13 +47,15 @@ namespace NfCerts.Cli
             public readonly Option<string> Password = Parameters.Value("--password", "PASSWORD", "HTTP Basic password (default $" + PasswordEnvironment + ", else asked on the terminal without echo)");
             public readonly Option<string> Cert = Parameters.Value("--cert", "PEM", "TLS client certificate (the bootstrap certificate, or the current one for reenroll), optionally followed by its intermediates");
             public readonly Option<string> Key = Parameters.Value("--key", "KEY", "The private key of --cert, PEM or DER");
-            public readonly Option<TimeSpan> Timeout = new("--timeout")
+            public readonly Option<TimeSpan?> Timeout = new("--timeout")
             {
-                Description = "How long one exchange may take: a number with s, m (or min), h or d",
+                Description = "How long one exchange may take: a number with s, m (or min), h or d (default 30s)",
                 HelpName = "DURATION",
-                DefaultValueFactory = _ => TimeSpan.FromSeconds(30),
                 CustomParser = r => ParseDuration(r, "--timeout"),
             };
+
+            /// <summary>The --timeout given, or 30 s.</summary>
+            public TimeSpan TimeoutOf(ParseResult r) => r.GetValue(Timeout) ?? TimeSpan.FromSeconds(30);
             public readonly Option<bool> Json = Parameters.Json();
 
             public void AddTo(Command c, bool credentials)

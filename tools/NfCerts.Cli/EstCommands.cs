@@ -21,8 +21,9 @@ namespace NfCerts.Cli
         /// further subcommands (e.g. <c>est =&gt; EstClientCommands.AddTo(est)</c>).</summary>
         public static Command Build(Ui ui, params Action<Command>[] extensions)
         {
-            var est = new Command("est", "EST (RFC 7030/8951) certificate enrollment: a test server with its own CA, and the log of what it issued")
-                .WithExamples("est serve --dir est-ca --user estuser --password estpwd", "est log --dir est-ca");
+            var est = new Command("est", "EST (RFC 7030/8951) certificate enrollment: a test server with its own CA, the log of what it issued, and a client on the device's EST code")
+                .WithExamples("est serve --dir est-ca --user estuser --password estpwd", "est log --dir est-ca",
+                    "est enroll --server https://127.0.0.1:8085 --trust est-ca/cacerts.pem --user estuser --subject CN=device-001 --out-cert d.pem --out-key d.key");
             est.Add(Serve(ui));
             est.Add(Log(ui));
             EstClientCommands.AddTo(est, ui);
