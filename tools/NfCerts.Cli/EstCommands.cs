@@ -13,18 +13,20 @@ using NfCerts.Emulators.Est;
 
 namespace NfCerts.Cli
 {
-    /// <summary><c>nfcerts est ...</c>: the EST test server and its issued-certificate log. The EST client commands
-    /// (enroll, reenroll, ...) join the same group through <see cref="Build"/>'s <c>extensions</c>.</summary>
+    /// <summary><c>nfcerts est ...</c>: the EST test server and its issued-certificate log, and the EST client commands
+    /// (enroll, reenroll, ...) of <see cref="EstClientCommands"/>.</summary>
     internal static class EstCommands
     {
         /// <summary>The <c>est</c> group with <c>serve</c> and <c>log</c>; each of <paramref name="extensions"/> may add
         /// further subcommands (e.g. <c>est =&gt; EstClientCommands.AddTo(est)</c>).</summary>
         public static Command Build(Ui ui, params Action<Command>[] extensions)
         {
-            var est = new Command("est", "EST (RFC 7030/8951) certificate enrollment: a test server with its own CA, and the log of what it issued")
-                .WithExamples("est serve --dir est-ca --user estuser --password estpwd", "est log --dir est-ca");
+            var est = new Command("est", "EST (RFC 7030/8951) certificate enrollment: a test server with its own CA, the log of what it issued, and a client on the device's EST code")
+                .WithExamples("est serve --dir est-ca --user estuser --password estpwd", "est log --dir est-ca",
+                    "est enroll --server https://127.0.0.1:8085 --trust est-ca/cacerts.pem --user estuser --subject CN=device-001 --out-cert d.pem --out-key d.key");
             est.Add(Serve(ui));
             est.Add(Log(ui));
+            EstClientCommands.AddTo(est, ui);
             foreach (Action<Command> extend in extensions)
             {
                 extend(est);
@@ -81,11 +83,11 @@ namespace NfCerts.Cli
             return serve;
         }
 
+        /// <summary>How long the server may take to stop after SIGTERM or Ctrl+C before the process exits anyway.</summary>
+        private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(10);
+
         private static int Run(EstServerOptions options, TextWriter stdout)
         {
-            using var stop = new CancellationTokenSource();
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
             var server = new EstServer(options);
             try
             {
@@ -95,6 +97,17 @@ namespace NfCerts.Cli
             {
                 throw new CommandException("cannot listen on 127.0.0.1:" + options.Port + ": " + e.Message);
             }
+            // Registered after the start, so that these handlers run first: the runtime calls the newest registration first,
+            // and its newer versions stop at the first handler that cancels the signal. A second signal ends the process.
+            using var stop = new ManualResetEventSlim();
+            int signals = 0;
+            Action<PosixSignalContext> onSignal = c =>
+            {
+                c.Cancel = Interlocked.Increment(ref signals) == 1;
+                stop.Set();
+            };
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, onSignal);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, onSignal);
             try
             {
                 stdout.WriteLine("EST server: " + server.BaseUri());
@@ -109,15 +122,25 @@ namespace NfCerts.Cli
                 stdout.WriteLine("Log:       " + server.Log.Path + "  (nfcerts est log --dir " + options.Directory + ")");
                 stdout.WriteLine("Press Ctrl+C to stop.");
                 stdout.Flush();
-                stop.Token.WaitHandle.WaitOne();
-                stdout.WriteLine("stopped");
-                return 0;
+                stop.Wait();
             }
-            finally
+            catch
             {
-                System.Threading.Tasks.Task.Run(() => server.DisposeAsync().AsTask()).GetAwaiter().GetResult();
+                StopWithin(server, StopLimit);
+                throw;
             }
+            // Kestrel lets requests in flight finish for a few seconds, then cuts them; past the limit the process ends anyway.
+            if (!StopWithin(server, StopLimit))
+            {
+                stdout.WriteLine("stopped (the server did not finish closing within " + StopLimit.TotalSeconds + " s)");
+                return 1;
+            }
+            stdout.WriteLine("stopped");
+            return 0;
         }
+
+        private static bool StopWithin(EstServer server, TimeSpan limit) =>
+            System.Threading.Tasks.Task.Run(() => server.DisposeAsync().AsTask()).Wait(limit);
 
         private static Command Log(Ui ui)
         {

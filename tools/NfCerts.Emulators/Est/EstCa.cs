@@ -84,7 +84,8 @@ public sealed class EstCa
             server.Save(directory, ServerName);
         }
         string caFile = Path.Combine(directory, "cacerts.pem");
-        string pem = root.Pem + (ReferenceEquals(issuing, root) ? "" : issuing.Pem);
+        // ExportCertificatePem ends without a line break: without one between them the two blocks run together.
+        string pem = root.Pem + "\n" + (ReferenceEquals(issuing, root) ? "" : issuing.Pem + "\n");
         File.WriteAllText(caFile, pem);
         return new EstCa(root, issuing, server, caFile);
     }

@@ -1,0 +1,125 @@
+using System;
+using System.IO;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography;
+using System.Threading;
+using NfCerts.Core.Certificates;
+using NfCerts.Core.Est;
+using NfCerts.Core.X509;
+using NfCerts.Hal;
+using NfCerts.Hal.Host;
+
+namespace NfCerts.Cli
+{
+    internal static partial class EstClientCommands
+    {
+        /// <summary>
+        /// RFC 7030 4.1.1 "bootstrap distribution of CA certificates": /cacerts over a TLS connection that no trust anchor
+        /// authenticates, then checks that the server's TLS certificate chains to what it handed out (a second, authenticated
+        /// /cacerts), prints the fingerprints for a person to compare out of band, and, when given one, insists on it.
+        /// No credential is ever sent over the unauthenticated connection.
+        /// </summary>
+        internal static class BootstrapCaCerts
+        {
+            public static byte[][] Fetch(Ui ui, EstEndpoint endpoint, TimeSpan timeout, string? fingerprint)
+            {
+                string? wanted = fingerprint == null ? null : NormalizeFingerprint(fingerprint);
+                using var clock = new SystemClock();
+                byte[][] cas;
+                try
+                {
+                    cas = new EstClient(new UnauthenticatedTlsConnector(), clock, endpoint, Array.Empty<byte[]>()) { Timeout = timeout }.GetCaCerts();
+                    new EstClient(new HostTlsConnector(clock), clock, endpoint, cas) { Timeout = timeout }.GetCaCerts();
+                }
+                catch (EstException e) when (e.Error == EstError.Tls && e.TlsFailure == TlsFailure.ServerCertificateNotTrusted)
+                {
+                    throw new CommandException("refused the bootstrap: the server's TLS certificate does not chain to the CA certificates its /cacerts gave ("
+                        + e.Message + "); nothing was written");
+                }
+                catch (EstException e)
+                {
+                    throw new CommandException("bootstrap /cacerts failed: " + e.Message + "; nothing was written");
+                }
+                ui.Error.WriteLine("bootstrap (RFC 7030 4.1.1): these CA certificates came over a TLS connection no trust anchor authenticated.");
+                ui.Error.WriteLine("Compare a fingerprint with the CA's operator before trusting them:");
+                bool matched = false;
+                foreach (byte[] der in cas)
+                {
+                    string sha256 = CertStore.Hex(SHA256.HashData(der));
+                    matched |= sha256 == wanted;
+                    ui.Error.WriteLine("  SHA-256 " + Colons(sha256) + "  " + CertificateInfo.Parse(der).Subject.Name);
+                }
+                if (wanted != null && !matched)
+                {
+                    throw new CommandException("refused the bootstrap: no CA certificate of the server has the SHA-256 given with --ca-fingerprint; nothing was written");
+                }
+                if (wanted != null)
+                {
+                    ui.Error.WriteLine("--ca-fingerprint matches: the server is authenticated by these CA certificates from now on.");
+                }
+                return cas;
+            }
+
+            /// <summary>Lower-case hex without separators; a usage error unless it is 32 bytes.</summary>
+            internal static string NormalizeFingerprint(string text)
+            {
+                string hex = text.Replace(":", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant();
+                if (hex.Length != 64 || !System.Linq.Enumerable.All(hex, Uri.IsHexDigit))
+                {
+                    throw new UsageException("--ca-fingerprint must be a SHA-256: 64 hex digits, colons allowed");
+                }
+                return hex;
+            }
+
+            internal static string Colons(string hex)
+            {
+                var b = new System.Text.StringBuilder();
+                for (int i = 0; i < hex.Length; i += 2)
+                {
+                    b.Append(i == 0 ? "" : ":").Append(hex, i, 2);
+                }
+                return b.ToString().ToUpperInvariant();
+            }
+        }
+
+        /// <summary>A TLS client connection that accepts any server certificate: only for the bootstrap's first /cacerts,
+        /// which carries no credential and whose answer is then checked.</summary>
+        private sealed class UnauthenticatedTlsConnector : ITlsConnector
+        {
+            public Stream Connect(string host, int port, byte[][] trustedRoots, byte[]? clientCertificate, byte[]? clientKey, TimeSpan timeout)
+            {
+                using var cancel = new CancellationTokenSource(timeout);
+                var tcp = new TcpClient();
+                try
+                {
+                    tcp.ConnectAsync(host, port, cancel.Token).AsTask().GetAwaiter().GetResult();
+                    var ssl = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false);
+                    ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+                    {
+                        TargetHost = host,
+                        EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                        RemoteCertificateValidationCallback = (_, _, _, _) => true,
+                    }, cancel.Token).GetAwaiter().GetResult();
+                    return ssl;
+                }
+                catch (OperationCanceledException)
+                {
+                    tcp.Dispose();
+                    throw new TlsException(TlsFailure.Timeout, "no TLS connection to " + host + ":" + port + " in time");
+                }
+                catch (SocketException e)
+                {
+                    tcp.Dispose();
+                    throw new TlsException(TlsFailure.ConnectFailed, "TCP connection to " + host + ":" + port + " failed: " + e.SocketErrorCode);
+                }
+                catch (Exception e) when (e is AuthenticationException || e is IOException)
+                {
+                    tcp.Dispose();
+                    throw new TlsException(TlsFailure.HandshakeFailed, "the TLS handshake failed: " + e.Message);
+                }
+            }
+        }
+    }
+}
