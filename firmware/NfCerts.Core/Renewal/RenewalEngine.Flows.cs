@@ -298,6 +298,12 @@ namespace NfCerts.Core.Renewal
                 // A certificate issued just now dates the issuer's clock: NotBefore is then, or a little earlier (CAs
                 // backdate). That is a second source for the clock judge.
                 SetWitness(notBefore - slack, notBefore + IssuerBackdateAllowance);
+                // The next check is scheduled from the new certificate's dates, not the old one's (already past): a
+                // certificate shorter-lived than the daily interval would otherwise renew at the next daily slot, late.
+                RenewalAction fresh = RenewalDecision.Next(ClientFacts(now), _options.ClientCert1, _options.Network1);
+                _status.ClientRenewAtUtc = fresh.RenewAt;
+                _status.ThresholdClamped = fresh.Clamped;
+                _status.ClientCertDaysLeft = DaysLeft(notAfter, now);
             }
             else
             {
