@@ -298,6 +298,9 @@ namespace NfCerts.Core.Renewal
                 // A certificate issued just now dates the issuer's clock: NotBefore is then, or a little earlier (CAs
                 // backdate). That is a second source for the clock judge.
                 SetWitness(notBefore - slack, notBefore + IssuerBackdateAllowance);
+                // Decided with the floor (the clock far behind what the device knew): that certificate may settle the clock,
+                // so the next look comes at once rather than at the floor's next daily slot, up to a day away.
+                _lookAgainSoon = _trust == ClockTrust.Floor;
                 // The next check is scheduled from the new certificate's dates, not the old one's (already past): a
                 // certificate shorter-lived than the daily interval would otherwise renew at the next daily slot, late.
                 RenewalAction fresh = RenewalDecision.Next(ClientFacts(now), _options.ClientCert1, _options.Network1);

@@ -13,7 +13,8 @@ namespace NfCerts.Core.Renewal
     /// </summary>
     /// <remarks>
     /// <para>Checks run after every boot and daily, at a per-device minute inside the policy's window; retries and due
-    /// renewals are scheduled in between. Timers run on uptime; whether the wall clock may be used, and with what time, is
+    /// renewals are scheduled in between, and a look right after a renewal decided with the floor of time (its new
+    /// certificate dates the issuer's clock: it may settle a clock the device did not believe). Timers run on uptime; whether the wall clock may be used, and with what time, is
     /// decided by <see cref="ClockJudge"/> (its rules are stated there): time-based decisions wait until the clock is
     /// synchronised, never go back behind what the device knows has passed, and a clock far behind that is not believed
     /// without a second source (<see cref="CorroborateClock(DateTime, TimeSpan)"/>, or the certificate an issuer has just given).</para>
@@ -62,6 +63,7 @@ namespace NfCerts.Core.Renewal
         private readonly ClockEvidence _evidence = new ClockEvidence();
         private ClockTrust _trust;
         private bool _clockDisagrees;
+        private bool _lookAgainSoon;
         private string _condition = "";
         private string _journalProblem = "";
         private readonly Heartbeat _heartbeat = new Heartbeat();
@@ -269,6 +271,12 @@ namespace NfCerts.Core.Renewal
             TimeSpan delay = CheckSchedule.Next(trust, now,
                 trusted ? NextDailySlot(now) : DateTime.MinValue, new DateTime(_journal.NextClientAttemptTicks, DateTimeKind.Utc),
                 _status.ClientRenewAtUtc, out next);
+            if (_lookAgainSoon && trusted)
+            {
+                _lookAgainSoon = false;
+                delay = CheckSchedule.MinimumWait;
+                next = now + delay;
+            }
             _status.NextCheckUtc = next;
             _timer.Schedule(delay);
             _heartbeat.Due(_clock.Uptime + delay);
