@@ -62,9 +62,10 @@ namespace NfCerts.Core.Renewal
     }
 
     /// <summary>
-    /// Where new client certificates come from (an EST server, a local CA). Crash rules: an issuer only talks to its
-    /// server; it never touches the store, so a failure or a power cut during <see cref="Issue"/> leaves the old credential
-    /// as it was. Failures throw <see cref="IssuerException"/>; anything else thrown is treated as retryable.
+    /// Where new client certificates come from (an EST server, a local CA). Crash rules: an issuer never writes a
+    /// credential, so a failure or a power cut during <see cref="Issue"/> leaves the old credential as it was; state of its
+    /// own (EstIssuer keeps the /cacerts answer as its trust anchors) is written in atomic commits and only when it changes.
+    /// Failures throw <see cref="IssuerException"/>; anything else thrown is treated as retryable.
     /// </summary>
     public interface ICertificateIssuer
     {

@@ -77,18 +77,18 @@ namespace NfCerts.Core.Renewal
         {
             e.UsedNotBeforeTicks = 0;
             e.UsedNotAfterTicks = 0;
-            if (_store.ContainsCertificate(_options.RootCa1))
+            DateTime notBefore;
+            DateTime notAfter;
+            if (_effects.TryGetRootValidity(out notBefore, out notAfter))
             {
-                var root = _store.GetCertificateInfo(_options.RootCa1);
-                e.UsedNotBeforeTicks = root.NotBefore.Ticks;
-                e.UsedNotAfterTicks = root.NotAfter.Ticks;
+                e.UsedNotBeforeTicks = notBefore.Ticks;
+                e.UsedNotAfterTicks = notAfter.Ticks;
             }
-            if (_store.ContainsCertificate(_options.ClientCert1))
+            if (_effects.TryGetClientValidity(out notBefore, out notAfter))
             {
-                var client = _store.GetCertificateInfo(_options.ClientCert1);
-                long nb = client.NotBefore.Ticks;
+                long nb = notBefore.Ticks;
                 e.UsedNotBeforeTicks = nb > e.UsedNotBeforeTicks ? nb : e.UsedNotBeforeTicks;
-                e.UsedNotAfterTicks = client.NotAfter.Ticks;
+                e.UsedNotAfterTicks = notAfter.Ticks;
             }
         }
     }

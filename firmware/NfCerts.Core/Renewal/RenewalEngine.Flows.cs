@@ -58,14 +58,14 @@ namespace NfCerts.Core.Renewal
             lock (_sync)
             {
                 bool rotating = _journal.Root != RootRotationStep.Idle;
-                if ((rotating && _store.ContainsCertificate(_options.RootCa2) && SameBytes(_store.GetCertificate(_options.RootCa2), der))
-                    || (rotating && SameBytes(_journal.PendingRootCa, der))
-                    || (!rotating && _store.ContainsCertificate(_options.RootCa1) && SameBytes(_store.GetCertificate(_options.RootCa1), der)))
+                if ((rotating && _effects.HoldsRootCa(der, true))
+                    || (rotating && RenewalDriver.SameBytes(_journal.PendingRootCa, der))
+                    || (!rotating && _effects.HoldsRootCa(der, false)))
                 {
                     // The same notice again (the cloud repeats them), or the root Network1 already trusts.
                     return;
                 }
-                if (NetworkId(_options.Network1) < 0)
+                if (!_effects.HasNetwork(_options.Network1))
                 {
                     throw new ArgumentException("there is no network '" + _options.Network1 + "' to duplicate for the new root CA");
                 }
@@ -133,7 +133,7 @@ namespace NfCerts.Core.Renewal
                         break;
                     case RootAction.CheckNetwork2:
                         Step("Root.5.CheckConnectedNetwork");
-                        if (!ConnectedTo(_options.Network2))
+                        if (!_effects.IsConnectedTo(_options.Network2))
                         {
                             // On Network1 the old root still works; not connected: look again at the next check.
                             _status.State = RenewalState.WaitingForNetwork2;
@@ -151,56 +151,27 @@ namespace NfCerts.Core.Renewal
             }
         }
 
-        /// <summary>Steps 3-4: RootCA2 from the saved notice, Network2 as an enabled duplicate of Network1 trusting it.
-        /// Crash rule: each write is idempotent (install replaces, an existing Network2 is reused), so a cut anywhere
-        /// before the journal says WaitingForNetwork2 is redone from the notice at the next start.</summary>
+        /// <summary>Steps 3-4 from the notice the journal holds (<see cref="IRenewalEffects.PrepareRootCa"/>), then the
+        /// journal says WaitingForNetwork2.</summary>
         private void PrepareRoot()
         {
-            Step("Root.3.InstallRootCA2");
-            _store.InstallRootCACertificate(_options.RootCa2, _journal.PendingRootCa);
-            Step("Root.4.AddDuplicateNetwork");
-            int n2 = NetworkId(_options.Network2);
-            if (n2 < 0)
-            {
-                int n1 = NetworkId(_options.Network1);
-                if (n1 < 0)
-                {
-                    throw new InvalidOperationException("there is no network '" + _options.Network1 + "' to duplicate");
-                }
-                n2 = _wifi.AddDuplicateNetwork(n1, _options.Network2);
-            }
-            _wifi.SetRootCACertStoreIdentifier(n2, _options.RootCa2);
-            _wifi.SetNetworkEnabled(n2, true);
-            _wifi.PersistConfig();
+            _effects.PrepareRootCa(_journal.PendingRootCa);
             _journal.Root = RootRotationStep.WaitingForNetwork2;
             _journal.PendingRootCa = new byte[0];
             _journal.LastResult = "waiting for " + _options.Network2;
             SaveJournal();
         }
 
-        /// <summary>Step 6: RootCA2 onto RootCA1, reload, forget Network2, persist.</summary>
+        /// <summary>Step 6 (<see cref="IRenewalEffects.PromoteRootCa"/>), then the journal says Idle and the device connects.</summary>
         private void FinishRoot()
         {
-            Step("Root.6.MoveRootCA2");
-            if (_store.ContainsCertificate(_options.RootCa2))
-            {
-                _store.MoveCertificate(_options.RootCa2, _options.RootCa1);
-            }
-            Step("Root.6.ReloadConfig");
-            _wifi.ReloadConfig();
-            Step("Root.6.ForgetNetwork2");
-            int n2 = NetworkId(_options.Network2);
-            if (n2 >= 0)
-            {
-                _wifi.ForgetNetworkById(n2);
-            }
-            _wifi.PersistConfig();
+            _effects.PromoteRootCa();
             _journal.Root = RootRotationStep.Idle;
             _journal.LastResult = "root CA rotated";
             _journal.LastReason = "";
             SaveJournal();
             _status.State = RenewalState.Idle;
-            _manager.ConnectNow();
+            _effects.Connect();
         }
 
         // ---- client certificate rotation (seed: "Update a client certificate", steps 1-7) ---------------------------
@@ -220,9 +191,11 @@ namespace NfCerts.Core.Renewal
                 Condition(next.Reason);
                 return;
             }
-            if (_store.ContainsCertificate(_options.RootCa1))
+            DateTime rootNotBefore;
+            DateTime rootNotAfter;
+            if (_effects.TryGetRootValidity(out rootNotBefore, out rootNotAfter))
             {
-                _status.RootCaDaysLeft = DaysLeft(_store.GetCertificateNotAfter(_options.RootCa1), now);
+                _status.RootCaDaysLeft = DaysLeft(rootNotAfter, now);
             }
             Step("Client.2.CheckNotAfter");
             _status.ClientCertDaysLeft = DaysLeft(facts.NotAfter, now);
@@ -254,24 +227,17 @@ namespace NfCerts.Core.Renewal
             RenewClient(now, next.Lifetime);
         }
 
-        /// <summary>What the client decision needs, read from the store, the journal and the Wi-Fi state (reads only).</summary>
+        /// <summary>What the client decision needs, read from the journal and, through the effects, from the store and the
+        /// Wi-Fi state (reads only).</summary>
         private RenewalFacts ClientFacts(DateTime now)
         {
             var f = new RenewalFacts();
             f.Now = now;
             f.Policy = _options.Policy;
-            f.HasClientCertificate = _store.ContainsCertificate(_options.ClientCert1);
-            if (f.HasClientCertificate)
-            {
-                var info = _store.GetCertificateInfo(_options.ClientCert1);
-                f.NotBefore = info.NotBefore;
-                f.NotAfter = info.NotAfter;
-            }
+            _effects.ReadClientFacts(f);
             f.InstalledTicks = _journal.ClientInstalledTicks;
             f.NextAttemptTicks = _journal.NextClientAttemptTicks;
             f.ClockDisagrees = _clockDisagrees;
-            f.HasIssuer = _issuer != null;
-            f.OnNetwork1 = ConnectedTo(_options.Network1);
             return f;
         }
 
@@ -281,11 +247,11 @@ namespace NfCerts.Core.Renewal
             Step("Client.3.GetNewCertificate");
             var request = new IssueRequest();
             request.CurrentCertificateId = _options.ClientCert1;
-            request.CurrentCertificate = _store.GetCertificate(_options.ClientCert1);
+            request.CurrentCertificate = _effects.GetClientCertificate();
             IssuedCredential issued;
             try
             {
-                issued = _issuer!.Issue(request);
+                issued = _effects.Issue(request);
             }
             catch (IssuerException e)
             {
@@ -305,29 +271,14 @@ namespace NfCerts.Core.Renewal
             bool proved;
             try
             {
-                try
+                string refusal;
+                if (!_effects.InstallCandidate(issued, out refusal))
                 {
-                    _store.InstallClientCertificate(_options.ClientCert2, WithChain(issued), issued.PrivateKey, null);
-                }
-                catch (CertStoreException e)
-                {
-                    if (e.Error == CertStoreError.StorageFailure)
-                    {
-                        throw;
-                    }
                     _journal.Client = ClientRotationStep.Idle;
-                    ClientFailed(now, lifetime, "the issued credential was refused: " + e.Message, TimeSpan.Zero, true);
+                    ClientFailed(now, lifetime, "the issued credential was refused: " + refusal, TimeSpan.Zero, true);
                     return;
                 }
-                int n1 = NetworkId(_options.Network1);
-                _wifi.SetClientCertStoreIdentifier(n1, _options.ClientCert2);
-                // ReloadConfig discards unsaved changes (reference semantics): the trial pointer is persisted, and the
-                // journal rolls it back if a reboot comes before the connection has proved ClientCert2.
-                _wifi.PersistConfig();
-                Step("Client.5.ReloadConfig");
-                _wifi.ReloadConfig();
-                Step("Client.6.CheckConnection");
-                proved = TrialConnects(out reason);
+                proved = _effects.TryCandidate(out reason);
             }
             catch (Exception e)
             {
@@ -340,11 +291,22 @@ namespace NfCerts.Core.Renewal
                 SaveJournal();
                 FinishClient(now);
                 TimeSpan slack = TimeSpan.FromHours(1);
-                var fresh = _store.GetCertificateInfo(_options.ClientCert1);
-                _clockDisagrees = fresh.NotAfter <= now || fresh.NotBefore > now + slack;
+                DateTime notBefore;
+                DateTime notAfter;
+                _effects.TryGetClientValidity(out notBefore, out notAfter);
+                _clockDisagrees = notAfter <= now || notBefore > now + slack;
                 // A certificate issued just now dates the issuer's clock: NotBefore is then, or a little earlier (CAs
                 // backdate). That is a second source for the clock judge.
-                SetWitness(fresh.NotBefore - slack, fresh.NotBefore + IssuerBackdateAllowance);
+                SetWitness(notBefore - slack, notBefore + IssuerBackdateAllowance);
+                // Decided with the floor (the clock far behind what the device knew): that certificate may settle the clock,
+                // so the next look comes at once rather than at the floor's next daily slot, up to a day away.
+                _lookAgainSoon = _trust == ClockTrust.Floor;
+                // The next check is scheduled from the new certificate's dates, not the old one's (already past): a
+                // certificate shorter-lived than the daily interval would otherwise renew at the next daily slot, late.
+                RenewalAction fresh = RenewalDecision.Next(ClientFacts(now), _options.ClientCert1, _options.Network1);
+                _status.ClientRenewAtUtc = fresh.RenewAt;
+                _status.ThresholdClamped = fresh.Clamped;
+                _status.ClientCertDaysLeft = DaysLeft(notAfter, now);
             }
             else
             {
@@ -352,41 +314,10 @@ namespace NfCerts.Core.Renewal
             }
         }
 
-        /// <summary>Step 6: does Network1 connect with ClientCert2? Retries other errors a few times.</summary>
-        private bool TrialConnects(out string reason)
-        {
-            reason = "";
-            for (int i = 0; i < _options.TrialConnectAttempts; i++)
-            {
-                if (_manager.ConnectNow() && ConnectedTo(_options.Network1))
-                {
-                    return true;
-                }
-                var d = _wifi.GetNetworkDiagnostics(NetworkId(_options.Network1));
-                reason = "Network1 did not connect with " + _options.ClientCert2 + ": " + DescribeDiagnostics(d);
-                if (d.CertError != WifiCertError.None || _wifi.ConnectedConfigName.Length > 0)
-                {
-                    // The certificate itself is refused (or the device is on another network): no point retrying now.
-                    return false;
-                }
-            }
-            return false;
-        }
-
         /// <summary>Step 6 on success, then 7: ClientCert2 onto ClientCert1, Network1 disabled and re-enabled pointing at ClientCert1, reload.</summary>
         private void FinishClient(DateTime now)
         {
-            Step("Client.6.MoveClientCert2");
-            if (_store.ContainsCertificate(_options.ClientCert2))
-            {
-                _store.MoveCertificate(_options.ClientCert2, _options.ClientCert1);
-            }
-            Step("Client.6.ReenableNetwork1");
-            int n1 = NetworkId(_options.Network1);
-            _wifi.SetNetworkEnabled(n1, false);
-            _wifi.SetClientCertStoreIdentifier(n1, _options.ClientCert1);
-            _wifi.SetNetworkEnabled(n1, true);
-            _wifi.PersistConfig();
+            _effects.PromoteCandidate();
             _journal.Client = ClientRotationStep.Idle;
             _journal.ClientFailures = 0;
             _journal.NextClientAttemptTicks = 0;
@@ -396,33 +327,23 @@ namespace NfCerts.Core.Renewal
             _journal.LastReason = "";
             SaveJournal();
             Step("Client.7.ReloadConfig");
-            _wifi.ReloadConfig();
-            _manager.ConnectNow();
+            _effects.ReloadConfig();
+            _effects.Connect();
             _status.State = RenewalState.Idle;
         }
 
         /// <summary>Step 7 on failure: Network1 back on ClientCert1, ClientCert2 removed, reload, retry later.</summary>
         private void RollbackClient(DateTime now, TimeSpan lifetime, string reason)
         {
-            Step("Client.7.Rollback");
-            int n1 = NetworkId(_options.Network1);
-            if (n1 >= 0)
-            {
-                _wifi.SetClientCertStoreIdentifier(n1, _options.ClientCert1);
-                _wifi.PersistConfig();
-            }
-            if (_store.ContainsCertificate(_options.ClientCert2))
-            {
-                _store.DeleteCertificate(_options.ClientCert2);
-            }
+            _effects.RollBackCandidate();
             _journal.Client = ClientRotationStep.Idle;
             _journal.Rollbacks++;
             ScheduleRetry(now, lifetime, TimeSpan.Zero, true);
             _journal.LastResult = "renewal rolled back";
             _journal.LastReason = reason;
             SaveJournal();
-            _wifi.ReloadConfig();
-            _manager.ConnectNow();
+            _effects.ReloadConfig();
+            _effects.Connect();
             _status.State = RenewalState.RolledBack;
         }
 
@@ -439,56 +360,6 @@ namespace NfCerts.Core.Renewal
         {
             _journal.ClientFailures++;
             _journal.NextClientAttemptTicks = RenewalDecision.RetryAt(_options.Policy, _seed, now, lifetime, _journal.ClientFailures, retryable, retryAfter);
-        }
-
-        /// <summary>The issued certificate followed by the issuer's chain, as the store installs a chain.</summary>
-        /// <exception cref="CertStoreException">The certificate is unusable (as the install would report).</exception>
-        private static byte[] WithChain(IssuedCredential issued)
-        {
-            byte[]? chain = issued.Chain;
-            if (chain == null || chain.Length == 0)
-            {
-                return issued.Certificate;
-            }
-            return CertificateChain.Join(CertStore.DecodeCertificate(issued.Certificate), chain);
-        }
-
-        private static string DescribeDiagnostics(WifiDiagnostics d)
-        {
-            string s;
-            switch (d.CertError)
-            {
-                case WifiCertError.InvalidClientAuth:
-                    s = "the server rejected the client certificate";
-                    break;
-                case WifiCertError.InvalidRootCA:
-                    s = "the server's certificate is not trusted";
-                    break;
-                case WifiCertError.CertificateNotFound:
-                    s = "a certificate is missing from the store";
-                    break;
-                default:
-                    s = d.Error == WifiNetworkError.NetworkNotFound ? "network not found"
-                        : d.Error == WifiNetworkError.AuthenticationFailed ? "authentication failed" : "connection failed";
-                    break;
-            }
-            return d.Detail.Length > 0 ? s + " (" + d.Detail + ")" : s;
-        }
-
-        private static bool SameBytes(byte[] a, byte[] b)
-        {
-            if (a.Length != b.Length)
-            {
-                return false;
-            }
-            for (int i = 0; i < a.Length; i++)
-            {
-                if (a[i] != b[i])
-                {
-                    return false;
-                }
-            }
-            return true;
         }
     }
 }

@@ -13,7 +13,8 @@ namespace NfCerts.Core.Renewal
     /// </summary>
     /// <remarks>
     /// <para>Checks run after every boot and daily, at a per-device minute inside the policy's window; retries and due
-    /// renewals are scheduled in between. Timers run on uptime; whether the wall clock may be used, and with what time, is
+    /// renewals are scheduled in between, and a look right after a renewal decided with the floor of time (its new
+    /// certificate dates the issuer's clock: it may settle a clock the device did not believe). Timers run on uptime; whether the wall clock may be used, and with what time, is
     /// decided by <see cref="ClockJudge"/> (its rules are stated there): time-based decisions wait until the clock is
     /// synchronised, never go back behind what the device knows has passed, and a clock far behind that is not believed
     /// without a second source (<see cref="CorroborateClock(DateTime, TimeSpan)"/>, or the certificate an issuer has just given).</para>
@@ -24,22 +25,21 @@ namespace NfCerts.Core.Renewal
     /// no issuer when a renewal is due.</para>
     /// <para>Call <see cref="Start"/> before starting the <see cref="ConnectionManager"/>, so that recovery runs first.</para>
     /// <para><b>Decisions and effects.</b> What to do next and when is decided by pure functions of the facts the engine
-    /// reads (<see cref="RenewalDecision"/>, <see cref="CheckSchedule"/>, <see cref="ClockJudge"/>); this class is the driver
-    /// that gathers those facts and carries the answer out. Its effects keep these crash rules, which the crash tests hold
-    /// it to (a power cut at every flash write of a renewal and of a rotation):</para>
+    /// reads (<see cref="RenewalDecision"/>, <see cref="CheckSchedule"/>, <see cref="ClockJudge"/>). Everything done to the
+    /// device goes through <see cref="IRenewalEffects"/> (<see cref="RenewalDriver"/> on the device), whose members state their
+    /// crash rules. The engine itself only gathers facts, asks, calls one effect, and keeps the journal around it:</para>
     /// <list type="bullet">
-    /// <item>Getting a certificate (<see cref="ICertificateIssuer.Issue"/>) writes nothing; a failure only schedules a retry
+    /// <item>Getting a certificate (<see cref="IRenewalEffects.Issue"/>) is not journaled; a failure only schedules a retry
     /// (<see cref="RenewalDecision.RetryAt"/>), saved with the reason.</item>
-    /// <item>The journal says <see cref="ClientRotationStep.Trial"/> before ClientCert2 exists; ClientCert2 (leaf, chain and
-    /// key) is one commit; Network1's pointer to it is persisted before the reload. A start that finds Trial rolls back:
-    /// Network1 back on ClientCert1, which was never touched, and ClientCert2 deleted. Rollback is idempotent.</item>
-    /// <item>The journal says <see cref="ClientRotationStep.Proven"/> only after a connection with ClientCert2; a start that
-    /// finds Proven finishes: ClientCert2 moves onto ClientCert1 in one atomic step (a move that already happened is
-    /// skipped), Network1 points at ClientCert1 again, then the journal says Idle.</item>
-    /// <item>A root CA notice is saved before anything else (a C2D message is acknowledged on receipt); installing RootCA2
-    /// and Network2 is idempotent and redone from the notice until the journal says WaitingForNetwork2; finishing is
-    /// journaled (Finishing) before RootCA2 moves onto RootCA1, and redone until the journal says Idle.</item>
+    /// <item>The journal says <see cref="ClientRotationStep.Trial"/> before <see cref="IRenewalEffects.InstallCandidate"/>; a
+    /// start that finds Trial calls <see cref="IRenewalEffects.RollBackCandidate"/> and then says Idle.</item>
+    /// <item>The journal says <see cref="ClientRotationStep.Proven"/> only after <see cref="IRenewalEffects.TryCandidate"/>
+    /// connected; a start that finds Proven calls <see cref="IRenewalEffects.PromoteCandidate"/> and then says Idle.</item>
+    /// <item>A root CA notice is saved in the journal before anything else (a C2D message is acknowledged on receipt);
+    /// <see cref="IRenewalEffects.PrepareRootCa"/> is redone from it until the journal says WaitingForNetwork2; the journal
+    /// says Finishing before <see cref="IRenewalEffects.PromoteRootCa"/>, which is redone until the journal says Idle.</item>
     /// </list>
+    /// <para>The crash tests hold both to it (a power cut at every flash write of a renewal and of a rotation).</para>
     /// </remarks>
     public sealed partial class RenewalEngine
     {
@@ -50,10 +50,7 @@ namespace NfCerts.Core.Renewal
         private static readonly TimeSpan IssuerBackdateAllowance = TimeSpan.FromDays(2);
 
         private readonly RecordLog _log;
-        private readonly CertStore _store;
-        private readonly WifiConfig _wifi;
-        private readonly ConnectionManager _manager;
-        private readonly ICertificateIssuer? _issuer;
+        private readonly IRenewalEffects _effects;
         private readonly IClock _clock;
         private readonly ITimers _timers;
         private readonly RenewalOptions _options;
@@ -66,16 +63,25 @@ namespace NfCerts.Core.Renewal
         private readonly ClockEvidence _evidence = new ClockEvidence();
         private ClockTrust _trust;
         private bool _clockDisagrees;
+        private bool _lookAgainSoon;
         private string _condition = "";
         private string _journalProblem = "";
         private readonly Heartbeat _heartbeat = new Heartbeat();
 
-        /// <summary>Creates the engine; <paramref name="deviceSeed"/> spreads a fleet's check times and retries.
-        /// <paramref name="issuer"/> may be null: the device has no way to get a new client certificate yet.</summary>
+        /// <summary>Creates the engine on the device's own effects (<see cref="RenewalDriver"/>); <paramref name="deviceSeed"/>
+        /// spreads a fleet's check times and retries. <paramref name="issuer"/> may be null: the device has no way to get a
+        /// new client certificate yet.</summary>
         public RenewalEngine(RecordLog log, CertStore store, WifiConfig wifi, ConnectionManager manager, ICertificateIssuer? issuer,
             IClock clock, ITimers timers, RenewalOptions options, uint deviceSeed)
+            : this(log, new RenewalDriver(store, wifi, manager, issuer, options), clock, timers, options, deviceSeed)
         {
-            if (log == null || store == null || wifi == null || manager == null || clock == null || timers == null || options == null)
+        }
+
+        /// <summary>Creates the engine on <paramref name="effects"/>; the journal is kept in <paramref name="log"/> (the log the
+        /// effects' store and configuration live in, so that a journal step and the effect it records share one medium).</summary>
+        public RenewalEngine(RecordLog log, IRenewalEffects effects, IClock clock, ITimers timers, RenewalOptions options, uint deviceSeed)
+        {
+            if (log == null || effects == null || clock == null || timers == null || options == null)
             {
                 throw new ArgumentNullException("log");
             }
@@ -85,17 +91,15 @@ namespace NfCerts.Core.Renewal
                 throw new ArgumentException("renewal policy: " + problem);
             }
             _log = log;
-            _store = store;
-            _wifi = wifi;
-            _manager = manager;
-            _issuer = issuer;
+            _effects = effects;
             _clock = clock;
             _timers = timers;
             _options = options;
             _seed = deviceSeed == 0 ? 0x9E3779B9u : deviceSeed;
             // One lock with the connection manager: both drive the same configuration, store and log.
-            _sync = manager.SyncRoot;
+            _sync = effects.SyncRoot;
             _timer = new OneShotTimer(timers, OnTimer);
+            effects.StepReached += OnEffectStep;
         }
 
         /// <summary>Raised at each step of the flows.</summary>
@@ -267,6 +271,12 @@ namespace NfCerts.Core.Renewal
             TimeSpan delay = CheckSchedule.Next(trust, now,
                 trusted ? NextDailySlot(now) : DateTime.MinValue, new DateTime(_journal.NextClientAttemptTicks, DateTimeKind.Utc),
                 _status.ClientRenewAtUtc, out next);
+            if (_lookAgainSoon && trusted)
+            {
+                _lookAgainSoon = false;
+                delay = CheckSchedule.MinimumWait;
+                next = now + delay;
+            }
             _status.NextCheckUtc = next;
             _timer.Schedule(delay);
             _heartbeat.Due(_clock.Uptime + delay);
@@ -279,6 +289,11 @@ namespace NfCerts.Core.Renewal
         }
 
         // ---- shared helpers -----------------------------------------------------------------------------------
+
+        private void OnEffectStep(object sender, string name)
+        {
+            Step(name);
+        }
 
         private void Step(string name)
         {
@@ -307,25 +322,6 @@ namespace NfCerts.Core.Renewal
                 }
                 throw;
             }
-        }
-
-        private int NetworkId(string configName)
-        {
-            try
-            {
-                return _wifi.GetNetworkIdByConfigName(configName);
-            }
-            catch (WifiConfigException)
-            {
-                return -1;
-            }
-        }
-
-        private bool ConnectedTo(string configName)
-        {
-            int connected;
-            int id = NetworkId(configName);
-            return id >= 0 && _wifi.TryGetConnectedNetworkId(out connected) && connected == id;
         }
 
         private static int DaysLeft(DateTime notAfter, DateTime now)

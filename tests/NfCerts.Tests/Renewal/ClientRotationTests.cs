@@ -28,10 +28,11 @@ namespace NfCerts.Tests.Renewal
             Assert.Equal(ClientRotationStep.Idle, d.Engine.Journal.Client);
         }
 
-        [Fact]
-        public void RenewsFourWeeksBeforeExpiryFollowingTheSeedSteps()
+        [Theory]
+        [MemberData(nameof(RenewalDevice.StartTimes), MemberType = typeof(RenewalDevice))]
+        public void RenewsFourWeeksBeforeExpiryFollowingTheSeedSteps(string startTime)
         {
-            using var d = new RenewalDevice(TimeSpan.FromDays(60));
+            using var d = RenewalDevice.At(startTime, TimeSpan.FromDays(60));
             d.Days(1);
             Assert.Equal("Network1", d.W.ConnectedName);
             Assert.Equal(0, d.Issuer.Calls);

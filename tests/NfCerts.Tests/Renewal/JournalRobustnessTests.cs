@@ -66,11 +66,24 @@ namespace NfCerts.Tests.Renewal
             Assert.Equal(garbage, Raw(d, RenewalJournal.SetAsideKey));
         }
 
-        [Fact]
-        public void JournalThatFailsItsCrcOnFlashIsSetAsideAndRenewalsGoOn()
+        /// <summary>Runs a new device until its journal is on flash. The first high-water mark is saved at the first check at
+        /// least <see cref="ClockJudge.JumpConfirm"/> after the first boot: a few hours or more than a day later, depending on
+        /// the hour the device booted and its daily check slot.</summary>
+        private static void UntilJournalSaved(RenewalDevice d)
         {
-            using var d = new RenewalDevice(TimeSpan.FromDays(60));
-            d.Days(1);
+            for (int i = 0; i < 3 && !d.W.Log.Contains(RenewalJournal.LogKey); i++)
+            {
+                d.Days(1);
+            }
+            Assert.True(d.W.Log.Contains(RenewalJournal.LogKey), "no journal on flash after three days");
+        }
+
+        [Theory]
+        [MemberData(nameof(RenewalDevice.StartTimes), MemberType = typeof(RenewalDevice))]
+        public void JournalThatFailsItsCrcOnFlashIsSetAsideAndRenewalsGoOn(string startTime)
+        {
+            using var d = RenewalDevice.At(startTime, TimeSpan.FromDays(60));
+            UntilJournalSaved(d);
             d.Engine.Stop();
             // Bit rot in the journal's bytes on flash: the latest copy of its value loses a bit.
             var value = d.Engine.Journal.Encode();
@@ -90,11 +103,12 @@ namespace NfCerts.Tests.Renewal
             Assert.Equal(1, d.Engine.Status.Renewals);
         }
 
-        [Fact]
-        public void JournalWithAStepOutOfRangeIsSetAside()
+        [Theory]
+        [MemberData(nameof(RenewalDevice.StartTimes), MemberType = typeof(RenewalDevice))]
+        public void JournalWithAStepOutOfRangeIsSetAside(string startTime)
         {
-            using var d = new RenewalDevice(TimeSpan.FromDays(60));
-            d.Days(1);
+            using var d = RenewalDevice.At(startTime, TimeSpan.FromDays(60));
+            UntilJournalSaved(d);
             d.Engine.Stop();
             var bad = Raw(d, RenewalJournal.LogKey);
             bad[1] = 77; // no such root step

@@ -18,20 +18,51 @@ namespace NfCerts.Tests.Renewal
         public Func<string, bool>? CutAtStep;
         /// <summary>Called at every step; return an exception to throw it there (a failure without a reboot).</summary>
         public Func<string, Exception?>? FailAtStep;
+        /// <summary>The ClientCert1 installed at manufacture (unless a <c>provision</c> step replaced it).</summary>
         public readonly Issued FirstClient;
+        /// <summary>Disposed with the device (servers or authenticators a test added to its world).</summary>
+        public readonly List<IDisposable> Owned = new();
+        private readonly Func<RenewalDevice, ICertificateIssuer>? _issuerAtBoot;
 
-        public RenewalDevice(TimeSpan? clientLifetime = null)
+        /// <param name="clientLifetime">Lifetime of the ClientCert1 installed at manufacture (valid from a day ago).</param>
+        /// <param name="startTimeOfDay">When given, the device is made at the next such time of day (UTC) rather than at
+        /// the world's default start (02:00): a real device boots at any hour.</param>
+        /// <param name="issuerAtBoot">The issuer, made again at every boot from the store mounted then; default <see cref="Issuer"/>.</param>
+        /// <param name="provision">Runs after the manufacture's ClientCert1 is installed and before the first boot.</param>
+        public RenewalDevice(TimeSpan? clientLifetime = null, TimeSpan? startTimeOfDay = null,
+            Func<RenewalDevice, ICertificateIssuer>? issuerAtBoot = null, Action<RenewalDevice>? provision = null)
         {
+            if (startTimeOfDay != null)
+            {
+                W.Clock.Advance(UntilTimeOfDay(W.Clock.TrueUtc, startTimeOfDay.Value));
+            }
             Issuer = new TestCaIssuer(WifiDevice.ClientCa, W.Clock);
             var now = new DateTimeOffset(W.Clock.UtcNow, TimeSpan.Zero);
             FirstClient = TestPki.Client(WifiDevice.ClientCa, "device-001", now.AddDays(-1), now + (clientLifetime ?? TimeSpan.FromDays(60)));
             W.Store.InstallClientCertificate("ClientCert1", FirstClient.Der, FirstClient.Pkcs8, null);
+            _issuerAtBoot = issuerAtBoot;
+            provision?.Invoke(this);
             Start();
+        }
+
+        /// <summary>Times of day (UTC, as "hh:mm") a test device is started at when its scenario must hold at every hour: either
+        /// side of the daily check slot (19:18 for this device's seed), midnight and a little after.</summary>
+        public static Xunit.TheoryData<string> StartTimes() => new() { "00:30", "02:00", "13:30", "20:00", "23:59" };
+
+        /// <summary>A device made at <paramref name="timeOfDay"/> ("hh:mm", UTC).</summary>
+        public static RenewalDevice At(string timeOfDay, TimeSpan? clientLifetime = null) =>
+            new(clientLifetime, TimeSpan.Parse(timeOfDay, System.Globalization.CultureInfo.InvariantCulture));
+
+        /// <summary>The wait from <paramref name="utc"/> to the next <paramref name="timeOfDay"/> (zero when it is that time now).</summary>
+        public static TimeSpan UntilTimeOfDay(DateTime utc, TimeSpan timeOfDay)
+        {
+            var wait = utc.Date + timeOfDay - utc;
+            return wait < TimeSpan.Zero ? wait + TimeSpan.FromDays(1) : wait;
         }
 
         private void Start()
         {
-            Engine = new RenewalEngine(W.Log, W.Store, W.Config, W.Manager, Issuer, W.Clock, W.Clock, Options, 7);
+            Engine = new RenewalEngine(W.Log, W.Store, W.Config, W.Manager, _issuerAtBoot?.Invoke(this) ?? Issuer, W.Clock, W.Clock, Options, 7);
             Engine.StepReached += (_, step) =>
             {
                 Steps.Add(step);
@@ -85,6 +116,10 @@ namespace NfCerts.Tests.Renewal
         {
             Engine.Stop();
             W.Dispose();
+            foreach (var o in Owned)
+            {
+                o.Dispose();
+            }
         }
     }
 }
