@@ -19,7 +19,7 @@ namespace NfCerts.Hal.Nano
     /// text. So the chain (leaf + intermediates) is handed over as one PEM bundle and mbedTLS presents all of it in the
     /// handshake; the roots likewise go in as one PEM bundle (<see cref="NanoCertificates"/>).</para>
     /// <para><b>Trust.</b> Besides the given roots, the firmware's own CA store (what <c>CertificateManager</c> or a nanoff
-    /// deployment installed, e.g. <see cref="NanoHubTransport"/>'s hub roots) is always added by the native layer
+    /// deployment installed, e.g. NanoHubTransport's hub roots) is always added by the native layer
     /// (<c>ssl_generic_init_internal</c>): it cannot be left out from managed code. Validity is judged at the board's clock.</para>
     /// <para><b>Timeouts.</b> The native handshake waits without a timeout, so a deadline closes the socket when
     /// <c>timeout</c> has passed (name resolution is the firmware's own and not bounded). The returned stream reads and writes
