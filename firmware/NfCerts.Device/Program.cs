@@ -31,8 +31,12 @@ namespace NfCerts.Device
             var timers = new NanoTimers();
             timers.CallbackFailed += OnTimerCallbackFailed;
             var hal = new DeviceHal(OpenFlash, new NanoWifiRadio(), new NanoClock(), timers, new NanoKeyVault());
-            // The hub client runs once the store holds hub settings ('nfcerts store hub', later DPS).
+            // The hub client runs once the store holds hub settings ('nfcerts store hub', or DPS's assignment).
             hal.Hub = new NanoHubTransport();
+            // EST enrollment and renewal (HTTP/1.1 over SslStream) and DPS registration (MQTT over M2Mqtt), each used
+            // once the store holds their settings.
+            hal.Tls = new NanoTlsConnector();
+            hal.Mqtt = new NanoMqttTransport();
             _runtime = new DeviceRuntime(hal, new DeviceOptions());
             _runtime.FaultReported += OnFault;
             _runtime.Start();

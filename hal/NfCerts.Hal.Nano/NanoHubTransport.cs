@@ -24,7 +24,7 @@ namespace NfCerts.Hal.Nano
     /// nanoFramework.Json's Hashtable and are written back as JSON text; a reported patch is confirmed by its PUBACK, so the
     /// new reported version is not known (<see cref="PatchReported"/> returns 0). DeviceClient routes direct methods to
     /// callbacks by the callback method's own name and always answers 200 (504 when the callback throws), so this
-    /// transport has one method per name of the device's method table (checkNow, getHealth, reportNow), each raising
+    /// transport has one method per name of the device's method table (checkNow, getHealth, reportNow, reprovision), each raising
     /// <see cref="MethodCalled"/>; a handler's other status is carried in the response body as <c>{"status":N,...}</c>, and
     /// methods outside the table get no answer (the caller times out).</para>
     /// <para>The key array stays referenced by the X509Certificate2 for the TLS handshake inside Connect; the caller zeroes
@@ -75,12 +75,23 @@ namespace NfCerts.Hal.Nano
             Disconnect();
             InstallBundle(options.TrustedRoots);
             _timeout = options.Timeout;
-            var certificate = new X509Certificate2(FirstCertificate(options.ClientCertificate), options.ClientKey, null);
+            // As a PEM bundle mbedTLS parses every certificate and presents the whole chain (DER would give the leaf alone).
+            byte[] chainPem;
+            try
+            {
+                chainPem = NanoCertificates.ChainToPem(options.ClientCertificate);
+            }
+            catch (ArgumentException e)
+            {
+                throw new HubException(HubFailure.Transport, 0, e.Message);
+            }
+            var certificate = new X509Certificate2(chainPem, options.ClientKey, null);
             var client = new DeviceClient(options.HostName, options.DeviceId, certificate, MqttQoSLevel.AtLeastOnce, null,
                 options.ModelId.Length > 0 ? options.ModelId : null);
             client.AddMethodCallback(new MethodCallback(checkNow));
             client.AddMethodCallback(new MethodCallback(getHealth));
             client.AddMethodCallback(new MethodCallback(reportNow));
+            client.AddMethodCallback(new MethodCallback(reprovision));
             client.CloudToDeviceMessage += OnMessage;
             client.TwinUpdated += OnTwinUpdated;
             client.StatusUpdated += OnStatus;
@@ -234,70 +245,21 @@ namespace NfCerts.Hal.Nano
             {
                 return;
             }
-            var pem = new StringBuilder();
-            for (int i = 0; i < roots.Length; i++)
+            byte[] pem;
+            try
             {
-                AppendPem(pem, roots[i]);
+                pem = NanoCertificates.SetToPem(roots);
             }
-            pem.Append('\0');
-            if (!CertificateManager.AddCaCertificateBundle(Encoding.UTF8.GetBytes(pem.ToString())))
+            catch (ArgumentException e)
+            {
+                throw new HubException(HubFailure.Transport, 0, "the hub's trusted roots: " + e.Message);
+            }
+            if (!CertificateManager.AddCaCertificateBundle(pem))
             {
                 throw new HubException(HubFailure.Transport, 0, "the firmware did not accept the hub's CA bundle");
             }
             _bundleHash = hash;
             _bundleInstalled = true;
-        }
-
-        private static void AppendPem(StringBuilder pem, byte[] der)
-        {
-            string b64 = Convert.ToBase64String(der);
-            pem.Append("-----BEGIN CERTIFICATE-----\n");
-            for (int at = 0; at < b64.Length; at += 64)
-            {
-                pem.Append(b64.Substring(at, b64.Length - at < 64 ? b64.Length - at : 64));
-                pem.Append('\n');
-            }
-            pem.Append("-----END CERTIFICATE-----\n");
-        }
-
-        /// <summary>The leaf of a DER chain (the first element, by its outer SEQUENCE's length): DeviceClient takes one
-        /// certificate.</summary>
-        private static byte[] FirstCertificate(byte[] chain)
-        {
-            if (chain.Length < 2 || chain[0] != 0x30)
-            {
-                return chain;
-            }
-            int length;
-            int header;
-            int first = chain[1];
-            if (first < 0x80)
-            {
-                length = first;
-                header = 2;
-            }
-            else
-            {
-                int n = first & 0x7F;
-                if (n < 1 || n > 3 || chain.Length < 2 + n)
-                {
-                    return chain;
-                }
-                length = 0;
-                for (int i = 0; i < n; i++)
-                {
-                    length = (length << 8) | chain[2 + i];
-                }
-                header = 2 + n;
-            }
-            int total = header + length;
-            if (total >= chain.Length)
-            {
-                return chain;
-            }
-            var leaf = new byte[total];
-            Array.Copy(chain, leaf, total);
-            return leaf;
         }
 
         private void OnMessage(object sender, CloudToDeviceMessageEventArgs e)
@@ -372,6 +334,11 @@ namespace NfCerts.Hal.Nano
         private string reportNow(int rid, string payload)
         {
             return Call("reportNow", payload);
+        }
+
+        private string reprovision(int rid, string payload)
+        {
+            return Call("reprovision", payload);
         }
 
         private string Call(string name, string payload)

@@ -47,6 +47,22 @@ namespace NfCerts.Tests.Hub
         }
 
         [Fact]
+        public void TheBoardsTransportHasADeviceClientCallbackForEveryRoutedMethod()
+        {
+            // nanoFramework's DeviceClient routes a direct method by the callback's own method name: a routed method with
+            // no callback of its name is never answered on the board (the caller times out).
+            string root = AppContext.BaseDirectory;
+            while (!File.Exists(Path.Combine(root, "nf.Certs.sln")))
+            {
+                root = Path.GetDirectoryName(root.TrimEnd(Path.DirectorySeparatorChar))!;
+            }
+            string source = File.ReadAllText(Path.Combine(root, "hal", "NfCerts.Hal.Nano", "NanoHubTransport.cs"));
+            var callbacks = System.Text.RegularExpressions.Regex.Matches(source, @"new MethodCallback\((\w+)\)").Select(m => m.Groups[1].Value);
+            using var d = new HubDevice();
+            Assert.Equal(d.H.Routes.Names(HubRouteKind.Method).OrderBy(n => n), callbacks.OrderBy(n => n));
+        }
+
+        [Fact]
         public void ReadOnlyPropertiesAndTheirFieldsAreExactlyTheOnesReported()
         {
             using var d = new HubDevice();
