@@ -13,7 +13,12 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Tasks;
+using NfCerts.Core.Certificates;
+using NfCerts.Core.Est;
+using NfCerts.Core.Renewal;
+using NfCerts.Core.Storage;
 using NfCerts.Emulators.Est;
+using NfCerts.Hal.Host;
 
 namespace NfCerts.Cli
 {
@@ -25,6 +30,12 @@ namespace NfCerts.Cli
     internal static class EstBenchmark
     {
         internal sealed record Row(string KeyType, int Clients, int Enrollments, double PerSecond, double MedianMs, double P95Ms);
+
+        /// <summary>The device's own EST client (<see cref="EstIssuer"/> over the host TLS connector): one re-enrollment is
+        /// /cacerts + /csrattrs + /simplereenroll, three TLS connections, a new P-256 key and request each time.</summary>
+        internal sealed record ClientFigure(int Reenrollments, double MedianMs, double P95Ms);
+
+        internal sealed record Figures(List<Row> Server, ClientFigure Client);
 
         public static Command Command(Ui ui)
         {
@@ -45,14 +56,14 @@ namespace NfCerts.Cli
                     throw new UsageException("--count and --clients must be at least 1");
                 }
                 // Off the caller's synchronization context: a synchronous caller (a test runner's thread) must not deadlock the awaits.
-                List<Row> rows = Task.Run(() => Run(n, c, r.GetValue(rsaCa))).GetAwaiter().GetResult();
-                Print(rows, n, r.GetValue(rsaCa), r.GetValue(json), ui.Out);
+                Figures figures = Task.Run(() => Run(n, c, r.GetValue(rsaCa))).GetAwaiter().GetResult();
+                Print(figures, n, r.GetValue(rsaCa), r.GetValue(json), ui.Out);
                 return 0;
             });
             return est;
         }
 
-        internal static async Task<List<Row>> Run(int count, int clients, bool rsaCa)
+        internal static async Task<Figures> Run(int count, int clients, bool rsaCa)
         {
             string dir = Directory.CreateTempSubdirectory("nfcerts-bench-est-").FullName;
             try
@@ -85,11 +96,10 @@ namespace NfCerts.Cli
                         }));
                         double seconds = watch.Elapsed.TotalSeconds;
                         Array.Sort(times);
-                        rows.Add(new Row(rsa ? "RSA 2048" : "ECDSA P-256", parallel, count, count / seconds,
-                            times[count / 2], times[Math.Min(count - 1, (int)Math.Ceiling(count * 0.95) - 1)]));
+                        rows.Add(new Row(rsa ? "RSA 2048" : "ECDSA P-256", parallel, count, count / seconds, Median(times), P95(times)));
                     }
                 }
-                return rows;
+                return new Figures(rows, DeviceClient(server, Math.Max(5, count / 4)));
             }
             finally
             {
@@ -101,6 +111,49 @@ namespace NfCerts.Cli
                 {
                 }
             }
+        }
+
+        private static double Median(double[] sorted) => sorted[sorted.Length / 2];
+
+        private static double P95(double[] sorted) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(sorted.Length * 0.95) - 1)];
+
+        /// <summary>The device's client as the renewal engine runs it: a store on the NOR flash model with the EST root as
+        /// explicit anchor, enrolled once with Basic, then <paramref name="count"/> re-enrollments with the current
+        /// certificate, timed one by one.</summary>
+        private static ClientFigure DeviceClient(EstServer server, int count)
+        {
+            var vault = new HostKeyVault();
+            var clock = new SystemClock();
+            var flash = new NorFlash(64 * 4096, 4096);
+            RecordLog.Format(flash, CertStore.MaxEntrySize);
+            var store = new CertStore(RecordLog.Mount(flash, CertStore.MaxEntrySize), vault);
+            store.InstallRootCACertificate("EstRoot", server.Ca.Root.RawData);
+            var settings = new EstSettings
+            {
+                Url = server.BaseUri().GetLeftPart(UriPartial.Authority),
+                TrustAnchorIds = new[] { "EstRoot" },
+                User = "estuser",
+                Password = "estpwd",
+                Subject = "CN=bench-device",
+            };
+            var issuer = new EstIssuer(store, settings, vault, new HostTlsConnector(clock), clock);
+            var current = new IssueRequest { CurrentCertificateId = "ClientCert1" };
+            IssuedCredential first = issuer.Issue(current);
+            store.InstallClientCertificate("ClientCert1", first.Certificate, first.PrivateKey, null);
+            issuer.Issue(current); // warm-up of the re-enrollment path
+            var times = new double[count];
+            for (int i = 0; i < count; i++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                issuer.Issue(current);
+                times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            }
+            if (server.RequestCount("simplereenroll") < count + 1)
+            {
+                throw new CommandException("the device client did not re-enroll during the benchmark");
+            }
+            Array.Sort(times);
+            return new ClientFigure(count, Median(times), P95(times));
         }
 
         private static byte[] Csr(bool rsa)
@@ -136,13 +189,14 @@ namespace NfCerts.Cli
             await r.Content.ReadAsByteArrayAsync();
         }
 
-        private static void Print(List<Row> rows, int count, bool rsaCa, bool json, TextWriter stdout)
+        private static void Print(Figures figures, int count, bool rsaCa, bool json, TextWriter stdout)
         {
             if (json)
             {
-                stdout.WriteLine(JsonSerializer.Serialize(rows, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+                stdout.WriteLine(JsonSerializer.Serialize(figures, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
                 return;
             }
+            List<Row> rows = figures.Server;
             stdout.WriteLine("EST server, " + count + " enrollments per row, a fresh TLS connection each (HTTP Basic), CA " + (rsaCa ? "RSA 2048" : "ECDSA P-256")
                 + ", " + Environment.ProcessorCount + " processors shared by server and clients:");
             stdout.WriteLine(string.Format(CultureInfo.InvariantCulture, "  {0,-12} {1,8} {2,14} {3,11} {4,9}", "request key", "clients", "enrollments/s", "median ms", "p95 ms"));
@@ -150,6 +204,10 @@ namespace NfCerts.Cli
             {
                 stdout.WriteLine(string.Format(CultureInfo.InvariantCulture, "  {0,-12} {1,8} {2,14:F1} {3,11:F1} {4,9:F1}", r.KeyType, r.Clients, r.PerSecond, r.MedianMs, r.P95Ms));
             }
+            ClientFigure c = figures.Client;
+            stdout.WriteLine(string.Format(CultureInfo.InvariantCulture,
+                "Device EST client (EstIssuer, ECDSA P-256): {0:F1} ms median, {1:F1} ms p95 per re-enrollment (/cacerts + /csrattrs + /simplereenroll, 3 TLS connections), {2} runs",
+                c.MedianMs, c.P95Ms, c.Reenrollments));
         }
     }
 }

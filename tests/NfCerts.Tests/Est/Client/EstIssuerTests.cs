@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Linq;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -12,7 +11,6 @@ using NfCerts.Emulators.Pki;
 using NfCerts.Tests.Est.Server;
 using NfCerts.Tests.Host;
 using Xunit;
-using Xunit.Abstractions;
 
 namespace NfCerts.Tests.Est.Client
 {
@@ -20,10 +18,6 @@ namespace NfCerts.Tests.Est.Client
     /// uses, and that a wrong answer changes nothing in the store.</summary>
     public sealed class EstIssuerTests
     {
-        private readonly ITestOutputHelper _output;
-
-        public EstIssuerTests(ITestOutputHelper output) => _output = output;
-
         private static IssueRequest Current(string id = "ClientCert1") => new() { CurrentCertificateId = id };
 
         [Fact]
@@ -197,24 +191,6 @@ namespace NfCerts.Tests.Est.Client
             // The explicit anchor gone, the kept /cacerts answer still authenticates the server.
             device.Store.DeleteCertificate("EstRoot");
             device.Issuer.Issue(Current());
-        }
-
-        [Fact]
-        public async Task Time_per_re_enrollment_is_printed()
-        {
-            await using var est = await EstServerFixture.StartAsync();
-            var device = new ClientDevice(est);
-            IssuedCredential first = device.Issuer.Issue(Current());
-            device.Store.InstallClientCertificate("ClientCert1", first.Certificate, first.PrivateKey, null);
-            const int n = 10;
-            var watch = Stopwatch.StartNew();
-            for (int i = 0; i < n; i++)
-            {
-                device.Issuer.Issue(Current());
-            }
-            watch.Stop();
-            Assert.Equal(n, est.Server.RequestCount("simplereenroll"));
-            _output.WriteLine($"EST client: {watch.Elapsed.TotalMilliseconds / n:F1} ms per re-enrollment (cacerts + csrattrs + simplereenroll, 3 TLS connections, ECDSA P-256), {n} runs");
         }
     }
 }

@@ -76,10 +76,15 @@ namespace NfCerts.Tests.Est.Server
         {
             var (code, json, err) = Nfcerts.Run("bench", "est", "--count", "2", "--clients", "2", "--json");
             Assert.True(code == 0, err);
-            JsonElement[] rows = JsonDocument.Parse(json).RootElement.EnumerateArray().ToArray();
+            JsonElement root = JsonDocument.Parse(json).RootElement;
+            JsonElement[] rows = root.GetProperty("server").EnumerateArray().ToArray();
             Assert.Equal(new[] { "ECDSA P-256", "ECDSA P-256", "RSA 2048", "RSA 2048" }, rows.Select(r => r.GetProperty("keyType").GetString()));
             Assert.Equal(new[] { 1, 2, 1, 2 }, rows.Select(r => r.GetProperty("clients").GetInt32()));
             Assert.All(rows, r => Assert.True(r.GetProperty("perSecond").GetDouble() > 0));
+            // The device's own client re-enrolled (the bench fails otherwise) and its time was measured.
+            JsonElement client = root.GetProperty("client");
+            Assert.Equal(5, client.GetProperty("reenrollments").GetInt32());
+            Assert.True(client.GetProperty("medianMs").GetDouble() > 0);
         }
     }
 }
