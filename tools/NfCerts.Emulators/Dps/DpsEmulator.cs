@@ -27,6 +27,9 @@ public sealed class DpsEmulatorOptions
     public string IdScope { get; set; } = "0ne00000001";
     /// <summary>Seconds DPS asks a device to wait before polling (retry-after of the 202).</summary>
     public int RetryAfterSeconds { get; set; } = 1;
+    /// <summary>The service's clock: certificate validity, retry-after waits and record times (a virtual world's time in the
+    /// emulator). Default the system clock.</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
 }
 
 /// <summary>
@@ -231,7 +234,7 @@ public sealed class DpsEmulator : IAsyncDisposable
         Dictionary<string, string> query = Query(topic);
         string rid = query.GetValueOrDefault("$rid", "");
         Interlocked.Increment(ref register ? ref _registers : ref _polls);
-        if (DateTime.UtcNow < session.NotBeforeUtc)
+        if (_options.Time.GetUtcNow().UtcDateTime < session.NotBeforeUtc)
         {
             Interlocked.Increment(ref _early);
         }
@@ -243,7 +246,7 @@ public sealed class DpsEmulator : IAsyncDisposable
                 Interlocked.Increment(ref _throttled);
                 _ = Answer(e.ClientId, "429/?$rid=" + rid + "&retry-after=" + _throttleRetryAfter,
                     Error(429, 429001, "request throttled"));
-                session.NotBeforeUtc = DateTime.UtcNow.AddSeconds(_throttleRetryAfter);
+                session.NotBeforeUtc = _options.Time.GetUtcNow().UtcDateTime.AddSeconds(_throttleRetryAfter);
                 return;
             }
         }
@@ -257,7 +260,7 @@ public sealed class DpsEmulator : IAsyncDisposable
                 return;
             }
             session.OperationId = "4." + Guid.NewGuid().ToString("N")[..16] + "." + Guid.NewGuid();
-            session.NotBeforeUtc = DateTime.UtcNow.AddSeconds(_options.RetryAfterSeconds);
+            session.NotBeforeUtc = _options.Time.GetUtcNow().UtcDateTime.AddSeconds(_options.RetryAfterSeconds);
             await Answer(e.ClientId, "202/?$rid=" + rid + "&retry-after=" + _options.RetryAfterSeconds,
                 new JsonObject { ["operationId"] = session.OperationId, ["status"] = "assigning" });
             return;
@@ -282,7 +285,7 @@ public sealed class DpsEmulator : IAsyncDisposable
         List<string> linked;
         lock (_gate)
         {
-            match = DpsAttestation.Check(session.RegistrationId, session.Leaf, session.Extras, _individuals.Values, _groups.Values, DateTime.UtcNow);
+            match = DpsAttestation.Check(session.RegistrationId, session.Leaf, session.Extras, _individuals.Values, _groups.Values, _options.Time.GetUtcNow().UtcDateTime);
             linked = _hubs.Keys.ToList();
         }
         string id = session.RegistrationId;
@@ -321,7 +324,7 @@ public sealed class DpsEmulator : IAsyncDisposable
 
     private JsonObject Record(string id, string status, string? hub, string? deviceId, string? substatus, int? errorCode, string? error, string? groupId)
     {
-        DateTimeOffset now = DateTimeOffset.UtcNow;
+        DateTimeOffset now = _options.Time.GetUtcNow();
         DpsRegistrationRecord record;
         lock (_gate)
         {
@@ -343,12 +346,12 @@ public sealed class DpsEmulator : IAsyncDisposable
         return _server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = clientId }, CancellationToken.None);
     }
 
-    private static JsonObject Error(int status, int code, string message) => new()
+    private JsonObject Error(int status, int code, string message) => new()
     {
         ["errorCode"] = code,
         ["trackingId"] = Guid.NewGuid().ToString(),
         ["message"] = message,
-        ["timestampUtc"] = DateTimeOffset.UtcNow.ToString("o"),
+        ["timestampUtc"] = _options.Time.GetUtcNow().ToString("o"),
     };
 
     private static string? RegistrationIdOf(MqttApplicationMessage message)
