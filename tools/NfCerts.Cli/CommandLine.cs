@@ -72,6 +72,7 @@ namespace NfCerts.Cli
                 Completion.Build(),
             };
             StoreHubCommands.AddTo(root, ui);
+            DemoCommands.AddTo(root, ui);
             root.WithExamples("store init device.img", "store ls device.img --json", "wifi --help", "completion bash");
             HelpWithExamples.Install(root);
             root.Options.OfType<VersionOption>().Single().Action = new PrintVersion();
