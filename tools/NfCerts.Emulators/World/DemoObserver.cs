@@ -133,7 +133,7 @@ internal sealed class DemoObserver
         {
             return label;
         }
-        string radio = _device.Radio.LastResult?.ToString() ?? "";
+        string radio = RadioResult();
         string hub = _device.Runtime?.Hub?.Status.LastError ?? "";
         return "unexplained (radio: " + (radio.Length > 0 ? radio : "-") + "; hub client: " + (hub.Length > 0 ? hub : "-") + ")";
     }
@@ -249,7 +249,7 @@ internal sealed class DemoObserver
         if (!(_device.Radio.IsConnected && HubSeesDevice()))
         {
             Breach("stranded device: not connected " + Human(grace) + " after the end without anyone's help (radio: "
-                + (_device.Radio.LastResult?.ToString() ?? "-") + "; hub client: " + (_device.Runtime?.Hub?.Status.LastError ?? "-") + ")");
+                + RadioResult() + "; hub client: " + (_device.Runtime?.Hub?.Status.LastError ?? "-") + ")");
         }
         _result.Certificates.AddRange(_windows.Values.OrderBy(w => w.FirstSeen).ThenBy(w => w.Ids, StringComparer.Ordinal));
         _result.ConnectivityPercent = _samples == 0 ? 0 : 100.0 * _connectedSamples / _samples;
@@ -304,6 +304,13 @@ internal sealed class DemoObserver
             scan.Add(k, "device key #" + (++n) + " generated for an enrollment");
         }
         return scan;
+    }
+
+    /// <summary>The radio's last association attempt, as the access point answered it.</summary>
+    private string RadioResult()
+    {
+        NfCerts.Hal.WifiConnectResult? r = _device.Radio.LastResult;
+        return r == null ? "-" : r.Success ? "associated" : r.Reason + (r.CertSubject != null ? " at " + r.CertSubject : "") + (r.Detail != null ? ": " + r.Detail : "");
     }
 
     internal static string Human(TimeSpan t) => t.TotalDays >= 1 ? t.TotalDays.ToString("0.#") + " days"

@@ -198,13 +198,14 @@ public sealed class DemoRun
                 _world.Clock.AdvanceTo(target.UtcDateTime);
             }
             HandlePowerCut();
-            _observer.Sample();
+            // Events due now first, so that an outage they cause is put down to them.
             while (next < _agenda.Count && _agenda[next].At <= new DateTimeOffset(_world.Clock.TrueUtc, TimeSpan.Zero))
             {
                 var (_, label, act) = _agenda[next++];
                 _observer.Record(TimelineKind.Event, label);
                 await act();
             }
+            _observer.Sample();
             _options.OnProgress?.Invoke((_world.Clock.TrueUtc - start.UtcDateTime).TotalSeconds / total, new DateTimeOffset(_world.Clock.TrueUtc, TimeSpan.Zero));
         }
     }

@@ -104,18 +104,28 @@ public static class ScenarioFile
             return problems;
         }
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (EvaluationResults detail in (results.Details ?? (IEnumerable<EvaluationResults>)Array.Empty<EvaluationResults>()).Prepend(results))
+        var all = (results.Details ?? (IEnumerable<EvaluationResults>)Array.Empty<EvaluationResults>()).Prepend(results).ToList();
+        // A failure inside a branch that did not decide (an "if", one alternative of an "anyOf" that another satisfied) is
+        // not a problem of the file: keep failures whose every enclosing evaluation failed too.
+        var passed = all.Where(d => d.IsValid).Select(d => (Path: d.EvaluationPath.ToString(), At: d.InstanceLocation.ToString())).ToList();
+        foreach (EvaluationResults detail in all)
         {
             if (detail.Errors == null || detail.Errors.Count == 0)
             {
                 continue;
             }
+            string path = detail.EvaluationPath.ToString();
             string pointer = detail.InstanceLocation.ToString();
+            if (path.Contains("/if", StringComparison.Ordinal)
+                || passed.Any(v => path.StartsWith(v.Path + "/", StringComparison.Ordinal) && (pointer == v.At || pointer.StartsWith(v.At + "/", StringComparison.Ordinal))))
+            {
+                continue;
+            }
             string at = pointer.Length == 0 ? "/" : pointer;
             foreach (KeyValuePair<string, string> error in detail.Errors)
             {
-                string? allowed = Allowed(node, detail.SchemaLocation, error.Key);
-                string line = name + ":" + lines.LineOf(pointer) + ": " + at + ": " + error.Value.TrimEnd('.') + (allowed == null ? "" : "; allowed: " + allowed);
+                string? allowed = Allowed(node, detail.SchemaLocation, path, error.Key);
+                string line = name + ":" + lines.LineOf(pointer) + ": " + at + ": " + (path.EndsWith("/additionalProperties", StringComparison.Ordinal) ? "no such field" : error.Value.TrimEnd('.')) + (allowed == null ? "" : "; allowed: " + allowed);
                 if (seen.Add(line))
                 {
                     problems.Add(line);
@@ -130,9 +140,17 @@ public static class ScenarioFile
     }
 
     /// <summary>What the schema allows where a keyword failed, from the schema's own text.</summary>
-    private static string? Allowed(JsonNode schema, Uri location, string keyword)
+    private static string? Allowed(JsonNode schema, Uri location, string evaluationPath, string keyword)
     {
-        JsonNode? at = Navigate(schema, location.Fragment.TrimStart('#'));
+        string fragment = Uri.UnescapeDataString(location.Fragment.TrimStart('#'));
+        int extra = fragment.LastIndexOf("/additionalProperties", StringComparison.Ordinal);
+        if (evaluationPath.EndsWith("/additionalProperties", StringComparison.Ordinal) && extra >= 0)
+        {
+            // An extra member fails the "false" schema there: say which members the object takes.
+            keyword = "additionalProperties";
+            fragment = fragment[..extra] + "/additionalProperties";
+        }
+        JsonNode? at = Navigate(schema, fragment);
         JsonObject? owner = at as JsonObject;
         if (owner?[keyword] == null && at?.Parent is JsonObject parent)
         {
