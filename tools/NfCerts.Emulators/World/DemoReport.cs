@@ -38,7 +38,7 @@ public static class DemoReport
         {
             string detail = c.Ids + ": " + c.Subject + ", valid " + Day(c.NotBefore) + " to " + Day(c.NotAfter) + ", in the store " + Day(c.FirstSeen) + " to " + Day(c.LastSeen);
             string kind = c.Ids.Contains("Client", StringComparison.Ordinal) || c.Ids.Contains("Bootstrap", StringComparison.Ordinal) ? "client" : "root";
-            svg.Append(Fmt("<text class=\"label\" x=\"{0}\" y=\"{1}\">{2}</text>", Left - 6, y + 14, E(Short(c.Ids + " " + c.Subject, 34))));
+            svg.Append(Fmt("<text class=\"label\" x=\"{0}\" y=\"{1}\">{2}</text>", Left - 6, y + 14, E(Short(c.Ids + " " + c.Subject, 30))));
             svg.Append(Fmt("<rect class=\"cert {5}\" x=\"{0}\" y=\"{1}\" width=\"{2}\" height=\"{3}\" data-detail=\"{4}\"><title>{4}</title></rect>",
                 X(c.NotBefore), y + 3, Math.Max(1, X(c.NotAfter) - X(c.NotBefore)), Row - 8, E(detail), kind));
             svg.Append(Fmt("<rect class=\"stored\" x=\"{0}\" y=\"{1}\" width=\"{2}\" height=\"{3}\" data-detail=\"{4}\"><title>{4}</title></rect>",
