@@ -8,8 +8,9 @@ cd "$(dirname "$0")"
 # Debian packages the tests use: openssl (reference output for certificate parsing, CSR checks),
 # ca-certificates (the real Baltimore and DigiCert roots), freeradius and eapoltest (real EAP-TLS
 # over RADIUS on 127.0.0.1), mosquitto and its clients (an MQTT peer nobody here wrote, against the IoT Hub
-# emulator), and for the native ESP32 library: cmake, g++, GoogleTest, mbedTLS.
-if ! tools/apt-ensure.sh openssl ca-certificates freeradius eapoltest mosquitto mosquitto-clients cmake g++ make libgtest-dev libmbedtls-dev; then
+# emulator), chromium (opens the demo's HTML report headless), and for the native ESP32 library: cmake, g++,
+# GoogleTest, mbedTLS.
+if ! tools/apt-ensure.sh openssl ca-certificates freeradius eapoltest mosquitto mosquitto-clients chromium cmake g++ make libgtest-dev libmbedtls-dev; then
   echo "0 passed, 1 failed"
   exit 1
 fi

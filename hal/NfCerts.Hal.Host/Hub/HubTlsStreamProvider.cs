@@ -25,9 +25,13 @@ namespace NfCerts.Hal.Host.Hub
         private readonly X509Certificate2Collection _roots = new X509Certificate2Collection();
         private readonly SslStreamCertificateContext? _client;
         private readonly X509Certificate2? _clientLeaf;
+        private readonly IClock? _clock;
 
-        public HubTlsStreamProvider(HubConnectOptions options)
+        /// <param name="options">What to connect to and with.</param>
+        /// <param name="clock">The device's clock, which the hub's chain is judged at; null: the system clock.</param>
+        public HubTlsStreamProvider(HubConnectOptions options, IClock? clock = null)
         {
+            _clock = clock;
             _host = options.HostName;
             _port = options.Port;
             if (options.TrustedRoots == null || options.TrustedRoots.Length == 0)
@@ -129,7 +133,7 @@ namespace NfCerts.Hal.Host.Hub
             {
                 return "the certificate " + DistinguishedNames.Subject(leaf) + " does not name host '" + _host + "'";
             }
-            ChainProblem? problem = ChainJudge.Check(leaf, chain?.ChainPolicy.ExtraStore, _roots, DateTime.UtcNow, ChainJudge.ServerAuthOid);
+            ChainProblem? problem = ChainJudge.Check(leaf, chain?.ChainPolicy.ExtraStore, _roots, _clock?.UtcNow ?? DateTime.UtcNow, ChainJudge.ServerAuthOid);
             return problem?.ToString();
         }
 

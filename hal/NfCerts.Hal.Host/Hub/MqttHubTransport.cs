@@ -43,9 +43,20 @@ namespace NfCerts.Hal.Host.Hub
         private long _rid;
         private bool _disposed;
 
-        /// <summary>Creates a transport; nothing happens until <see cref="Connect"/>.</summary>
+        private readonly IClock? _clock;
+
+        /// <summary>Creates a transport; nothing happens until <see cref="Connect"/>. The hub's chain is judged at the system
+        /// clock's time.</summary>
         public MqttHubTransport()
+            : this(null)
         {
+        }
+
+        /// <summary>Creates a transport whose hub chain is judged at <paramref name="clock"/>'s time (the device's wall clock,
+        /// as on the board; a virtual clock in the emulator); null: the system clock.</summary>
+        public MqttHubTransport(IClock? clock)
+        {
+            _clock = clock;
             _eventThread = new Thread(RunEvents) { IsBackground = true, Name = "hub events" };
             _eventThread.Start();
         }
@@ -91,7 +102,7 @@ namespace NfCerts.Hal.Host.Hub
                 throw new HubException(HubFailure.Transport, 0, "the host name and device ID are required");
             }
             Disconnect();
-            var tls = new HubTlsStreamProvider(options);
+            var tls = new HubTlsStreamProvider(options, _clock);
             IMqttClient client = new MqttClientFactory().CreateMqttClient();
             MqttClientOptions mqtt = new MqttClientOptionsBuilder()
                 .WithTcpServer(options.HostName, options.Port)

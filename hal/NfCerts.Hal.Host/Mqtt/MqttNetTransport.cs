@@ -26,6 +26,19 @@ namespace NfCerts.Hal.Host.Mqtt
         private IMqttClient? _client;
         private bool _closing;
         private MqttClientConnectResult? _refusal;
+        private readonly IClock? _clock;
+
+        /// <summary>A transport whose server chains are judged at the system clock's time.</summary>
+        public MqttNetTransport()
+        {
+        }
+
+        /// <summary>A transport whose server chains are judged at <paramref name="clock"/>'s time (the device's wall clock, as on
+        /// the board; a virtual clock in the emulator); null: the system clock.</summary>
+        public MqttNetTransport(IClock? clock)
+        {
+            _clock = clock;
+        }
 
         /// <inheritdoc/>
         public event MqttMessageHandler? MessageReceived;
@@ -65,7 +78,7 @@ namespace NfCerts.Hal.Host.Mqtt
                 {
                     throw new MqttException(MqttFailure.Transport, 0, e.Message);
                 }
-                var tls = new TlsStreamProvider(options.HostName, options.Port, roots, identity, options.Timeout);
+                var tls = new TlsStreamProvider(options.HostName, options.Port, roots, identity, options.Timeout, _clock);
                 var builder = new MqttClientOptionsBuilder()
                     .WithEndPoint(new DnsEndPoint(options.HostName, options.Port))
                     .WithClientId(options.ClientId)
@@ -261,7 +274,7 @@ namespace NfCerts.Hal.Host.Mqtt
         }
 
         /// <summary>TCP + TLS for MQTTnet: the server must chain to the given roots and match the host name.</summary>
-        private sealed class TlsStreamProvider(string host, int port, X509Certificate2Collection roots, SslStreamCertificateContext? identity, TimeSpan timeout)
+        private sealed class TlsStreamProvider(string host, int port, X509Certificate2Collection roots, SslStreamCertificateContext? identity, TimeSpan timeout, IClock? clock)
             : IMqttClientStreamProvider
         {
             public string? Problem { get; private set; }
@@ -308,7 +321,7 @@ namespace NfCerts.Hal.Host.Mqtt
                     Problem = "the server's certificate " + leaf.Subject + " does not match the host name " + host;
                     return false;
                 }
-                var problem = ChainJudge.Check(leaf, chain?.ChainPolicy.ExtraStore, roots, DateTime.UtcNow, ChainJudge.ServerAuthOid);
+                var problem = ChainJudge.Check(leaf, chain?.ChainPolicy.ExtraStore, roots, clock?.UtcNow ?? DateTime.UtcNow, ChainJudge.ServerAuthOid);
                 if (problem != null)
                 {
                     Problem = "the server's certificate is not trusted: " + problem;

@@ -53,8 +53,9 @@ namespace NfCerts.Tests.Cli
         /// <summary>The nfcerts executable the build copied beside the tests.</summary>
         public static string Executable => Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "nfcerts.exe" : "nfcerts");
 
-        /// <summary>Runs the real program; <paramref name="setup"/> may change its environment. Waits at most 60 s.</summary>
-        public static (int Code, string Out, string Err) Process(string fileName, IEnumerable<string> args, Action<ProcessStartInfo>? setup = null)
+        /// <summary>Runs the real program; <paramref name="setup"/> may change its environment. Waits at most
+        /// <paramref name="timeoutSeconds"/> (60 s unless told).</summary>
+        public static (int Code, string Out, string Err) Process(string fileName, IEnumerable<string> args, Action<ProcessStartInfo>? setup = null, int timeoutSeconds = 60)
         {
             var psi = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             foreach (var a in args)
@@ -65,10 +66,10 @@ namespace NfCerts.Tests.Cli
             using var p = System.Diagnostics.Process.Start(psi)!;
             var stderr = p.StandardError.ReadToEndAsync();
             var stdout = p.StandardOutput.ReadToEnd();
-            if (!p.WaitForExit(60_000))
+            if (!p.WaitForExit(timeoutSeconds * 1000))
             {
                 p.Kill(true);
-                throw new TimeoutException(fileName + " did not finish in 60 s");
+                throw new TimeoutException(fileName + " did not finish in " + timeoutSeconds + " s");
             }
             return (p.ExitCode, stdout, stderr.Result);
         }

@@ -12,6 +12,7 @@ using NfCerts.Core.Provisioning;
 using NfCerts.Core.Storage;
 using NfCerts.Core.Wifi;
 using NfCerts.Emulators.Est;
+using NfCerts.Emulators.World;
 using NfCerts.Hal;
 using NfCerts.Hal.Host;
 using NfCerts.Hal.Host.Mqtt;

@@ -61,18 +61,7 @@ namespace NfCerts.Tests.Wifi
         }
 
         /// <summary>Adds and persists Network1 as a provisioned device has it: EAP-TLS with ClientCert1 and RootCA1.</summary>
-        public static void AddNetwork1(WifiConfig config)
-        {
-            int id = config.AddNetwork();
-            config.SetConfigName(id, "Network1");
-            config.SetSsid(id, Ssid);
-            config.SetSecurityType(id, WifiSecurity.Wpa2EapTls);
-            config.SetClientCertStoreIdentifier(id, "ClientCert1");
-            config.SetRootCACertStoreIdentifier(id, "RootCA1");
-            config.SetClientIdentity(id, "device-001");
-            config.SetNetworkEnabled(id, true);
-            config.PersistConfig();
-        }
+        public static void AddNetwork1(WifiConfig config) => NfCerts.Emulators.World.DemoWorld.AddNetwork1(config, Ssid, "device-001");
 
         /// <summary>Mounts everything from flash, as at power-on, and starts the connection manager.</summary>
         public void Boot()

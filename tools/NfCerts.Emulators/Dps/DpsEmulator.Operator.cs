@@ -47,7 +47,7 @@ public sealed partial class DpsEmulator
     /// <summary>Creates or replaces an enrollment group.</summary>
     public DpsEnrollmentGroup PutEnrollmentGroup(string id, X509Certificate2 ca, bool enabled = true, DpsAllocation allocation = DpsAllocation.Hashed, IReadOnlyList<string>? hubs = null)
     {
-        DateTimeOffset now = DateTimeOffset.UtcNow;
+        DateTimeOffset now = _options.Time.GetUtcNow();
         DpsEnrollmentGroup group;
         lock (_gate)
         {
@@ -76,7 +76,7 @@ public sealed partial class DpsEmulator
     public DpsIndividualEnrollment PutIndividualEnrollment(string registrationId, string thumbprint, X509Certificate2? certificate, bool enabled = true,
         DpsAllocation allocation = DpsAllocation.Hashed, IReadOnlyList<string>? hubs = null)
     {
-        DateTimeOffset now = DateTimeOffset.UtcNow;
+        DateTimeOffset now = _options.Time.GetUtcNow();
         lock (_gate)
         {
             var e = new DpsIndividualEnrollment(registrationId, thumbprint.ToUpperInvariant(), enabled, allocation, hubs ?? Array.Empty<string>(), NewEtag())

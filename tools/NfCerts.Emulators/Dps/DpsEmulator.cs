@@ -29,6 +29,10 @@ public sealed class DpsEmulatorOptions
     public int RetryAfterSeconds { get; set; } = 1;
     /// <summary>A JSON file keeping enrollments and registration records across restarts, or null for memory only.</summary>
     public string? StatePath { get; set; }
+
+    /// <summary>The service's clock: certificate validity, retry-after waits and record times (a virtual world's time in the
+    /// emulator). Default the system clock.</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
 }
 
 /// <summary>
@@ -109,6 +113,9 @@ public sealed partial class DpsEmulator : IAsyncDisposable
     /// <summary>The ID scope.</summary>
     public string IdScope => _options.IdScope;
 
+    /// <summary>Now on the service's clock (<see cref="DpsEmulatorOptions.Time"/>).</summary>
+    internal DateTimeOffset Now => _options.Time.GetUtcNow();
+
     /// <summary>What devices have done so far.</summary>
     public DpsCounters Counters => new(Interlocked.Read(ref _connections), Interlocked.Read(ref _registers),
         Interlocked.Read(ref _polls), Interlocked.Read(ref _throttled), Interlocked.Read(ref _early), Interlocked.Read(ref _refused));
@@ -187,7 +194,7 @@ public sealed partial class DpsEmulator : IAsyncDisposable
         Dictionary<string, string> query = Query(topic);
         string rid = query.GetValueOrDefault("$rid", "");
         Interlocked.Increment(ref register ? ref _registers : ref _polls);
-        if (DateTime.UtcNow < session.NotBeforeUtc)
+        if (_options.Time.GetUtcNow().UtcDateTime < session.NotBeforeUtc)
         {
             Interlocked.Increment(ref _early);
         }
@@ -199,7 +206,7 @@ public sealed partial class DpsEmulator : IAsyncDisposable
                 Interlocked.Increment(ref _throttled);
                 _ = Answer(e.ClientId, "429/?$rid=" + rid + "&retry-after=" + _throttleRetryAfter,
                     Error(429, 429001, "request throttled"));
-                session.NotBeforeUtc = DateTime.UtcNow.AddSeconds(_throttleRetryAfter);
+                session.NotBeforeUtc = _options.Time.GetUtcNow().UtcDateTime.AddSeconds(_throttleRetryAfter);
                 return;
             }
         }
@@ -213,7 +220,7 @@ public sealed partial class DpsEmulator : IAsyncDisposable
                 return;
             }
             session.OperationId = "4." + Guid.NewGuid().ToString("N")[..16] + "." + Guid.NewGuid();
-            session.NotBeforeUtc = DateTime.UtcNow.AddSeconds(_options.RetryAfterSeconds);
+            session.NotBeforeUtc = _options.Time.GetUtcNow().UtcDateTime.AddSeconds(_options.RetryAfterSeconds);
             await Answer(e.ClientId, "202/?$rid=" + rid + "&retry-after=" + _options.RetryAfterSeconds,
                 new JsonObject { ["operationId"] = session.OperationId, ["status"] = "assigning" });
             return;
@@ -238,7 +245,7 @@ public sealed partial class DpsEmulator : IAsyncDisposable
         List<string> linked;
         lock (_gate)
         {
-            match = DpsAttestation.Check(session.RegistrationId, session.Leaf, session.Extras, _individuals.Values, _groups.Values, DateTime.UtcNow);
+            match = DpsAttestation.Check(session.RegistrationId, session.Leaf, session.Extras, _individuals.Values, _groups.Values, _options.Time.GetUtcNow().UtcDateTime);
             linked = _hubs.Keys.ToList();
         }
         string id = session.RegistrationId;
@@ -277,7 +284,7 @@ public sealed partial class DpsEmulator : IAsyncDisposable
 
     private JsonObject Record(string id, string status, string? hub, string? deviceId, string? substatus, int? errorCode, string? error, string? groupId)
     {
-        DateTimeOffset now = DateTimeOffset.UtcNow;
+        DateTimeOffset now = _options.Time.GetUtcNow();
         DpsRegistrationRecord record;
         lock (_gate)
         {
@@ -300,7 +307,7 @@ public sealed partial class DpsEmulator : IAsyncDisposable
         return _server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = clientId }, CancellationToken.None);
     }
 
-    private static JsonObject Error(int status, int code, string message) => DpsJson.Error(code, message);
+    private JsonObject Error(int status, int code, string message) => DpsJson.Error(code, message, _options.Time.GetUtcNow());
 
     private static string? RegistrationIdOf(MqttApplicationMessage message)
     {

@@ -31,11 +31,11 @@ internal static class DpsJson
     }
 
     /// <summary>An error body as DPS writes it on both its device and service APIs.</summary>
-    public static JsonObject Error(int code, string message) => new()
+    public static JsonObject Error(int code, string message, DateTimeOffset now) => new()
     {
         ["errorCode"] = code,
         ["trackingId"] = Guid.NewGuid().ToString(),
         ["message"] = message,
-        ["timestampUtc"] = DateTimeOffset.UtcNow.ToString("o"),
+        ["timestampUtc"] = now.ToString("o"),
     };
 }

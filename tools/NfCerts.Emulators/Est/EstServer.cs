@@ -52,7 +52,7 @@ public sealed class EstServer : IAsyncDisposable
         }
         Ca = EstCa.LoadOrCreate(options.Directory, options.Rsa, options.Intermediate, options.Clock.GetUtcNow());
         Log = new EstIssuedLog(options.Directory);
-        Controls = new EstServerControls(options.Lifetime);
+        Controls = new EstServerControls(options.Lifetime, options.Clock);
         _endpoints = new EstEndpoints(options, Ca, Log, Controls);
         WriteConfig();
     }

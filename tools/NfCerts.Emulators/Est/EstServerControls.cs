@@ -56,7 +56,14 @@ public sealed class EstServerControls
     private int _faultCount;
     private string[]? _faultOperations;
 
-    internal EstServerControls(TimeSpan lifetime) => _lifetime = lifetime;
+    internal EstServerControls(TimeSpan lifetime, TimeProvider? clock = null)
+    {
+        _lifetime = lifetime;
+        _clock = clock ?? TimeProvider.System;
+    }
+
+    /// <summary>The clock the rate limit's window is measured on (the server's).</summary>
+    private readonly TimeProvider _clock;
 
     /// <summary>Lifetime of the certificates issued from now on.</summary>
     public TimeSpan Lifetime
@@ -128,8 +135,8 @@ public sealed class EstServerControls
             {
                 return null;
             }
-            long now = Stopwatch.GetTimestamp();
-            while (_recent.Count > 0 && Stopwatch.GetElapsedTime(_recent.Peek(), now) >= _rateWindow)
+            long now = _clock.GetTimestamp();
+            while (_recent.Count > 0 && _clock.GetElapsedTime(_recent.Peek(), now) >= _rateWindow)
             {
                 _recent.Dequeue();
             }

@@ -52,19 +52,27 @@ public sealed class HubServerPki
     /// <summary>The PEM file with every server chain's root.</summary>
     public string RootsPath => Path.Combine(Directory, "hub-roots.pem");
 
-    /// <summary>Opens the PKI in <paramref name="directory"/>, making what is missing.</summary>
-    public static HubServerPki Open(string directory)
+    /// <summary>Opens the PKI in <paramref name="directory"/>, making what is missing (valid from now: roots 20 years,
+    /// intermediates 5, servers 1).</summary>
+    public static HubServerPki Open(string directory) => Open(directory, DateTimeOffset.UtcNow, null);
+
+    /// <summary>Opens the PKI in <paramref name="directory"/>, making what is missing valid from <paramref name="now"/> (a
+    /// simulated world's time); intermediates and servers made for <paramref name="validFor"/> when given (a run that lives
+    /// several simulated years), else 5 years and 1 year. Roots live 20 years, or longer than <paramref name="validFor"/>.</summary>
+    public static HubServerPki Open(string directory, DateTimeOffset now, TimeSpan? validFor)
     {
         System.IO.Directory.CreateDirectory(directory);
-        DateTimeOffset now = DateTimeOffset.UtcNow;
+        DateTimeOffset rootEnd = validFor is TimeSpan v && now + v > now.AddYears(20) ? now + v + TimeSpan.FromDays(365) : now.AddYears(20);
+        DateTimeOffset caEnd = validFor is TimeSpan c ? now + c : now.AddYears(5);
+        DateTimeOffset serverEnd = validFor is TimeSpan l ? now + l : now.AddYears(1);
         DevCredential deviceCa = LoadOrMake(directory, "device-ca", () => DevPki.Root("CN=nf.Certs Hub Emulator Device CA,O=nf.Certs test", now.AddDays(-1), now.AddYears(10)));
         var chains = new Dictionary<string, X509Certificate2[]>();
         var roots = new StringBuilder();
         foreach (string name in ChainNames)
         {
-            DevCredential root = LoadOrMake(directory, name + "-root", () => DevPki.Root(Subjects[name].Root, now.AddDays(-1), now.AddYears(20)));
-            DevCredential ca = LoadOrMake(directory, name + "-ca", () => DevPki.Intermediate(root, Subjects[name].Intermediate, now.AddDays(-1), now.AddYears(5)));
-            DevCredential server = LoadOrMake(directory, name + "-server", () => DevPki.Server(ca, new[] { "localhost", "127.0.0.1" }, now.AddDays(-1), now.AddYears(1)));
+            DevCredential root = LoadOrMake(directory, name + "-root", () => DevPki.Root(Subjects[name].Root, now.AddDays(-1), rootEnd));
+            DevCredential ca = LoadOrMake(directory, name + "-ca", () => DevPki.Intermediate(root, Subjects[name].Intermediate, now.AddDays(-1), caEnd));
+            DevCredential server = LoadOrMake(directory, name + "-server", () => DevPki.Server(ca, new[] { "localhost", "127.0.0.1" }, now.AddDays(-1), serverEnd));
             chains[name] = new[] { server.Certificate, ca.Certificate, root.Certificate };
             roots.Append(root.Pem).Append('\n');
         }

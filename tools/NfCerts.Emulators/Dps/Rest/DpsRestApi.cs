@@ -264,7 +264,7 @@ public static class DpsRestApi
                 : "the emulator answers only the query \"*\" (or \"SELECT * FROM " + collection + "\"), not '" + query + "'";
         }
 
-        private static IResult Page(HttpContext c, IReadOnlyList<JsonObject> all, string itemType)
+        private IResult Page(HttpContext c, IReadOnlyList<JsonObject> all, string itemType)
         {
             JsonArray? page = RestPaging.Page(c, all, itemType, out string error);
             return page == null ? Error(400, BadRequest, error) : Json(page, 200);
@@ -286,22 +286,22 @@ public static class DpsRestApi
             return Json(body, 200);
         }
 
-        private static IResult Missing(string what, string id) => Error(404, NotFound, "no " + what + " '" + id + "'");
+        private IResult Missing(string what, string id) => Error(404, NotFound, "no " + what + " '" + id + "'");
 
         private static IResult Json(JsonNode node, int status) => Results.Text(node.ToJsonString(), "application/json; charset=utf-8", Encoding.UTF8, status);
 
-        private static IResult Error(int status, int code, string message) => new DpsError(status, code, message);
+        private IResult Error(int status, int code, string message) => new DpsError(status, code, message, dps.Now);
     }
 
     /// <summary>An error answer: DPS's error body and its <c>x-ms-error-code</c> header.</summary>
-    private sealed class DpsError(int status, int code, string message) : IResult
+    private sealed class DpsError(int status, int code, string message, DateTimeOffset now) : IResult
     {
         public Task ExecuteAsync(HttpContext c)
         {
             c.Response.StatusCode = status;
             c.Response.Headers["x-ms-error-code"] = code.ToString(System.Globalization.CultureInfo.InvariantCulture);
             c.Response.ContentType = "application/json; charset=utf-8";
-            return c.Response.WriteAsync(DpsJson.Error(code, message).ToJsonString());
+            return c.Response.WriteAsync(DpsJson.Error(code, message, now).ToJsonString());
         }
     }
 }

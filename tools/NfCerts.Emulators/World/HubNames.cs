@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using NfCerts.Hal;
 using NfCerts.Hal.Host.Hub;
 
-namespace NfCerts.Tests.FirstBoot;
+namespace NfCerts.Emulators.World;
 
 /// <summary>
 /// What DNS and port 8883 do for a real device: DPS assigns a hub by host name (<c>hub-a.localhost</c>), and the device's
@@ -13,10 +13,17 @@ namespace NfCerts.Tests.FirstBoot;
 /// </summary>
 public sealed class HubNames : IHubTransport, IDisposable
 {
-    private readonly MqttHubTransport _inner = new();
+    private readonly MqttHubTransport _inner;
     private readonly IReadOnlyDictionary<string, int> _ports;
 
-    public HubNames(IReadOnlyDictionary<string, int> ports) => _ports = ports;
+    /// <summary>A transport that reaches each hub name's emulator on its port.</summary>
+    /// <param name="ports">Host name → the emulator's 127.0.0.1 port.</param>
+    /// <param name="clock">The device's clock, which the hub's certificates are judged at (null: the system clock).</param>
+    public HubNames(IReadOnlyDictionary<string, int> ports, IClock? clock = null)
+    {
+        _ports = ports;
+        _inner = new MqttHubTransport(clock);
+    }
 
     /// <summary>The host names the device connected to, in order.</summary>
     public List<string> Connects { get; } = new();

@@ -1,0 +1,56 @@
+using System;
+using System.Collections.Generic;
+using System.Security.Cryptography;
+using NfCerts.Core.Certificates;
+using NfCerts.Core.Storage;
+using NfCerts.Core.X509;
+using NfCerts.Hal.Host;
+
+namespace NfCerts.Emulators.World;
+
+/// <summary>A certificate read back from the store.</summary>
+/// <param name="Id">Its store ID.</param>
+/// <param name="Sha256">SHA-256 of its DER (the leaf's), lowercase hex.</param>
+/// <param name="Info">What it says.</param>
+public sealed record StoredCertificate(string Id, string Sha256, CertificateInfo Info);
+
+/// <summary>
+/// Reads the certificates of a device's store from a copy of its flash, as a person with a flash dump would: the running
+/// firmware is not asked and not disturbed (the copy is mounted, so a recovery after a cut writes only to the copy).
+/// </summary>
+public static class StoreReadBack
+{
+    /// <summary>Every certificate in <paramref name="flash"/>'s store by ID; empty when the store does not mount.</summary>
+    public static Dictionary<string, StoredCertificate> Read(NorFlash flash)
+    {
+        var found = new Dictionary<string, StoredCertificate>(StringComparer.Ordinal);
+        byte[] image = flash.Snapshot();
+        using var copy = new NorFlash(image.Length, flash.SectorSize);
+        copy.Program(0, image, 0, image.Length);
+        RecordLog log;
+        try
+        {
+            log = RecordLog.Mount(copy, CertStore.MaxEntrySize);
+        }
+        catch (StorageException)
+        {
+            return found;
+        }
+        var store = new CertStore(log, new HostKeyVault());
+        int count = store.GetCertificateCount();
+        for (int i = 0; i < count; i++)
+        {
+            string id = store.GetCertificateIdentifierAt(i);
+            try
+            {
+                CertificateInfo info = store.GetCertificateInfo(id);
+                found[id] = new StoredCertificate(id, Convert.ToHexStringLower(SHA256.HashData(info.RawData)), info);
+            }
+            catch (CertStoreException)
+            {
+                // An entry that does not read is not a certificate the device could use: it is missing.
+            }
+        }
+        return found;
+    }
+}
