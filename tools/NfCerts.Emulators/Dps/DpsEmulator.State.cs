@@ -29,15 +29,10 @@ public sealed partial class DpsEmulator
     private void LoadState()
     {
         string? path = _options.StatePath;
-        if (path == null || !File.Exists(path))
+        JsonObject? root = path == null ? null : EmulatorStateFile.Read(path, StateFormat, "the DPS state file");
+        if (root == null)
         {
             return;
-        }
-        JsonObject root = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
-            ?? throw new InvalidDataException("the DPS state file " + path + " is not a JSON object");
-        if ((string?)root["format"] != StateFormat)
-        {
-            throw new InvalidDataException("the DPS state file " + path + " is not in format " + StateFormat);
         }
         lock (_gate)
         {
@@ -120,14 +115,11 @@ public sealed partial class DpsEmulator
         }
         var root = new JsonObject
         {
-            ["format"] = StateFormat,
             ["enrollmentGroups"] = groups,
             ["individualEnrollments"] = individuals,
             ["registrations"] = registrations,
         };
-        string temporary = path + ".tmp";
-        File.WriteAllText(temporary, root.ToJsonString());
-        File.Move(temporary, path, overwrite: true);
+        EmulatorStateFile.Write(path, StateFormat, root);
     }
 
     private static IEnumerable<JsonObject> Objects(JsonNode? array)

@@ -19,15 +19,10 @@ public sealed partial class HubEmulator
     private void LoadState()
     {
         string? path = _options.StatePath;
-        if (path == null || !File.Exists(path))
+        JsonObject? root = path == null ? null : EmulatorStateFile.Read(path, StateFormat, "the hub state file");
+        if (root == null)
         {
             return;
-        }
-        JsonObject root = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
-            ?? throw new InvalidDataException("the hub state file " + path + " is not a JSON object");
-        if ((string?)root["format"] != StateFormat)
-        {
-            throw new InvalidDataException("the hub state file " + path + " is not in format " + StateFormat);
         }
         lock (_gate)
         {
@@ -88,13 +83,10 @@ public sealed partial class HubEmulator
         }
         var root = new JsonObject
         {
-            ["format"] = StateFormat,
             ["authorities"] = new JsonArray(_authorities.Cast<X509Certificate2>().Select(a => (JsonNode)Convert.ToBase64String(a.RawData)).ToArray()),
             ["devices"] = devices,
         };
-        string temporary = path + ".tmp";
-        File.WriteAllText(temporary, root.ToJsonString());
-        File.Move(temporary, path, overwrite: true);
+        EmulatorStateFile.Write(path, StateFormat, root);
     }
 
     private static JsonObject WriteDevice(HubDevice device)
