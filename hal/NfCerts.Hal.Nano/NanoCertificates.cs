@@ -17,8 +17,13 @@ namespace NfCerts.Hal.Nano
     /// </remarks>
     internal static class NanoCertificates
     {
-        /// <summary>The most certificates one chain or root set may hold.</summary>
+        /// <summary>The most certificates one chain may hold (the store keeps a leaf and at most 3 intermediates).</summary>
         public const int MaxCertificates = 8;
+
+        /// <summary>The most certificates one set of trusted roots may hold: the hub's 3 shipped roots and
+        /// <c>HubTrust.MaxOperatorRoots</c> (8) operator roots, or EST's explicit anchors and up to 8 kept /cacerts
+        /// certificates, with room to spare. A root set is refused only beyond this.</summary>
+        public const int MaxRoots = 24;
 
         private const string Begin = "-----BEGIN CERTIFICATE-----\n";
         private const string End = "-----END CERTIFICATE-----\n";
@@ -64,12 +69,12 @@ namespace NfCerts.Hal.Nano
         }
 
         /// <summary>The PEM bundle of a set of certificates, one DER each.</summary>
-        /// <exception cref="ArgumentException">None, more than <see cref="MaxCertificates"/>, or one that is not one DER certificate.</exception>
+        /// <exception cref="ArgumentException">None, more than <see cref="MaxRoots"/>, or one that is not one DER certificate.</exception>
         public static byte[] SetToPem(byte[][] certificates)
         {
-            if (certificates.Length == 0 || certificates.Length > MaxCertificates)
+            if (certificates.Length == 0 || certificates.Length > MaxRoots)
             {
-                throw new ArgumentException("between 1 and " + MaxCertificates.ToString() + " certificates are needed, not " + certificates.Length.ToString());
+                throw new ArgumentException("between 1 and " + MaxRoots.ToString() + " certificates are needed, not " + certificates.Length.ToString());
             }
             int size = 1;
             for (int i = 0; i < certificates.Length; i++)

@@ -63,6 +63,21 @@ namespace NfCerts.Nano.Tests
         }
 
         [Fact]
+        public void A_root_set_as_large_as_the_hubs_shipped_and_operator_roots_together_is_taken_whole()
+        {
+            // 3 shipped hub roots + 8 operator roots: the root the server chains to comes last.
+            using var server = new RawTlsServer(_pki.Server, EchoLine);
+            var roots = new System.Collections.Generic.List<byte[]>();
+            for (int i = 0; i < 10; i++)
+            {
+                roots.Add(DevPki.Root("CN=Unrelated Root " + i, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1)).Der);
+            }
+            roots.Add(_pki.ServerRoot.Der);
+            using Stream stream = _tls.Connect("127.0.0.1", server.Port, roots.ToArray(), null, null, Timeout);
+            Assert.Equal("hello", RoundTrip(stream));
+        }
+
+        [Fact]
         public void A_server_of_another_root_is_not_trusted()
         {
             using var server = new RawTlsServer(_pki.Server, EchoLine);
