@@ -27,39 +27,51 @@ namespace NfCerts.Cli
             {
                 string? wanted = fingerprint == null ? null : NormalizeFingerprint(fingerprint);
                 using var clock = new SystemClock();
-                byte[][] cas;
+                byte[][] cas = Guarded(() => new EstClient(new UnauthenticatedTlsConnector(), clock, endpoint, Array.Empty<byte[]>()) { Timeout = timeout }.GetCaCerts());
+                ui.Error.WriteLine("bootstrap (RFC 7030 4.1.1): these CA certificates came over a TLS connection no trust anchor authenticated.");
+                ui.Error.WriteLine("Compare a fingerprint with the CA's operator before trusting them:");
+                var pinned = new System.Collections.Generic.List<byte[]>();
+                foreach (byte[] der in cas)
+                {
+                    string sha256 = CertStore.Hex(SHA256.HashData(der));
+                    if (sha256 == wanted)
+                    {
+                        pinned.Add(der);
+                    }
+                    ui.Error.WriteLine("  SHA-256 " + Colons(sha256) + "  " + CertificateInfo.Parse(der).Subject.Name);
+                }
+                if (wanted == null)
+                {
+                    // Only a consistency check (the server chains to what it handed out); a person compares the fingerprints.
+                    Guarded(() => new EstClient(new HostTlsConnector(clock), clock, endpoint, cas) { Timeout = timeout }.GetCaCerts());
+                    return cas;
+                }
+                if (pinned.Count == 0)
+                {
+                    throw new CommandException("refused the bootstrap: no CA certificate of the server has the SHA-256 given with --ca-fingerprint; nothing was written");
+                }
+                // Only the pinned certificate authenticates the server: a man in the middle could add its own CA to the
+                // unauthenticated answer beside the genuine (public) one. The set kept is what the server, so authenticated, answers.
+                byte[][] authenticated = Guarded(() => new EstClient(new HostTlsConnector(clock), clock, endpoint, pinned.ToArray()) { Timeout = timeout }.GetCaCerts());
+                ui.Error.WriteLine("--ca-fingerprint matches: the server is authenticated by that CA certificate, and its CA certificates are trusted from now on.");
+                return authenticated;
+            }
+
+            private static byte[][] Guarded(Func<byte[][]> fetch)
+            {
                 try
                 {
-                    cas = new EstClient(new UnauthenticatedTlsConnector(), clock, endpoint, Array.Empty<byte[]>()) { Timeout = timeout }.GetCaCerts();
-                    new EstClient(new HostTlsConnector(clock), clock, endpoint, cas) { Timeout = timeout }.GetCaCerts();
+                    return fetch();
                 }
                 catch (EstException e) when (e.Error == EstError.Tls && e.TlsFailure == TlsFailure.ServerCertificateNotTrusted)
                 {
-                    throw new CommandException("refused the bootstrap: the server's TLS certificate does not chain to the CA certificates its /cacerts gave ("
+                    throw new CommandException("refused the bootstrap: the server's TLS certificate does not chain to the CA certificate(s) trusted for it ("
                         + e.Message + "); nothing was written");
                 }
                 catch (EstException e)
                 {
                     throw new CommandException("bootstrap /cacerts failed: " + e.Message + "; nothing was written");
                 }
-                ui.Error.WriteLine("bootstrap (RFC 7030 4.1.1): these CA certificates came over a TLS connection no trust anchor authenticated.");
-                ui.Error.WriteLine("Compare a fingerprint with the CA's operator before trusting them:");
-                bool matched = false;
-                foreach (byte[] der in cas)
-                {
-                    string sha256 = CertStore.Hex(SHA256.HashData(der));
-                    matched |= sha256 == wanted;
-                    ui.Error.WriteLine("  SHA-256 " + Colons(sha256) + "  " + CertificateInfo.Parse(der).Subject.Name);
-                }
-                if (wanted != null && !matched)
-                {
-                    throw new CommandException("refused the bootstrap: no CA certificate of the server has the SHA-256 given with --ca-fingerprint; nothing was written");
-                }
-                if (wanted != null)
-                {
-                    ui.Error.WriteLine("--ca-fingerprint matches: the server is authenticated by these CA certificates from now on.");
-                }
-                return cas;
             }
 
             /// <summary>Lower-case hex without separators; a usage error unless it is 32 bytes.</summary>

@@ -77,6 +77,36 @@ namespace NfCerts.Tests.Est.Cli
         }
 
         [Fact]
+        public async Task A_pinned_fingerprint_vouches_only_for_its_own_certificate_not_for_the_rest_of_the_answer()
+        {
+            // /cacerts answers the root and the issuing CA; the server's TLS certificate is the root's. Pinning the issuing
+            // CA must not let the root (which could as well be a man in the middle's CA beside the genuine one) authenticate
+            // the server: only the pinned certificate does, so the bootstrap is refused and no credential is sent.
+            await using var est = await EstServerFixture.StartAsync((dir, ca) => new EstServerOptions
+            {
+                Directory = dir,
+                User = EstServerFixture.User,
+                Password = EstServerFixture.Password,
+                Intermediate = true,
+            });
+            using var cli = new EstClientCli(est);
+            string issuing = Sha256Colons(est.Server.Ca.Issuing.RawData);
+            string[] enroll = { "est", "enroll", "--server", cli.Server, "--trust-cacerts-once", "--user", EstServerFixture.User,
+                "--password", EstServerFixture.Password, "--subject", "CN=device-001", "--out-cert", cli.Path("d.pem"), "--out-key", cli.Path("d.key") };
+
+            var (code, _, err) = Nfcerts.Run(enroll.Concat(new[] { "--ca-fingerprint", issuing }).ToArray());
+            Assert.Equal(1, code);
+            Assert.Contains("does not chain to the CA certificate(s) trusted for it", err);
+            Assert.DoesNotContain("d.pem", cli.Files());
+            Assert.Equal(0, est.Server.RequestCount("simpleenroll"));
+
+            // Pinning the root the server's certificate chains to is accepted, and the whole authenticated answer is kept.
+            var (right, _, rightErr) = Nfcerts.Run(enroll.Concat(new[] { "--ca-fingerprint", Sha256Colons(est.Server.Ca.Root.RawData) }).ToArray());
+            Assert.True(right == 0, rightErr);
+            Assert.True(File.Exists(cli.Path("d.pem")));
+        }
+
+        [Fact]
         public async Task Csrattrs_prints_what_the_server_asks_for_decoded()
         {
             await using var est = await EstServerFixture.StartAsync((dir, ca) => new EstServerOptions
