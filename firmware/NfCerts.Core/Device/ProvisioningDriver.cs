@@ -327,6 +327,21 @@ namespace NfCerts.Core.Device
             if (_dps == null)
             {
                 Settle("done");
+                if (needsEnrollment)
+                {
+                    // The hub client may be backing off after "no client certificate": the new identity is worth a try now.
+                    HubSettings stored;
+                    bool known;
+                    lock (_storeLock)
+                    {
+                        known = HubSettings.TryLoad(_log, out stored);
+                    }
+                    var assigned = HubAssigned;
+                    if (known && assigned != null)
+                    {
+                        assigned(this, stored, true);
+                    }
+                }
                 return;
             }
             Register(needsDps || needsEnrollment);
@@ -412,7 +427,8 @@ namespace NfCerts.Core.Device
             var h = HubAssigned;
             if (h != null)
             {
-                h(this, settings, r.Requests > 0);
+                // A new registration or a new identity: the hub client tries now rather than at the end of its backoff.
+                h(this, settings, r.Requests > 0 || needed);
             }
         }
 
