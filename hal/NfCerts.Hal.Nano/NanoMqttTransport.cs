@@ -105,7 +105,16 @@ namespace NfCerts.Hal.Nano
             lock (_operation)
             {
                 MqttClient c = Require();
-                ushort id = c.Subscribe(new string[] { topicFilter }, new MqttQoSLevel[] { Level(qos) });
+                ushort id;
+                try
+                {
+                    id = c.Subscribe(new string[] { topicFilter }, new MqttQoSLevel[] { Level(qos) });
+                }
+                catch (Exception e)
+                {
+                    // M2Mqtt's own exceptions (closed between the check and the call, a full inflight queue) as the HAL's.
+                    throw new MqttException(MqttFailure.NotConnected, 0, "the subscription to " + topicFilter + " could not be sent: " + e.Message);
+                }
                 int granted = Await(id, "subscribe");
                 if (granted == SubscriptionRefused)
                 {
@@ -120,7 +129,15 @@ namespace NfCerts.Hal.Nano
             lock (_operation)
             {
                 MqttClient c = Require();
-                ushort id = c.Publish(topic, body ?? new byte[0], null, null, Level(qos), false);
+                ushort id;
+                try
+                {
+                    id = c.Publish(topic, body ?? new byte[0], null, null, Level(qos), false);
+                }
+                catch (Exception e)
+                {
+                    throw new MqttException(MqttFailure.NotConnected, 0, "the message to " + topic + " could not be sent: " + e.Message);
+                }
                 if (qos > 0 && Await(id, "publish") == 0)
                 {
                     throw new MqttException(MqttFailure.Timeout, 0, "the server did not acknowledge the message after M2Mqtt's retries");
@@ -230,7 +247,8 @@ namespace NfCerts.Hal.Nano
         /// <summary>Waits for the SUBACK or PUBACK of <paramref name="id"/>: the granted QoS, or 1/0 for published or not.</summary>
         private int Await(ushort id, string what)
         {
-            long deadline = DateTime.UtcNow.Ticks + _timeout.Ticks;
+            // On the monotonic tick count: an SNTP step during the wait must not end it at once or stretch it.
+            long deadline = Environment.TickCount64 + (long)_timeout.TotalMilliseconds;
             while (true)
             {
                 lock (_acks)
@@ -242,7 +260,7 @@ namespace NfCerts.Hal.Nano
                         return result;
                     }
                 }
-                long left = (deadline - DateTime.UtcNow.Ticks) / TimeSpan.TicksPerMillisecond;
+                long left = deadline - Environment.TickCount64;
                 if (left <= 0 || _client == null)
                 {
                     throw new MqttException(_client == null ? MqttFailure.NotConnected : MqttFailure.Timeout, 0, what + " was not acknowledged in time");
