@@ -241,11 +241,13 @@ namespace NfCerts.Core.Est
             }
             catch (KeyVaultException e)
             {
-                if (e.Error != KeyVaultError.NotSupported)
+                // NotSupported: stock firmware or attributes too large; InvalidData: attributes the board's stricter DER
+                // checks refuse. Either way the request goes without them rather than not at all.
+                if (e.Error != KeyVaultError.NotSupported && e.Error != KeyVaultError.InvalidData)
                 {
                     throw;
                 }
-                Note("this device cannot put /csrattrs' attributes in its CSR: sent without them");
+                Note("this device cannot put /csrattrs' attributes in its CSR (" + e.Message + "): sent without them");
                 return _vault.CreateCertificateRequest(key, subject);
             }
         }
