@@ -59,6 +59,7 @@ namespace NfCerts.Core.Device
         private int _enrollments;
         private int _attempts;
         private TimeSpan _nextAttempt = TimeSpan.MaxValue;
+        private TimeSpan _resumeAt = TimeSpan.MaxValue;
 
         /// <summary>Creates the driver; <paramref name="enroller"/> (EST) and <paramref name="dps"/> may each be null.</summary>
         public ProvisioningDriver(RecordLog log, CertStore store, IWifiRadio radio, IClock clock, ITimers timers, object storeLock,
@@ -137,7 +138,8 @@ namespace NfCerts.Core.Device
             get { lock (_sync) { return _lastFailure; } }
         }
 
-        /// <summary>Starts: a first look now.</summary>
+        /// <summary>Starts: a first look now, or, after a <see cref="Stop"/> with a retry pending (a supervisor restart),
+        /// at that retry's time, so a restart never skips the backoff.</summary>
         public void Start()
         {
             lock (_sync)
@@ -147,8 +149,11 @@ namespace NfCerts.Core.Device
                     return;
                 }
                 _running = true;
-                _heartbeat.Started(_clock.Uptime, true);
-                Schedule(TimeSpan.Zero);
+                TimeSpan now = _clock.Uptime;
+                TimeSpan due = _resumeAt != TimeSpan.MaxValue && _resumeAt > now ? _resumeAt - now : TimeSpan.Zero;
+                _resumeAt = TimeSpan.MaxValue;
+                _heartbeat.Started(now, true);
+                Schedule(due);
             }
         }
 
@@ -159,6 +164,7 @@ namespace NfCerts.Core.Device
             {
                 _running = false;
                 _timer.Cancel();
+                _resumeAt = _nextAttempt;
                 _nextAttempt = TimeSpan.MaxValue;
                 _heartbeat.Stopped();
             }
@@ -361,10 +367,10 @@ namespace NfCerts.Core.Device
                 try
                 {
                     IssuedCredential issued = _enroller!.Issue(request);
-                    byte[] certificate = issued.Chain == null || issued.Chain.Length == 0 ? issued.Certificate
-                        : CertificateChain.Join(CertStore.DecodeCertificate(issued.Certificate), issued.Chain);
                     try
                     {
+                        byte[] certificate = issued.Chain == null || issued.Chain.Length == 0 ? issued.Certificate
+                            : CertificateChain.Join(CertStore.DecodeCertificate(issued.Certificate), issued.Chain);
                         // One commit: certificate, key (sealed) and chain, or nothing.
                         _store.InstallClientCertificate(_identityId, certificate, issued.PrivateKey, null);
                     }

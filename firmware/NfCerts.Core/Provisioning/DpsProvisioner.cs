@@ -230,6 +230,9 @@ namespace NfCerts.Core.Provisioning
             }
             catch (Exception e)
             {
+                // Read before a root lookup failed: the copy is not left in RAM.
+                Array.Clear(key, 0, key.Length);
+                key = new byte[0];
                 return Failed(new DpsResult(DpsOutcome.BadIdentity, "cannot provision: " + e.Message));
             }
             return null;
