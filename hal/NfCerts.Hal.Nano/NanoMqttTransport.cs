@@ -220,10 +220,7 @@ namespace NfCerts.Hal.Nano
             {
                 Exception cause = e.InnerException ?? e;
                 var s = cause as System.Net.Sockets.SocketException;
-                string why = s == null ? cause.Message
-                    : s.ErrorCode == NanoTlsConnector.CertVerifyFailed ? "the server's certificate is not trusted"
-                    : s.ErrorCode == NanoTlsConnector.FatalAlertReceived ? "the server ended the TLS handshake with a fatal alert (the client certificate?)"
-                    : NanoTlsConnector.Describe(s);
+                string why = s == null ? cause.Message : NanoTlsConnector.Classify(s, false, options.Timeout).Message;
                 return new MqttException(MqttFailure.Transport, 0, "the connection to " + options.HostName + ":" + options.Port.ToString() + " failed: " + why);
             }
             if (e is MqttCommunicationException && e.InnerException == null)

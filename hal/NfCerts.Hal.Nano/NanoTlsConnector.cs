@@ -165,7 +165,8 @@ namespace NfCerts.Hal.Nano
             }
         }
 
-        private static TlsException Classify(Exception e, bool expired, TimeSpan timeout)
+        /// <summary>What a failed handshake means, from mbedTLS's code in the board's SocketException (also used by the MQTT transport).</summary>
+        internal static TlsException Classify(Exception e, bool expired, TimeSpan timeout)
         {
             if (expired)
             {
