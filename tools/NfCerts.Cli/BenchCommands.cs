@@ -27,6 +27,7 @@ namespace NfCerts.Cli
             memory.SetAction(r => MemoryBenchmark.Run(ui.Out, r.GetValue(json)));
             bench.Add(memory);
             bench.Add(EstBenchmark.Command(ui));
+            bench.Add(EmulatorBenchmark.Command(ui));
             return bench;
         }
     }

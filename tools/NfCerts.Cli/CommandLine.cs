@@ -74,6 +74,7 @@ namespace NfCerts.Cli
             StoreHubCommands.AddTo(root, ui);
             DpsCommands.AddTo(root, ui);
             DemoCommands.AddTo(root, ui);
+            FleetCommands.AddTo(root, ui);
             root.WithExamples("store init device.img", "store ls device.img --json", "wifi --help", "completion bash");
             HelpWithExamples.Install(root);
             root.Options.OfType<VersionOption>().Single().Action = new PrintVersion();

@@ -41,19 +41,7 @@ namespace NfCerts.Cli
                 {
                     throw new UsageException("--years takes 1 to 20");
                 }
-                Scenario plan;
-                try
-                {
-                    plan = ScenarioFile.Load(r.GetValue(scenario) ?? "default");
-                }
-                catch (ScenarioException e)
-                {
-                    throw new CommandException("the scenario has errors:\n" + e.Message);
-                }
-                catch (IOException e)
-                {
-                    throw new CommandException("cannot read the scenario: " + e.Message);
-                }
+                Scenario plan = LoadScenario(r.GetValue(scenario));
                 bool asJson = r.GetValue(json);
                 bool live = !asJson && !r.GetValue(quiet);
                 var written = new StringBuilder();
@@ -101,6 +89,24 @@ namespace NfCerts.Cli
                 return 0;
             });
             return demo;
+        }
+
+        /// <summary>The scenario named by <c>--scenario</c> (a file, or a shipped name; default: the shipped default), or a
+        /// <see cref="CommandException"/> with the file's errors.</summary>
+        internal static Scenario LoadScenario(string? pathOrName)
+        {
+            try
+            {
+                return ScenarioFile.Load(pathOrName ?? "default");
+            }
+            catch (ScenarioException e)
+            {
+                throw new CommandException("the scenario has errors:\n" + e.Message);
+            }
+            catch (IOException e)
+            {
+                throw new CommandException("cannot read the scenario: " + e.Message);
+            }
         }
 
         private static void TimelineLine(Ui ui, TimelineEntry e, StringBuilder written)

@@ -15,6 +15,9 @@ namespace NfCerts.Core.Device
         public TimeSpan MountRetry = TimeSpan.FromHours(1);
         /// <summary>How often the supervisor looks at the components. Default 1 minute.</summary>
         public TimeSpan SupervisorPeriod = TimeSpan.FromMinutes(1);
+        /// <summary>The hub client's period of reported-health offers while connected (<see cref="HubClient.ReportPeriod"/>).
+        /// Default 15 minutes; reports also go after every event and connect, so an emulator may stretch it.</summary>
+        public TimeSpan HubReportPeriod = TimeSpan.FromMinutes(15);
         /// <summary>Replaces the hub's handlers (tests only); null, the default: the device's own <see cref="Hub.HubHandlers"/>
         /// (root CA notices, twin configuration, direct methods, reported health).</summary>
         public HubHandlersFactory? HubHandlers;

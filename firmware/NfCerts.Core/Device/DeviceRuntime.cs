@@ -508,6 +508,7 @@ namespace NfCerts.Core.Device
                 var hub = new HubClient(_hal.Hub, _handlers, settings, _store, _hubTrust, _radio, _hal.Clock, _hal.Timers, _seed);
                 hub.StoreLock = _manager.SyncRoot;
                 hub.ClientCertId = _options.Renewal.ClientCert1;
+                hub.ReportPeriod = _options.HubReportPeriod;
                 hub.HubRefused += OnHubRefused;
                 hub.Connected += OnHubConnected;
                 if (_hub == null)

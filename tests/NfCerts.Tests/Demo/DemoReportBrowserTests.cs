@@ -20,7 +20,8 @@ namespace NfCerts.Tests.Demo
             _out = output;
         }
 
-        private (int Code, string Out, string Err) Chromium(params string[] args)
+        /// <summary>Runs Debian's headless Chromium with a throw-away profile and its log on stderr.</summary>
+        internal static (int Code, string Out, string Err) Chromium(params string[] args)
         {
             string profile = Directory.CreateTempSubdirectory("nfcerts-chromium-").FullName;
             try

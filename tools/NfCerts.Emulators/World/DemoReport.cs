@@ -104,17 +104,17 @@ public static class DemoReport
         return page.ToString();
     }
 
-    private static void Figure(StringBuilder page, string name, string value)
+    internal static void Figure(StringBuilder page, string name, string value)
         => page.Append("<tr><th>").Append(E(name)).Append("</th><td>").Append(E(value)).Append("</td></tr>\n");
 
-    private static string Fmt(string format, params object[] args)
+    internal static string Fmt(string format, params object[] args)
         => string.Format(CultureInfo.InvariantCulture, format, args.Select(a => a is double d ? d.ToString("0.##", CultureInfo.InvariantCulture) : a).ToArray());
 
-    private static string E(string s) => WebUtility.HtmlEncode(s);
+    internal static string E(string s) => WebUtility.HtmlEncode(s);
 
-    private static string Day(DateTimeOffset t) => t.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    internal static string Day(DateTimeOffset t) => t.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private static string Time(DateTimeOffset t) => t.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+    internal static string Time(DateTimeOffset t) => t.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 
     private static string Short(string s, int n) => s.Length <= n ? s : s[..(n - 1)] + "…";
 }

@@ -48,22 +48,20 @@ public sealed class DemoRun
         try
         {
             radio.AddAccessPoint(_world.AccessPoint);
-            _device = new EmulatedDevice(_world.Clock, radio, _options.DeviceOptions(), _world.HubPorts);
+            DeviceOptions deviceOptions = _options.DeviceOptions();
+            deviceOptions.HubReportPeriod = _options.HubReportPeriod;
+            _device = new EmulatedDevice(_world.Clock, radio, deviceOptions, _world.HubPorts);
             var result = new DemoResult { Scenario = _scenario.Name, Start = _world.Start, End = end, Radius = _world.Authenticator.Name };
             _observer = new DemoObserver(_world, _device, result, _options.OnTimeline);
             _device.Booted += runtime =>
             {
                 _observer.Watch(runtime);
-                if (runtime.Hub != null)
-                {
-                    runtime.Hub.ReportPeriod = _options.HubReportPeriod;
-                }
                 if (runtime.Renewal != null)
                 {
                     runtime.Renewal.StepReached += (_, step) => OnStep(step);
                 }
             };
-            ApplyServerBehaviour();
+            _world.ApplyServerBehaviour(Plan);
             FirstBoot();
             PlanEvents(end);
             await DriveAsync(end, cancel);
@@ -85,34 +83,6 @@ public sealed class DemoRun
         _observer.Record(TimelineKind.Event, "first boot from the factory's bootstrap credential: the firmware enrolls by EST, registers with DPS, then joins its hub");
         _device.PowerOn(afterReboot: false);
     }
-
-    private void ApplyServerBehaviour()
-    {
-        DateTimeOffset start = _world.Start;
-        ScenarioEst est = _scenario.Servers.Est;
-        if (est.RateLimit is ScenarioRateLimit rate)
-        {
-            _world.Est.Controls.SetRateLimit(rate.Requests, ScenarioTimes.Length(rate.Window, start), 60);
-        }
-        foreach (ScenarioDeferral d in est.Deferrals)
-        {
-            int seconds = (int)ScenarioTimes.Length(d.RetryAfter, start).TotalSeconds;
-            Plan(ScenarioTimes.Instant(d.At, start), "EST defers the next " + d.Count + " enrollments (Retry-After " + d.RetryAfter + ")",
-                () => { _world.Est.Controls.DeferNext(d.Count, seconds); return Task.CompletedTask; });
-        }
-        foreach (ScenarioOutage o in est.Outages)
-        {
-            DateTimeOffset from = ScenarioTimes.Instant(o.At, start);
-            Plan(from, "EST server outage for " + o.For, () => { _world.Est.Controls.SetFault(EstFaultOn); return Task.CompletedTask; });
-            Plan(ScenarioTimes.Instant(o.For, from), "EST server back", () => { _world.Est.Controls.SetFault(Est.EstFault.None); return Task.CompletedTask; });
-        }
-        if (_scenario.Servers.Dps.Throttle is ScenarioThrottle t)
-        {
-            _world.Dps.Throttle(t.Requests, (int)ScenarioTimes.Length(t.RetryAfter, start).TotalSeconds);
-        }
-    }
-
-    private const Est.EstFault EstFaultOn = Est.EstFault.ServiceUnavailable;
 
     private void PlanEvents(DateTimeOffset end)
     {
@@ -264,20 +234,7 @@ public sealed class DemoRun
     private async Task RolloutAsync(List<string>? via)
     {
         int seq = ++_noticeSeq;
-        string pem = _world.Pki.RadiusRoot2.Pem;
-        var notice = new JsonObject { ["seq"] = seq, ["certificate"] = pem, ["network"] = DemoWorld.Network2, ["rootCaId"] = "RootCA2" };
-        string deviceId = _scenario.Device.Id;
-        var channels = via ?? new List<string> { "c2d", "twin" };
-        if (channels.Contains("c2d"))
-        {
-            var body = (JsonObject)notice.DeepClone();
-            body["type"] = "rootCaNotice";
-            await _world.Hub.SendC2dAsync(deviceId, Encoding.UTF8.GetBytes(body.ToJsonString()), new Dictionary<string, string> { ["type"] = "rootCaNotice" });
-        }
-        if (channels.Contains("twin"))
-        {
-            await _world.Hub.PatchDesiredAsync(deviceId, new JsonObject { ["rootCaRollout"] = notice });
-        }
+        await _world.SendRootCaNoticeAsync(_scenario.Device.Id, seq, via);
         // A connected device answers within moments of real time; give it them (its clock moves in small steps meanwhile).
         var limit = Stopwatch.StartNew();
         while (limit.Elapsed < TimeSpan.FromSeconds(30) && _observer.HubSeesDevice() && !await _observer.NoticeReportedAsync(seq))

@@ -2,6 +2,9 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json.Nodes;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading.Tasks;
 using NfCerts.Core.Certificates;
@@ -157,17 +160,75 @@ public sealed class DemoWorld : IAsyncDisposable
     }
 
     /// <summary>The RADIUS server presents its certificate under RootCA2 from now on; associated stations re-authenticate.</summary>
-    public void SwitchRadiusToRoot2(SimulatedRadio radio)
+    public void SwitchRadiusToRoot2(SimulatedRadio radio) => SwitchRadiusToRoot2(new[] { radio });
+
+    /// <summary>The RADIUS server presents its certificate under RootCA2 from now on; every associated station of
+    /// <paramref name="radios"/> re-authenticates.</summary>
+    public void SwitchRadiusToRoot2(IEnumerable<SimulatedRadio> radios)
     {
         Authenticator.ChangeServerCertificate(Pki.RadiusServer2.Certificate);
-        radio.DropLink();
+        foreach (SimulatedRadio radio in radios)
+        {
+            radio.DropLink();
+        }
+    }
+
+    /// <summary>The operator's RootCA2 notice number <paramref name="seq"/> to <paramref name="deviceId"/> by C2D and/or the
+    /// twin's desired properties (<paramref name="via"/>, default both). A hub that does not know the device refuses it
+    /// (<see cref="HubServiceException"/>).</summary>
+    public async Task SendRootCaNoticeAsync(string deviceId, int seq, IReadOnlyCollection<string>? via)
+    {
+        string pem = Pki.RadiusRoot2.Pem;
+        var notice = new JsonObject { ["seq"] = seq, ["certificate"] = pem, ["network"] = Network2, ["rootCaId"] = "RootCA2" };
+        IReadOnlyCollection<string> channels = via ?? new[] { "c2d", "twin" };
+        if (channels.Contains("c2d"))
+        {
+            var body = (JsonObject)notice.DeepClone();
+            body["type"] = "rootCaNotice";
+            await Hub.SendC2dAsync(deviceId, Encoding.UTF8.GetBytes(body.ToJsonString()), new Dictionary<string, string> { ["type"] = "rootCaNotice" });
+        }
+        if (channels.Contains("twin"))
+        {
+            await Hub.PatchDesiredAsync(deviceId, new JsonObject { ["rootCaRollout"] = notice });
+        }
+    }
+
+    /// <summary>Sets up the plan's server behaviour: the EST rate limit and the DPS throttle now, and through
+    /// <paramref name="plan"/> (instant, timeline label, action) the EST deferrals and outages at their instants.</summary>
+    public void ApplyServerBehaviour(Action<DateTimeOffset, string, Func<Task>> plan)
+    {
+        ScenarioEst est = Scenario.Servers.Est;
+        if (est.RateLimit is ScenarioRateLimit rate)
+        {
+            Est.Controls.SetRateLimit(rate.Requests, ScenarioTimes.Length(rate.Window, Start), 60);
+        }
+        foreach (ScenarioDeferral d in est.Deferrals)
+        {
+            int seconds = (int)ScenarioTimes.Length(d.RetryAfter, Start).TotalSeconds;
+            plan(ScenarioTimes.Instant(d.At, Start), "EST defers the next " + d.Count + " enrollments (Retry-After " + d.RetryAfter + ")",
+                () => { Est.Controls.DeferNext(d.Count, seconds); return Task.CompletedTask; });
+        }
+        foreach (ScenarioOutage o in est.Outages)
+        {
+            DateTimeOffset from = ScenarioTimes.Instant(o.At, Start);
+            plan(from, "EST server outage for " + o.For, () => { Est.Controls.SetFault(EstFault.ServiceUnavailable); return Task.CompletedTask; });
+            plan(ScenarioTimes.Instant(o.For, from), "EST server back", () => { Est.Controls.SetFault(EstFault.None); return Task.CompletedTask; });
+        }
+        if (Scenario.Servers.Dps.Throttle is ScenarioThrottle t)
+        {
+            Dps.Throttle(t.Requests, (int)ScenarioTimes.Length(t.RetryAfter, Start).TotalSeconds);
+        }
     }
 
     /// <summary>
     /// The factory's part: a store as a device leaves the factory with (formatted; RootCA1; the bootstrap credential; the
     /// EST, DPS and hub roots; EST and DPS settings; the device seed; Network1 by EAP-TLS with the bootstrap certificate and RootCA1, identity = device ID).
     /// </summary>
-    public void ProvisionAtFactory(EmulatedDevice device, uint seed)
+    public void ProvisionAtFactory(EmulatedDevice device, uint seed) => ProvisionAtFactory(device, seed, Scenario.Device.Id, Pki.Bootstrap);
+
+    /// <summary>The factory's part for one device of a fleet: as <see cref="ProvisionAtFactory(EmulatedDevice, uint)"/> with
+    /// the device's own ID and bootstrap credential (<see cref="WorldPki.BootstrapFor"/>).</summary>
+    public void ProvisionAtFactory(EmulatedDevice device, uint seed, string deviceId, NfCerts.Emulators.Pki.DevCredential bootstrap)
     {
         RecordLog.Format(device.Flash, CertStore.MaxEntrySize);
         RecordLog log = RecordLog.Mount(device.Flash, CertStore.MaxEntrySize);
@@ -175,15 +236,15 @@ public sealed class DemoWorld : IAsyncDisposable
         store.InstallRootCACertificate("RootCA1", Pki.RadiusRoot1.Der);
         store.InstallRootCACertificate(EstRootId, Pki.EstRoot.Der);
         store.InstallRootCACertificate(DpsRootId, Pki.DpsRoot.Der);
-        store.InstallClientCertificate(BootstrapId, Pki.Bootstrap.Der, KeyDer(Pki.Bootstrap), null);
+        store.InstallClientCertificate(BootstrapId, bootstrap.Der, KeyDer(bootstrap), null);
         var wifi = new WifiConfig(log, device.Radio);
-        AddNetwork1(wifi, Scenario.Device.Ssid, Scenario.Device.Id, BootstrapId);
+        AddNetwork1(wifi, Scenario.Device.Ssid, deviceId, BootstrapId);
         new EstSettings
         {
             Url = "https://127.0.0.1:" + Est.Port,
             TrustAnchorIds = new[] { EstRootId },
             BootstrapCertificateId = BootstrapId,
-            Subject = "CN=" + Scenario.Device.Id,
+            Subject = "CN=" + deviceId,
         }.Save(log);
         new DpsSettings
         {

@@ -30,7 +30,9 @@ public sealed class WorldPki
         RadiusServer1 = Keep(DevPki.Server(RadiusRoot1, new[] { "radius1.contoso.example" }, from, rootExpiry));
         RadiusServer2 = Keep(DevPki.Server(RadiusRoot2, new[] { "radius2.contoso.example" }, from, root2Expiry));
         FactoryCa = Keep(DevPki.Root("CN=Contoso Factory CA,O=Contoso", from, beyond));
-        Bootstrap = Keep(DevPki.Client(FactoryCa, "CN=" + scenario.Device.Id, from, IsoDuration.Parse(scenario.Lifetimes.BootstrapCertificate).From(start)));
+        _bootstrapFrom = from;
+        _bootstrapUntil = IsoDuration.Parse(scenario.Lifetimes.BootstrapCertificate).From(start);
+        Bootstrap = BootstrapFor(scenario.Device.Id);
         DpsRoot = Keep(DevPki.Root("CN=DPS Test Root,O=nf.Certs test", from, beyond));
         DpsServer = Keep(DevPki.Server(DpsRoot, new[] { "localhost" }, from, beyond));
         EstDirectory = Path.Combine(directory, "est");
@@ -49,6 +51,21 @@ public sealed class WorldPki
             }
         }
         _credentials.Add(Hub.DeviceCa);
+    }
+
+    private readonly DateTimeOffset _bootstrapFrom;
+    private readonly DateTimeOffset _bootstrapUntil;
+
+    /// <summary>A factory bootstrap certificate (and key) for device <paramref name="deviceId"/>, signed by the factory CA;
+    /// kept among <see cref="Credentials"/>. Thread-safe.</summary>
+    public DevCredential BootstrapFor(string deviceId)
+    {
+        DevCredential c = DevPki.Client(FactoryCa, "CN=" + deviceId, _bootstrapFrom, _bootstrapUntil);
+        lock (_credentials)
+        {
+            _credentials.Add(c);
+        }
+        return c;
     }
 
     /// <summary>RootCA1: the RADIUS server's root until it expires.</summary>
