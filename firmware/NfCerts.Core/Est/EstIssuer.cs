@@ -21,6 +21,8 @@ namespace NfCerts.Core.Est
     /// names, else the configured one) or the current key when rotation is off, and a CSR with the device's subject and
     /// what /csrattrs asks (challengePassword, extensions given whole); or /serverkeygen. The answer passes
     /// <see cref="EstCertificateCheck"/> before it is returned.</para>
+    /// <para>Connections: each attempt is one <see cref="EstClient"/> conversation, /cacerts, /csrattrs and the enrollment on
+    /// one kept TLS connection (the client's connection rule), closed when the attempt ends.</para>
     /// <para>Crash rules: the issuer never writes a certificate or key; the only value it writes is the EST CA set
     /// (<see cref="EstCaStore"/>, one atomic value, after a verified enrollment), so a failure or power cut leaves the old
     /// credential as it was. The returned credential carries the leaf and, as its chain, the intermediates the server sent
@@ -188,6 +190,7 @@ namespace NfCerts.Core.Est
             }
             finally
             {
+                client.Close();
                 if (authKey != null)
                 {
                     Array.Clear(authKey, 0, authKey.Length);

@@ -64,6 +64,25 @@ namespace NfCerts.Tests.Est.Client
         }
 
         [Fact]
+        public void An_answer_cut_midway_on_a_kept_connection_is_an_error_and_not_sent_again()
+        {
+            using var server = new RawTlsServer(_pki.Server, (s, _) =>
+            {
+                DrainRequest(s);
+                s.Write(Encoding.ASCII.GetBytes("HTTP/1.1 204 No Content\r\n\r\n"));
+                DrainRequest(s);
+                s.Write(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: application/csrattrs\r\nContent-Length: 100\r\n\r\nMAo"));
+                s.Flush();
+            });
+            using EstClient client = Client(server, TimeSpan.FromSeconds(60));
+            Assert.Same(CsrAttributes.None, client.GetCsrAttributes());
+            EstException e = Assert.Throws<EstException>(() => client.GetCsrAttributes());
+            Assert.Equal(EstError.ConnectionLost, e.Error);
+            Assert.Equal(1, server.Connections);
+            Assert.Equal(1, client.Connections);
+        }
+
+        [Fact]
         public void A_redirect_is_not_followed()
         {
             using var server = new RawTlsServer(_pki.Server, (s, _) =>
