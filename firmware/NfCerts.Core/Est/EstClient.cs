@@ -28,8 +28,10 @@ namespace NfCerts.Core.Est
     /// when it is a GET (idempotent) or when the failure came while it was being written (the server never had the whole
     /// request, whose body is framed by Content-Length, so it cannot have acted on it). A POST written whole whose
     /// connection then dies is never sent again by the client: it fails as <see cref="EstError.ConnectionLost"/>
-    /// (retryable), and the caller decides. So that this rarely happens, a POST goes on a kept connection only when it has
-    /// been idle less than <see cref="MaxIdleBeforePost"/> (the board may spend seconds making a key in between).</para>
+    /// (retryable), and the caller decides. So that this rarely happens, a POST goes on a kept connection only when the
+    /// server has already answered a second request on it (proof that it keeps connections at all: a server that closes
+    /// after every answer without saying so costs a handshake per request, never a failed POST) and it has been idle less
+    /// than <see cref="MaxIdleBeforePost"/> (the board may spend seconds making a key in between).</para>
     /// <para>RAM: one <see cref="HttpResponseReader"/> (2.5 KiB of buffers) per client, reused by every answer and
     /// connection; the TLS stream's own buffers while a connection is open.</para>
     /// </remarks>
@@ -45,6 +47,7 @@ namespace NfCerts.Core.Est
         private Stream? _stream;
         private HttpResponseReader? _reader;
         private TimeSpan _idleSince;
+        private int _answered;
         private bool _requestWritten;
 
         /// <summary>Creates a client of <paramref name="endpoint"/> whose TLS server must chain to one of
@@ -202,7 +205,7 @@ namespace NfCerts.Core.Est
         private HttpResponse Send(string method, string operation, byte[]? payload, string? contentType, string? authorization, bool last)
         {
             TimeSpan started = _clock.Uptime;
-            if (_stream != null && payload != null && _clock.Uptime - _idleSince >= MaxIdleBeforePost)
+            if (_stream != null && payload != null && (_answered < 2 || _clock.Uptime - _idleSince >= MaxIdleBeforePost))
             {
                 Close();
             }
@@ -269,6 +272,7 @@ namespace NfCerts.Core.Est
                 HttpResponse r = _reader.Read();
                 keep = !last && _reader.Reusable;
                 _idleSince = _clock.Uptime;
+                _answered++;
                 return r;
             }
             catch (IOException)
@@ -300,6 +304,7 @@ namespace NfCerts.Core.Est
                 throw EstException.Tls(e);
             }
             Connections++;
+            _answered = 0;
             return _stream;
         }
 
