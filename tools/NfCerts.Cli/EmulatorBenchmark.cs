@@ -16,10 +16,12 @@ namespace NfCerts.Cli
             var deviceYears = new Option<int>("--device-years") { Description = "Simulated years of the one-device run (0 skips it)", HelpName = "N", DefaultValueFactory = _ => 10 };
             var fleets = new Option<string>("--fleets") { Description = "Comma-separated fleet sizes, each run for --fleet-years (empty skips them; the issue's sizes are 1000,10000, which take hours here)", HelpName = "N,N", DefaultValueFactory = _ => "10,50" };
             var fleetYears = new Option<int>("--fleet-years") { Description = "Simulated years of each fleet run", HelpName = "N", DefaultValueFactory = _ => 2 };
+            var idleDevices = new Option<int>("--idle-devices") { Description = "Also boot N devices to the hub and print the managed heap and flash model bytes per idle device (0 skips it)", HelpName = "N", DefaultValueFactory = _ => 0 };
             var command = new Command("emulator", "The emulator's cost: wall time, peak working set, GC heap and real TLS handshakes for one device over --device-years (the default scenario) and for fleets of --fleets devices over --fleet-years; figures only")
             {
-                deviceYears, fleets, fleetYears,
-            }.WithExamples("bench emulator", "bench emulator --device-years 10 --fleets 1000 --fleet-years 2", "bench emulator --device-years 0 --fleets 100");
+                deviceYears, fleets, fleetYears, idleDevices,
+            }.WithExamples("bench emulator", "bench emulator --device-years 10 --fleets 1000 --fleet-years 2", "bench emulator --device-years 0 --fleets 100",
+                "bench emulator --device-years 0 --fleets '' --idle-devices 200");
             command.SetAction(r =>
             {
                 TextWriter o = ui.Out;
@@ -48,6 +50,7 @@ namespace NfCerts.Cli
                     FleetResult f = new FleetRun(plan, new FleetOptions { Devices = n, Years = fy }).RunAsync().GetAwaiter().GetResult();
                     Line(o, n + " devices x " + fy + " y", wall.Elapsed, (double)n * fy, f.Handshakes.Total);
                 }
+                EmulatorMemoryBenchmark.Run(o, r.GetValue(idleDevices));
                 return 0;
             });
             return command;

@@ -27,7 +27,7 @@ namespace NfCerts.Cli
             {
                 string? wanted = fingerprint == null ? null : NormalizeFingerprint(fingerprint);
                 using var clock = new SystemClock();
-                byte[][] cas = Guarded(() => new EstClient(new UnauthenticatedTlsConnector(), clock, endpoint, Array.Empty<byte[]>()) { Timeout = timeout }.GetCaCerts());
+                byte[][] cas = Guarded(new UnauthenticatedTlsConnector(), clock, endpoint, Array.Empty<byte[]>(), timeout);
                 ui.Error.WriteLine("bootstrap (RFC 7030 4.1.1): these CA certificates came over a TLS connection no trust anchor authenticated.");
                 ui.Error.WriteLine("Compare a fingerprint with the CA's operator before trusting them:");
                 var pinned = new System.Collections.Generic.List<byte[]>();
@@ -43,7 +43,7 @@ namespace NfCerts.Cli
                 if (wanted == null)
                 {
                     // Only a consistency check (the server chains to what it handed out); a person compares the fingerprints.
-                    Guarded(() => new EstClient(new HostTlsConnector(clock), clock, endpoint, cas) { Timeout = timeout }.GetCaCerts());
+                    Guarded(new HostTlsConnector(clock), clock, endpoint, cas, timeout);
                     return cas;
                 }
                 if (pinned.Count == 0)
@@ -52,16 +52,18 @@ namespace NfCerts.Cli
                 }
                 // Only the pinned certificate authenticates the server: a man in the middle could add its own CA to the
                 // unauthenticated answer beside the genuine (public) one. The set kept is what the server, so authenticated, answers.
-                byte[][] authenticated = Guarded(() => new EstClient(new HostTlsConnector(clock), clock, endpoint, pinned.ToArray()) { Timeout = timeout }.GetCaCerts());
+                byte[][] authenticated = Guarded(new HostTlsConnector(clock), clock, endpoint, pinned.ToArray(), timeout);
                 ui.Error.WriteLine("--ca-fingerprint matches: the server is authenticated by that CA certificate, and its CA certificates are trusted from now on.");
                 return authenticated;
             }
 
-            private static byte[][] Guarded(Func<byte[][]> fetch)
+            /// <summary>/cacerts over a connection of its own, closed after the answer.</summary>
+            private static byte[][] Guarded(ITlsConnector tls, SystemClock clock, EstEndpoint endpoint, byte[][] anchors, TimeSpan timeout)
             {
                 try
                 {
-                    return fetch();
+                    using var client = new EstClient(tls, clock, endpoint, anchors) { Timeout = timeout };
+                    return client.GetCaCerts();
                 }
                 catch (EstException e) when (e.Error == EstError.Tls && e.TlsFailure == TlsFailure.ServerCertificateNotTrusted)
                 {

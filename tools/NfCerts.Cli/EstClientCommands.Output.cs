@@ -21,7 +21,15 @@ namespace NfCerts.Cli
             try
             {
                 // The bootstrap has just fetched them (and checked the server against them).
-                cas = session.Bootstrapped ? session.Anchors : session.Client(so.TimeoutOf(r)).GetCaCerts();
+                if (session.Bootstrapped)
+                {
+                    cas = session.Anchors;
+                }
+                else
+                {
+                    using EstClient client = session.Client(so.TimeoutOf(r));
+                    cas = client.GetCaCerts();
+                }
             }
             catch (EstException e)
             {
@@ -71,7 +79,8 @@ namespace NfCerts.Cli
             CsrAttributes attrs;
             try
             {
-                attrs = session.Client(so.TimeoutOf(r)).GetCsrAttributes();
+                using EstClient client = session.Client(so.TimeoutOf(r));
+                attrs = client.GetCsrAttributes();
             }
             catch (EstException e)
             {

@@ -75,20 +75,28 @@ namespace NfCerts.Cli
             {
                 return DeferredExitCode;
             }
-            byte[] leaf = CertStore.DecodeCertificate(issued.Certificate);
+            byte[] leaf;
             var written = new List<string>();
-            if (outCert != null)
+            try
             {
-                written.AddRange(IssuedFiles.Write(leaf, issuer.LastChain, issued.PrivateKey, outCert, outKey, outChain));
+                leaf = CertStore.DecodeCertificate(issued.Certificate);
+                if (outCert != null)
+                {
+                    written.AddRange(IssuedFiles.Write(leaf, issuer.LastChain, issued.PrivateKey, outCert, outKey, outChain));
+                }
+                if (image != null)
+                {
+                    using StoreCommands.Session s = StoreCommands.Open(image, true);
+                    // The renewal engine's install: certificate, chain and key in one commit.
+                    s.Store.InstallClientCertificate(id!, issued.Chain == null ? leaf : CertificateChain.Join(leaf, issued.Chain), issued.PrivateKey, null);
+                    written.Add(image + " (" + id + ")");
+                }
             }
-            if (image != null)
+            finally
             {
-                using StoreCommands.Session s = StoreCommands.Open(image, true);
-                // The renewal engine's install: certificate, chain and key in one commit.
-                s.Store.InstallClientCertificate(id!, issued.Chain == null ? leaf : CertificateChain.Join(leaf, issued.Chain), issued.PrivateKey, null);
-                written.Add(image + " (" + id + ")");
+                // Also when a file or the image could not be written.
+                Array.Clear(issued.PrivateKey, 0, issued.PrivateKey.Length);
             }
-            Array.Clear(issued.PrivateKey, 0, issued.PrivateKey.Length);
             Report(ui, r.GetValue(so.Json), op, leaf, issuer, !keepKey, written);
             return 0;
         }

@@ -170,13 +170,16 @@ namespace NfCerts.Cli
             }
         }
 
-        /// <summary>Bytes this thread allocates while <paramref name="action"/> runs.</summary>
+        /// <summary>Bytes this thread allocates while <paramref name="action"/> runs, without the flash model's cells (on the
+        /// board they are flash, not RAM).</summary>
         public static long Allocated(Action action)
         {
-            long before = GC.GetAllocatedBytesForCurrentThread();
+            long before = Heap();
             action();
-            return GC.GetAllocatedBytesForCurrentThread() - before;
+            return Heap() - before;
         }
+
+        private static long Heap() => GC.GetAllocatedBytesForCurrentThread() - NorFlash.CellBytesAllocatedOnThisThread;
 
         /// <summary>The least that <paramref name="action"/> allocated over three runs of the same work: the code's own
         /// allocations, without the runtime's occasional ones (JIT tiering) that a loaded machine adds to one run.</summary>

@@ -6,6 +6,7 @@ using NfCerts.Core.Hub;
 using NfCerts.Core.Provisioning;
 using NfCerts.Core.Renewal;
 using NfCerts.Core.Storage;
+using NfCerts.Core.Wifi;
 
 namespace NfCerts.Core.Device
 {
@@ -106,15 +107,20 @@ namespace NfCerts.Core.Device
 
         /// <summary>Provisioning settled on a hub: a client for another hub (or none yet) is replaced by one for this hub;
         /// the same hub after a registration is tried now (DPS has just registered the device there).</summary>
+        /// <remarks>All or nothing: the new client is built first, and a client that cannot be built (the fault says why)
+        /// leaves the old one running and wired as it was. Once built, the old client is unwired and the new one wired in one
+        /// step under the lock; the old one is then disconnected outside it (its transport may take its whole timeout), and
+        /// the new one starts only after that, unless the runtime was stopped or the client replaced meanwhile.</remarks>
         private void OnHubAssigned(object sender, HubSettings settings, bool registered)
         {
+            HubClient? old;
             lock (_sync)
             {
                 if (_state != DeviceState.Running || _log == null || sender != _provisioning)
                 {
                     return;
                 }
-                HubClient? old = _hub;
+                old = _hub;
                 if (old != null && old.Settings.HostName == settings.HostName && old.Settings.DeviceId == settings.DeviceId)
                 {
                     if (registered)
@@ -123,31 +129,103 @@ namespace NfCerts.Core.Device
                     }
                     return;
                 }
+                HubClient? next = BuildHub(_log, settings);
+                if (next == null)
+                {
+                    return;
+                }
                 if (old != null)
                 {
                     DetachHub(old);
+                    _retiring++;
                 }
-                var handlers = _handlers as HubHandlers;
-                if (handlers != null)
-                {
-                    // The new hub's twin has none of what the old one was told.
-                    handlers.ForgetReported();
-                }
-                _hub = CreateHub(_log, settings);
+                AttachHub(next);
                 Supervise();
-                if (_hub != null)
+            }
+            if (old != null)
+            {
+                Retire(old);
+            }
+            else
+            {
+                lock (_sync)
                 {
-                    StartGuarded(new ComponentStarter(_hub.Start), HubComponent, "the hub client did not start: ");
-                    _supervisor.Start();
+                    StartReplacement();
                 }
             }
         }
 
+        /// <summary>Makes <paramref name="hub"/> the runtime's client and wires its events (once: it is new). Under the lock.</summary>
+        private void AttachHub(HubClient hub)
+        {
+            hub.HubRefused += OnHubRefused;
+            hub.Connected += OnHubConnected;
+            _hub = hub;
+            _hubStarted = false;
+        }
+
+        /// <summary>Unwires the runtime's client; it is no longer the runtime's (the caller stops it). Under the lock.</summary>
         private void DetachHub(HubClient hub)
         {
-            hub.Stop();
             hub.HubRefused -= OnHubRefused;
             hub.Connected -= OnHubConnected;
+            _hub = null;
+            _hubStarted = false;
+        }
+
+        /// <summary>Stops a client that was detached (and counted in <see cref="_retiring"/>) under the lock, outside it; then
+        /// the current client starts if it waited for this one.</summary>
+        private void Retire(HubClient hub)
+        {
+            try
+            {
+                hub.Stop();
+            }
+            finally
+            {
+                lock (_sync)
+                {
+                    _retiring--;
+                    if (_state == DeviceState.Running)
+                    {
+                        StartReplacement();
+                    }
+                }
+            }
+        }
+
+        /// <summary>A client that replaced another: the new hub's twin has none of what the old one was told, then it starts.
+        /// Under the lock.</summary>
+        private void StartReplacement()
+        {
+            if (_hub == null || _hubStarted || _retiring > 0)
+            {
+                return;
+            }
+            var handlers = _handlers as HubHandlers;
+            ConnectionManager? manager = _manager;
+            if (handlers != null && manager != null)
+            {
+                lock (manager.SyncRoot)
+                {
+                    handlers.ForgetReported();
+                }
+            }
+            StartHubIfIdle();
+            StartGuarded(new ComponentStarter(_supervisor.Start), "supervisor", "the supervisor did not start: ");
+        }
+
+        /// <summary>Starts the runtime's client unless it has started or another client is still being stopped. Under the
+        /// lock.</summary>
+        private void StartHubIfIdle()
+        {
+            HubClient? hub = _hub;
+            if (hub == null || _hubStarted || _retiring > 0)
+            {
+                return;
+            }
+            _hubStarted = true;
+            StartGuarded(new ComponentStarter(hub.Start), HubComponent, "the hub client did not start: ");
         }
 
         /// <summary>The hub refused the device or does not know it: DPS again, with the reason kept and reported.</summary>

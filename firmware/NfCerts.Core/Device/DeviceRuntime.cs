@@ -24,6 +24,13 @@ namespace NfCerts.Core.Device
     /// <para>The radio is used through <see cref="BoundedRadio"/>, so that a driver that hangs in a connect holds no lock.</para>
     /// <para>A renewal engine that does not start (a journal that cannot be written) does not stop the connection manager:
     /// the <see cref="Supervisor"/> restarts it.</para>
+    /// <para>Locks, in the one order they may be taken when more than one is needed: the runtime's own lock (its entry
+    /// points: <see cref="Start"/>, <see cref="Stop"/>, the hub swap's bookkeeping), then a hub client's handler lock, then
+    /// the store's lock (<see cref="ConnectionManager.SyncRoot"/>: the renewal engine's lock, <see cref="HubClient.StoreLock"/>
+    /// and the provisioning driver's store lock are this one object), then the leaf locks that never wait for another
+    /// (a hub client's or the provisioning driver's state, the supervisor's list, the fault list). Every write to the store
+    /// is made under the store's lock. No network I/O runs under the runtime's lock: a hub client that is replaced or
+    /// stopped is disconnected after the lock is released (a disconnect may take the transport's whole timeout).</para>
     /// </remarks>
     public sealed partial class DeviceRuntime
     {
@@ -59,6 +66,10 @@ namespace NfCerts.Core.Device
         private IHubHandlers? _handlers;
         private ProvisioningDriver? _provisioning;
         private uint _seed;
+        // Hub clients being stopped outside the lock (a swap's old client, Stop's client): the next one starts only after,
+        // so that two clients never use the one transport at once.
+        private int _retiring;
+        private bool _hubStarted;
 
         /// <summary>Creates the runtime; nothing runs until <see cref="Start"/>.</summary>
         public DeviceRuntime(DeviceHal hal, DeviceOptions? options)
@@ -184,13 +195,24 @@ namespace NfCerts.Core.Device
         }
 
         /// <summary>Stops every component and timer.</summary>
+        /// <remarks>The hub client is disconnected after the runtime's lock is released, so that a disconnect that takes the
+        /// transport's whole timeout holds up no other entry point.</remarks>
         public void Stop()
         {
+            HubClient? hub;
             lock (_sync)
             {
                 _retry.Cancel();
-                StopComponents();
+                hub = StopComponents();
                 _state = DeviceState.Stopped;
+                if (hub != null)
+                {
+                    _retiring++;
+                }
+            }
+            if (hub != null)
+            {
+                Retire(hub);
             }
         }
 
@@ -249,7 +271,14 @@ namespace NfCerts.Core.Device
             _hubTrust = new HubTrust(log, _hal.Clock);
             _provisioning = CreateProvisioning(log, _store, issuer);
             _handlers = CreateHandlers(log, _store, _wifi, _engine, _hubTrust);
-            _hub = CreateHub(log, null);
+            // Wired once per open, whatever becomes of the hub client (they look at the current one).
+            _manager.Connected += OnWifiConnected;
+            _engine.StepReached += OnRenewalStep;
+            HubClient? hub = BuildHub(log, null);
+            if (hub != null)
+            {
+                AttachHub(hub);
+            }
             Supervise();
             // Recovery first (a trial certificate is rolled back before the manager connects with it).
             StartGuarded(new ComponentStarter(_engine.Start), "renewal", "the renewal engine did not start: ");
@@ -257,10 +286,7 @@ namespace NfCerts.Core.Device
             // A root CA notice saved before a reboot or power cut is acted on now, hub or no hub.
             StartGuarded(new ComponentStarter(ResumeNotices), HubComponent, "a saved root CA notice could not be resumed: ");
             StartGuarded(new ComponentStarter(_manager.Start), "connection", "the connection manager did not start: ");
-            if (_hub != null)
-            {
-                StartGuarded(new ComponentStarter(_hub.Start), HubComponent, "the hub client did not start: ");
-            }
+            StartHubIfIdle();
             if (_provisioning != null)
             {
                 // On its timer: the boot never waits for EST or DPS.
@@ -322,7 +348,12 @@ namespace NfCerts.Core.Device
 
         private void EnterSafeMode(string component, string problem)
         {
-            StopComponents();
+            HubClient? hub = StopComponents();
+            if (hub != null)
+            {
+                // Only when opening failed past the hub's start (a bug): not started, or not connected yet.
+                hub.Stop();
+            }
             _state = DeviceState.SafeMode;
             _faults.Report(component, problem);
             try
@@ -335,23 +366,26 @@ namespace NfCerts.Core.Device
             }
         }
 
-        private void StopComponents()
+        /// <summary>Stops what is open; returns the hub client, unwired but not yet stopped (the caller stops it, outside
+        /// the lock where it can).</summary>
+        private HubClient? StopComponents()
         {
             _supervisor.Stop();
             _supervisor.Clear();
             StopProvisioning();
             // The hub first: a notice arriving now must not reach an engine that has stopped.
-            if (_hub != null)
+            HubClient? hub = _hub;
+            if (hub != null)
             {
-                DetachHub(_hub);
-                if (_manager != null)
-                {
-                    _manager.Connected -= OnWifiConnected;
-                }
-                if (_engine != null)
-                {
-                    _engine.StepReached -= OnRenewalStep;
-                }
+                DetachHub(hub);
+            }
+            if (_manager != null)
+            {
+                _manager.Connected -= OnWifiConnected;
+            }
+            if (_engine != null)
+            {
+                _engine.StepReached -= OnRenewalStep;
             }
             var handlers = _handlers as HubHandlers;
             if (handlers != null)
@@ -374,6 +408,7 @@ namespace NfCerts.Core.Device
             _wifi = null;
             _store = null;
             _log = null;
+            return hub;
         }
 
         /// <summary>The device's hub handlers (or the test's, <see cref="DeviceOptions.HubHandlers"/>); a fault and null when
@@ -473,9 +508,10 @@ namespace NfCerts.Core.Device
             }
         }
 
-        /// <summary>The hub client, when the HAL has a transport and the store has valid settings; a fault otherwise
-        /// (except for a device that was never given a hub).</summary>
-        private HubClient? CreateHub(RecordLog log, HubSettings? given)
+        /// <summary>Builds the hub client, when the HAL has a transport and the store has valid settings (or
+        /// <paramref name="given"/> ones); a fault and null otherwise (except for a device that was never given a hub). Wires
+        /// nothing: <see cref="AttachHub"/> does, once the client exists.</summary>
+        private HubClient? BuildHub(RecordLog log, HubSettings? given)
         {
             if (_hal.Hub == null || _manager == null || _engine == null || _store == null || _hubTrust == null)
             {
@@ -505,17 +541,15 @@ namespace NfCerts.Core.Device
                 {
                     settings.ModelId = NfCerts.Core.Hub.HubHandlers.ModelId;
                 }
+                HubBuildProbe? probe = BeforeHubBuild;
+                if (probe != null)
+                {
+                    probe(settings);
+                }
                 var hub = new HubClient(_hal.Hub, _handlers, settings, _store, _hubTrust, _radio, _hal.Clock, _hal.Timers, _seed);
                 hub.StoreLock = _manager.SyncRoot;
                 hub.ClientCertId = _options.Renewal.ClientCert1;
                 hub.ReportPeriod = _options.HubReportPeriod;
-                hub.HubRefused += OnHubRefused;
-                hub.Connected += OnHubConnected;
-                if (_hub == null)
-                {
-                    _manager.Connected += OnWifiConnected;
-                    _engine.StepReached += OnRenewalStep;
-                }
                 _faults.Clear(HubComponent);
                 return hub;
             }
@@ -525,6 +559,14 @@ namespace NfCerts.Core.Device
                 return null;
             }
         }
+
+        /// <summary>Tests only: runs before each hub client is built; what it throws stands for what the board's allocator
+        /// throws when the heap is exhausted, so that a test can show that a swap which cannot build its client changes
+        /// nothing.</summary>
+        internal HubBuildProbe? BeforeHubBuild { get; set; }
+
+        /// <summary>See <see cref="BeforeHubBuild"/>.</summary>
+        internal delegate void HubBuildProbe(HubSettings settings);
 
         private void OnWifiConnected(object sender, string configName)
         {

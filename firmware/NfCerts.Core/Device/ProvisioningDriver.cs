@@ -425,7 +425,9 @@ namespace NfCerts.Core.Device
                 HubSettings stored;
                 if (!HubSettings.TryLoad(_log, out stored) || stored.HostName != settings.HostName || stored.DeviceId != settings.DeviceId)
                 {
-                    // A store written before DPS wrote both in one commit, or hub settings an operator changed: DPS's wins.
+                    // Not after a registration (the assignment's commit wrote these very settings), only for a stored
+                    // assignment whose settings are missing (a store written before DPS wrote both in one commit) or were
+                    // changed by an operator: DPS's wins, written once (equal from then on).
                     settings.Save(_log);
                 }
             }

@@ -8,8 +8,9 @@ namespace NfCerts.Core.Est
 {
     /// <summary>
     /// An EST client (RFC 7030 as updated by RFC 8951) speaking a small, strict HTTP/1.1 over <see cref="ITlsConnector"/>:
-    /// one request per connection (<c>Connection: close</c>), bodies base64, answers read by
-    /// <see cref="HttpResponseReader"/> within <see cref="Timeout"/> and <see cref="MaxBodySize"/>.
+    /// the requests of one conversation (/cacerts, /csrattrs, the enrollment) on one persistent connection, one request at
+    /// a time, bodies base64, answers read by <see cref="HttpResponseReader"/> within <see cref="Timeout"/> and
+    /// <see cref="MaxBodySize"/>. <see cref="Close"/> (or <see cref="Dispose"/>) ends the connection.
     /// </summary>
     /// <remarks>
     /// <para>Authentication: the TLS client certificate when <see cref="ClientCertificate"/> and <see cref="ClientKey"/>
@@ -19,8 +20,22 @@ namespace NfCerts.Core.Est
     /// Retry-After delay; 3xx is refused (no redirect is followed, so none can lead to another host); other 4xx are not
     /// retryable; 5xx are retryable, with Retry-After when the server gives one (503 rate limiting). Base64 bodies are
     /// decoded whether or not a Content-Transfer-Encoding header is present, line breaks allowed.</para>
+    /// <para>Connection rule (RFC 9112 9.3, RFC 9110 9.2.2): a connection is kept only after an answer that allows it
+    /// (<see cref="HttpResponseReader.Reusable"/>: HTTP/1.1, no <c>Connection: close</c>, a framed body); the next request
+    /// is written only once the whole previous answer is read (no pipelining). An enrollment that no 401 can follow says
+    /// <c>Connection: close</c>: it is the conversation's last request. A request that fails on a kept connection before
+    /// any byte of its answer arrived (the server closed the idle connection) is sent again, once, on a new connection,
+    /// when it is a GET (idempotent) or when the failure came while it was being written (the server never had the whole
+    /// request, whose body is framed by Content-Length, so it cannot have acted on it). A POST written whole whose
+    /// connection then dies is never sent again by the client: it fails as <see cref="EstError.ConnectionLost"/>
+    /// (retryable), and the caller decides. So that this rarely happens, a POST goes on a kept connection only when the
+    /// server has already answered a second request on it (proof that it keeps connections at all: a server that closes
+    /// after every answer without saying so costs a handshake per request, never a failed POST) and it has been idle less
+    /// than <see cref="MaxIdleBeforePost"/> (the board may spend seconds making a key in between).</para>
+    /// <para>RAM: one <see cref="HttpResponseReader"/> (2.5 KiB of buffers) per client, reused by every answer and
+    /// connection; the TLS stream's own buffers while a connection is open.</para>
     /// </remarks>
-    public sealed class EstClient
+    public sealed class EstClient : IDisposable
     {
         /// <summary>The largest body read, in bytes.</summary>
         public const int MaxBodySize = 32 * 1024;
@@ -29,6 +44,11 @@ namespace NfCerts.Core.Est
         private readonly IClock _clock;
         private readonly EstEndpoint _endpoint;
         private readonly byte[][] _trustAnchors;
+        private Stream? _stream;
+        private HttpResponseReader? _reader;
+        private TimeSpan _idleSince;
+        private int _answered;
+        private bool _requestWritten;
 
         /// <summary>Creates a client of <paramref name="endpoint"/> whose TLS server must chain to one of
         /// <paramref name="trustAnchors"/> (DER each; the explicit EST trust anchors).</summary>
@@ -55,6 +75,36 @@ namespace NfCerts.Core.Est
         public byte[]? ClientCertificate;
         /// <summary>The TLS client key, DER (never logged), or null.</summary>
         public byte[]? ClientKey;
+        /// <summary>A POST is sent on the kept connection only when it has been idle less than this; else on a new one (a
+        /// server may close an idle connection at any time; Apache's default is after 5 s). Default 4 s.</summary>
+        public TimeSpan MaxIdleBeforePost = TimeSpan.FromTicks(4 * TimeSpan.TicksPerSecond);
+
+        /// <summary>How many TLS connections this client has opened (each one a handshake).</summary>
+        public int Connections { get; private set; }
+
+        /// <summary>Closes the kept connection, if any; the next request opens a new one.</summary>
+        public void Close()
+        {
+            Stream? stream = _stream;
+            _stream = null;
+            if (stream != null)
+            {
+                try
+                {
+                    stream.Close();
+                }
+                catch (IOException)
+                {
+                    // already broken: nothing to flush
+                }
+            }
+        }
+
+        /// <summary>Same as <see cref="Close"/>.</summary>
+        public void Dispose()
+        {
+            Close();
+        }
 
         /// <summary>GET /cacerts: the EST CA certificates (RFC 7030 4.1).</summary>
         public byte[][] GetCaCerts()
@@ -137,11 +187,13 @@ namespace NfCerts.Core.Est
         private HttpResponse Exchange(string method, string operation, byte[]? body, string? contentType, bool notFoundIsAnswer)
         {
             byte[]? payload = body == null ? null : Encoding.UTF8.GetBytes(Convert.ToBase64String(body));
-            HttpResponse r = Send(method, operation, payload, contentType, null);
+            // An enrollment is the conversation's last request unless a 401 may call for Basic credentials.
+            bool post = payload != null;
+            HttpResponse r = Send(method, operation, payload, contentType, null, post && User == null);
             if (r.Status == 401 && User != null)
             {
                 string credentials = Convert.ToBase64String(Encoding.UTF8.GetBytes(User + ":" + (Password ?? "")));
-                r = Send(method, operation, payload, contentType, "Basic " + credentials);
+                r = Send(method, operation, payload, contentType, "Basic " + credentials, post);
             }
             if (r.Status == 200 || (r.Status == 204 && method == "GET") || (notFoundIsAnswer && r.Status == 404))
             {
@@ -150,24 +202,52 @@ namespace NfCerts.Core.Est
             throw StatusError(r, operation);
         }
 
-        private HttpResponse Send(string method, string operation, byte[]? payload, string? contentType, string? authorization)
+        private HttpResponse Send(string method, string operation, byte[]? payload, string? contentType, string? authorization, bool last)
         {
             TimeSpan started = _clock.Uptime;
-            Stream stream;
+            if (_stream != null && payload != null && (_answered < 2 || _clock.Uptime - _idleSince >= MaxIdleBeforePost))
+            {
+                Close();
+            }
+            bool reused = _stream != null;
             try
             {
-                stream = _tls.Connect(_endpoint.Host, _endpoint.Port, _trustAnchors, ClientCertificate, ClientKey, Timeout);
+                return Transmit(method, operation, payload, contentType, authorization, last, started);
             }
-            catch (TlsException e)
+            catch (EstException e)
             {
-                throw EstException.Tls(e);
+                bool beforeAnswer = e.Error == EstError.ConnectionLost && !_reader!.ReceivedAny;
+                if (!reused || !beforeAnswer || (method != "GET" && _requestWritten))
+                {
+                    throw;
+                }
+                // The server had closed the kept connection: once more, on a new one (see the connection rule).
+                return Transmit(method, operation, payload, contentType, authorization, last, started);
             }
+        }
+
+        // One request and its answer, on the kept connection or a new one; the connection is closed after any failure and
+        // after an answer that does not leave it reusable.
+        private HttpResponse Transmit(string method, string operation, byte[]? payload, string? contentType, string? authorization,
+            bool last, TimeSpan started)
+        {
+            _requestWritten = false;
+            Stream stream = _stream ?? Open(started);
+            if (_reader == null)
+            {
+                _reader = new HttpResponseReader(stream, _clock, Left(started), MaxBodySize);
+            }
+            bool keep = false;
             try
             {
                 var head = new StringBuilder();
                 head.Append(method).Append(' ').Append(_endpoint.PathOf(operation)).Append(" HTTP/1.1\r\n");
                 head.Append("Host: ").Append(_endpoint.Host).Append(':').Append(_endpoint.Port.ToString()).Append("\r\n");
-                head.Append("User-Agent: nfcerts-est/1\r\nAccept: */*\r\nConnection: close\r\n");
+                head.Append("User-Agent: nfcerts-est/1\r\nAccept: */*\r\n");
+                if (last)
+                {
+                    head.Append("Connection: close\r\n");
+                }
                 if (authorization != null)
                 {
                     head.Append("Authorization: ").Append(authorization).Append("\r\n");
@@ -179,14 +259,21 @@ namespace NfCerts.Core.Est
                 }
                 head.Append("\r\n");
                 byte[] bytes = Encoding.UTF8.GetBytes(head.ToString());
+                // Restarted before the first write, so that a failure while writing reads as "no answer yet".
+                _reader.Restart(stream, Left(started));
                 stream.Write(bytes, 0, bytes.Length);
                 if (payload != null)
                 {
                     stream.Write(payload, 0, payload.Length);
                 }
                 stream.Flush();
-                TimeSpan left = Timeout - (_clock.Uptime - started);
-                return new HttpResponseReader(stream, _clock, left, MaxBodySize).Read();
+                _requestWritten = true;
+                _reader.Restart(stream, Left(started));
+                HttpResponse r = _reader.Read();
+                keep = !last && _reader.Reusable;
+                _idleSince = _clock.Uptime;
+                _answered++;
+                return r;
             }
             catch (IOException)
             {
@@ -199,8 +286,37 @@ namespace NfCerts.Core.Est
             }
             finally
             {
-                stream.Close();
+                if (!keep)
+                {
+                    Close();
+                }
             }
+        }
+
+        private Stream Open(TimeSpan started)
+        {
+            try
+            {
+                _stream = _tls.Connect(_endpoint.Host, _endpoint.Port, _trustAnchors, ClientCertificate, ClientKey, Left(started));
+            }
+            catch (TlsException e)
+            {
+                throw EstException.Tls(e);
+            }
+            Connections++;
+            _answered = 0;
+            return _stream;
+        }
+
+        // What is left of Timeout for this exchange; a resend shares the first attempt's deadline.
+        private TimeSpan Left(TimeSpan started)
+        {
+            TimeSpan left = Timeout - (_clock.Uptime - started);
+            if (left <= TimeSpan.Zero)
+            {
+                throw new EstException(EstError.Timeout, 0, "the server did not answer in time", true, TimeSpan.Zero);
+            }
+            return left;
         }
 
         private EstException StatusError(HttpResponse r, string operation)

@@ -21,6 +21,14 @@ namespace NfCerts.Core.Est
     /// names, else the configured one) or the current key when rotation is off, and a CSR with the device's subject and
     /// what /csrattrs asks (challengePassword, extensions given whole); or /serverkeygen. The answer passes
     /// <see cref="EstCertificateCheck"/> before it is returned.</para>
+    /// <para>Connections: each attempt is one <see cref="EstClient"/> conversation, /cacerts, /csrattrs and the enrollment on
+    /// one kept TLS connection (the client's connection rule), closed when the attempt ends.</para>
+    /// <para>Deferral (RFC 7030 4.2.3): after a 202 the issuer keeps the request's key and CSR in RAM, and the next
+    /// <see cref="Issue"/> for the same operation, endpoint, credential and subject sends the same CSR again (without asking
+    /// /csrattrs anew), so the certificate the server issues at last is for the key the device holds. The pending request is
+    /// kept across retryable failures too (the server may have it queued) and dropped on success, on a refusal, or when the
+    /// request changes. It lives only in RAM (one key, at most <see cref="CertStore.MaxKeySize"/> bytes, and one CSR): after
+    /// a reboot the device makes a new key and sends a new request, which the server takes as a new one.</para>
     /// <para>Crash rules: the issuer never writes a certificate or key; the only value it writes is the EST CA set
     /// (<see cref="EstCaStore"/>, one atomic value, after a verified enrollment), so a failure or power cut leaves the old
     /// credential as it was. The returned credential carries the leaf and, as its chain, the intermediates the server sent
@@ -33,6 +41,9 @@ namespace NfCerts.Core.Est
         private readonly IKeyVault _vault;
         private readonly ITlsConnector _tls;
         private readonly IClock _clock;
+        private byte[]? _pendingKey;
+        private byte[]? _pendingCsr;
+        private string _pendingFor = "";
 
         /// <summary>An issuer with fixed settings.</summary>
         public EstIssuer(CertStore store, EstSettings settings, IKeyVault vault, ITlsConnector tls, IClock clock)
@@ -68,6 +79,18 @@ namespace NfCerts.Core.Est
 
         /// <summary>What the last <see cref="Issue"/> did, for logs (credential used, fallbacks, what was not honoured).</summary>
         public string LastNote = "";
+
+        /// <summary>True while a deferred (202) request waits to be sent again with its key and CSR.</summary>
+        public bool HasPendingRequest
+        {
+            get { return _pendingCsr != null; }
+        }
+
+        /// <summary>The CSR (DER) of the deferred request that the next <see cref="Issue"/> repeats, or null.</summary>
+        public byte[]? PendingRequest
+        {
+            get { return _pendingCsr; }
+        }
 
         /// <inheritdoc />
         public IssuedCredential Issue(IssueRequest request)
@@ -136,8 +159,17 @@ namespace NfCerts.Core.Est
                 client.User = settings.User;
                 client.Password = settings.Password;
             }
+            string operation = settings.ServerKeyGeneration ? "serverkeygen" : (reenroll ? "simplereenroll" : "simpleenroll");
+            string requestFor = operation + "|" + settings.Url + "|" + settings.Label + "|" + (authId ?? "") + "|" + subject + "|"
+                + ((int)settings.KeyAlgorithm).ToString() + "|" + (settings.RotateKey ? "rotate" : "keep") + "|" + (keyId ?? "");
+            if (_pendingCsr != null && _pendingFor != requestFor)
+            {
+                DropPending();
+                Note("the deferred request no longer applies: a new one is made");
+            }
             byte[]? authKey = null;
             byte[]? newKey = null;
+            bool keepPending = false;
             try
             {
                 if (authId != null)
@@ -147,36 +179,46 @@ namespace NfCerts.Core.Est
                     client.ClientKey = authKey;
                 }
                 byte[][] estCa = client.GetCaCerts();
-                CsrAttributes attrs = client.GetCsrAttributes();
+                if (_pendingCsr != null)
+                {
+                    Note("sending the deferred request again (the same key and CSR)");
+                }
+                else
+                {
+                    Prepare(client, settings, keyId, subject, requestFor);
+                }
                 byte[][] certs;
                 if (settings.ServerKeyGeneration)
                 {
-                    // RFC 7030 4.4.1: the CSR names the subject; its key is a throwaway the server does not certify.
-                    byte[] signing = _vault.GenerateKey(KeyAlgorithm.EcP256);
-                    byte[] csr = _vault.CreateCertificateRequest(signing, subject);
-                    Array.Clear(signing, 0, signing.Length);
-                    ServerKeyGenResult r = client.ServerKeyGen(csr);
+                    ServerKeyGenResult r = client.ServerKeyGen(_pendingCsr!);
                     newKey = r.PrivateKey;
                     certs = r.Certificates;
                 }
                 else
                 {
-                    newKey = ChooseKey(settings, attrs, keyId);
-                    byte[] csr = Csr(newKey, subject, attrs, settings);
-                    certs = reenroll ? client.SimpleReenroll(csr) : client.SimpleEnroll(csr);
+                    certs = reenroll ? client.SimpleReenroll(_pendingCsr!) : client.SimpleEnroll(_pendingCsr!);
+                    newKey = _pendingKey;
+                    _pendingKey = null;
                 }
+                DropPending();
                 byte[][] others = new byte[certs.Length - 1][];
                 Array.Copy(certs, 1, others, 0, others.Length);
-                EstCertificateCheck.Check(_vault, certs[0], newKey, subject, others, estCa, _clock.UtcNow, _clock.IsSynchronized);
+                EstCertificateCheck.Check(_vault, certs[0], newKey!, subject, others, estCa, _clock.UtcNow, _clock.IsSynchronized);
                 if (EstCaStore.Save(_store.Log, estCa))
                 {
                     Note("EST CA certificates refreshed from /cacerts");
                 }
                 LastChain = InIssuingOrder(certs[0], IntermediatesOf(others, estCa));
                 Note((reenroll ? "re-enrolled with '" : "enrolled with '") + (authId ?? "Basic") + "'");
-                IssuedCredential issued = new IssuedCredential(certs[0], newKey, Concat(LastChain));
+                IssuedCredential issued = new IssuedCredential(certs[0], newKey!, Concat(LastChain));
                 newKey = null;
                 return issued;
+            }
+            catch (EstException e)
+            {
+                // Deferred (202) and other retryable answers: the server may hold the request, so the same one goes next time.
+                keepPending = e.Retryable;
+                throw;
             }
             catch (CertStoreException e)
             {
@@ -188,6 +230,11 @@ namespace NfCerts.Core.Est
             }
             finally
             {
+                client.Close();
+                if (!keepPending)
+                {
+                    DropPending();
+                }
                 if (authKey != null)
                 {
                     Array.Clear(authKey, 0, authKey.Length);
@@ -197,6 +244,53 @@ namespace NfCerts.Core.Est
                     Array.Clear(newKey, 0, newKey.Length);
                 }
             }
+        }
+
+        // The request to send: /csrattrs, then the key (a new one, the current one, or for /serverkeygen a throwaway that
+        // only signs the CSR) and the CSR, kept as the pending request until it is answered.
+        private void Prepare(EstClient client, EstSettings settings, string? keyId, string subject, string requestFor)
+        {
+            CsrAttributes attrs = client.GetCsrAttributes();
+            byte[] key;
+            if (settings.ServerKeyGeneration)
+            {
+                // RFC 7030 4.4.1: the CSR names the subject; its key is a throwaway the server does not certify.
+                key = _vault.GenerateKey(KeyAlgorithm.EcP256);
+                try
+                {
+                    _pendingCsr = _vault.CreateCertificateRequest(key, subject);
+                }
+                finally
+                {
+                    Array.Clear(key, 0, key.Length);
+                }
+            }
+            else
+            {
+                key = ChooseKey(settings, attrs, keyId);
+                try
+                {
+                    _pendingCsr = Csr(key, subject, attrs, settings);
+                }
+                catch
+                {
+                    Array.Clear(key, 0, key.Length);
+                    throw;
+                }
+                _pendingKey = key;
+            }
+            _pendingFor = requestFor;
+        }
+
+        private void DropPending()
+        {
+            if (_pendingKey != null)
+            {
+                Array.Clear(_pendingKey, 0, _pendingKey.Length);
+            }
+            _pendingKey = null;
+            _pendingCsr = null;
+            _pendingFor = "";
         }
 
         private byte[] ChooseKey(EstSettings settings, CsrAttributes attrs, string? keyId)

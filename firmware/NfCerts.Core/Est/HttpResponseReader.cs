@@ -12,9 +12,13 @@ namespace NfCerts.Core.Est
     /// <para>Accepted: a status line <c>HTTP/1.1 NNN reason</c> (or HTTP/1.0), at most <see cref="MaxHeaders"/> header
     /// fields of at most <see cref="MaxLineLength"/> bytes each, lines ending in CRLF (a bare LF is tolerated, a bare CR
     /// is not), interim 1xx responses skipped (at most four), then a body framed by <c>Transfer-Encoding: chunked</c>,
-    /// by one <c>Content-Length</c>, or by the end of the connection (the client always sends <c>Connection: close</c>).
-    /// Refused: obsolete line folding, a header name with spaces, both framings at once, differing Content-Length
-    /// values, any transfer coding but chunked.</para>
+    /// by one <c>Content-Length</c>, or by the end of the connection. Refused: obsolete line folding, a header name with
+    /// spaces, both framings at once, differing Content-Length values, any transfer coding but chunked.</para>
+    /// <para>Persistent connections (RFC 9112 9.3): after <see cref="Read"/>, <see cref="Reusable"/> says whether the
+    /// connection may carry the next request (HTTP/1.1, no <c>Connection: close</c>, a body framed by its length, nothing
+    /// received past it); <see cref="Restart"/> readies the same reader, and its buffers, for the next response on that
+    /// connection or on a new one. <see cref="ReceivedAny"/> tells a failure before the first byte of an answer (a server
+    /// that had closed an idle connection) from one in the middle of it.</para>
     /// <para>Limits, checked before the bytes are read: the body may not exceed the caller's maximum (a declared
     /// Content-Length above it fails at once; chunk sizes and end-of-connection bodies as they arrive). The whole
     /// response must arrive before the deadline set by the caller's timeout, measured on <see cref="IClock.Uptime"/>:
@@ -30,15 +34,18 @@ namespace NfCerts.Core.Est
         public const int MaxHeaders = 32;
         private const int MaxInterim = 4;
 
-        private readonly Stream _stream;
+        private Stream _stream;
         private readonly IClock _clock;
-        private readonly TimeSpan _deadline;
+        private TimeSpan _deadline;
         private readonly int _maxBody;
         private readonly byte[] _buffer = new byte[512];
         private readonly byte[] _line = new byte[MaxLineLength];
         private int _position;
         private int _length;
         private bool _ended;
+        private bool _receivedAny;
+        private bool _reusable;
+        private bool _keepAlive;
 
         /// <summary>Creates a reader of one response from <paramref name="stream"/>, complete within
         /// <paramref name="timeout"/> from now, with a body of at most <paramref name="maxBody"/> bytes.</summary>
@@ -57,6 +64,8 @@ namespace NfCerts.Core.Est
         /// <summary>Reads the response. Throws <see cref="EstException"/>: Timeout, ConnectionLost, BadResponse or TooLarge.</summary>
         public HttpResponse Read()
         {
+            _receivedAny = false;
+            _reusable = false;
             HttpResponse response = ReadHead();
             for (int i = 0; response.Status < 200; i++)
             {
@@ -67,7 +76,57 @@ namespace NfCerts.Core.Est
                 response = ReadHead();
             }
             response.Body = ReadBody(response);
+            _reusable = _keepAlive && !_ended && _position == _length && !HasCloseToken(response.GetHeader("Connection"));
             return response;
+        }
+
+        /// <summary>True after a <see cref="Read"/> whose answer leaves the connection open for another request: HTTP/1.1,
+        /// no <c>Connection: close</c>, a body framed by Content-Length or chunked (or none), and no byte received past it.</summary>
+        public bool Reusable
+        {
+            get { return _reusable; }
+        }
+
+        /// <summary>True when at least one byte of the answer arrived during the last <see cref="Read"/> (also when it threw).</summary>
+        public bool ReceivedAny
+        {
+            get { return _receivedAny; }
+        }
+
+        /// <summary>Readies the reader for the next response on <paramref name="stream"/> (the same connection, or a new one),
+        /// complete within <paramref name="timeout"/> from now. Buffered bytes are dropped: call it for the same connection
+        /// only after <see cref="Reusable"/> was true, when none are left.</summary>
+        public void Restart(Stream stream, TimeSpan timeout)
+        {
+            if (stream == null)
+            {
+                throw new ArgumentNullException("stream");
+            }
+            _stream = stream;
+            _deadline = _clock.Uptime + timeout;
+            _position = 0;
+            _length = 0;
+            _ended = false;
+            _receivedAny = false;
+            _reusable = false;
+        }
+
+        // Connection: a comma-separated list of tokens, case-insensitive (RFC 9110 7.6.1).
+        private static bool HasCloseToken(string? connection)
+        {
+            if (connection == null)
+            {
+                return false;
+            }
+            string[] tokens = connection.Split(',');
+            for (int i = 0; i < tokens.Length; i++)
+            {
+                if (tokens[i].Trim().ToLower() == "close")
+                {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private HttpResponse ReadHead()
@@ -93,6 +152,7 @@ namespace NfCerts.Core.Est
             {
                 throw EstException.Response("the status code is below 100");
             }
+            _keepAlive = status[7] == '1';
             var response = new HttpResponse(code, status.Length > 13 ? status.Substring(13) : "");
             ReadFields(response);
             return response;
@@ -157,6 +217,7 @@ namespace NfCerts.Core.Est
                 ReadExactly(body, 0, n);
                 return body;
             }
+            _keepAlive = false;
             return ReadUntilClose();
         }
 
@@ -303,6 +364,7 @@ namespace NfCerts.Core.Est
             }
             _position = 0;
             _length = read;
+            _receivedAny = true;
             return true;
         }
 

@@ -219,7 +219,10 @@ namespace NfCerts.Core.Hub
             {
                 try
                 {
-                    patch = _handlers.TakeReportedPatch();
+                    lock (StoreLock)
+                    {
+                        patch = _handlers.TakeReportedPatch();
+                    }
                 }
                 catch (Exception e)
                 {
@@ -263,7 +266,10 @@ namespace NfCerts.Core.Hub
             {
                 try
                 {
-                    _handlers.ReportedPatchSent(accepted);
+                    lock (StoreLock)
+                    {
+                        _handlers.ReportedPatchSent(accepted);
+                    }
                 }
                 catch (Exception)
                 {
@@ -409,25 +415,30 @@ namespace NfCerts.Core.Hub
             }
         }
 
-        /// <summary>One handler call under the handlers' lock; an exception is recorded, never thrown into the transport.</summary>
+        /// <summary>One handler call under the handlers' lock (held by the caller) and the store's: the handlers write the
+        /// store (notices, configuration, roots) while the renewal engine and the connection manager use it. An exception is
+        /// recorded, never thrown into the transport.</summary>
         private void GuardedHandler(HandlerCall kind, object? arg, HubMethodCall? call, int version)
         {
             try
             {
-                switch (kind)
+                lock (StoreLock)
                 {
-                    case HandlerCall.Twin:
-                        _handlers.OnTwin((string)arg!);
-                        break;
-                    case HandlerCall.Message:
-                        _handlers.OnMessage((HubMessage)arg!);
-                        break;
-                    case HandlerCall.Desired:
-                        _handlers.OnDesiredPatch((string)arg!, version);
-                        break;
-                    default:
-                        _handlers.OnMethod(call!);
-                        break;
+                    switch (kind)
+                    {
+                        case HandlerCall.Twin:
+                            _handlers.OnTwin((string)arg!);
+                            break;
+                        case HandlerCall.Message:
+                            _handlers.OnMessage((HubMessage)arg!);
+                            break;
+                        case HandlerCall.Desired:
+                            _handlers.OnDesiredPatch((string)arg!, version);
+                            break;
+                        default:
+                            _handlers.OnMethod(call!);
+                            break;
+                    }
                 }
             }
             catch (Exception e)

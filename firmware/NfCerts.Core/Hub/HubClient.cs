@@ -18,6 +18,9 @@ namespace NfCerts.Core.Hub
     /// callbacks, which <see cref="ITimers"/> runs one at a time, and never under a lock; the transport's events are handed
     /// to the handlers on the transport's thread under the handlers' lock, and only ask for a report on the timer. So a
     /// transport that delivers a reply and an event on one receive thread never waits for the client.</para>
+    /// <para>Locks, in this order when more than one is held: the handlers' lock, then <see cref="StoreLock"/>, then the
+    /// client's own state lock, which is held only for bookkeeping and never while another lock is taken or the network
+    /// is used. Every call into <see cref="IHubHandlers"/> is made under the first two, since the handlers write the store.</para>
     /// <para>Credentials: the certificate and key of <see cref="ClientCertId"/> are read from the store (under
     /// <see cref="StoreLock"/>) for each connect only; the key is zeroed as soon as <see cref="IHubTransport.Connect"/>
     /// returns. When the store's certificate differs from the one the connection was made with (a renewal replaced it),
@@ -77,7 +80,8 @@ namespace NfCerts.Core.Hub
 
         /// <summary>Store ID of the client certificate (the renewal options' ClientCert1). Default <c>ClientCert1</c>.</summary>
         public string ClientCertId = "ClientCert1";
-        /// <summary>The lock every user of the store takes (the connection manager's <c>SyncRoot</c>).</summary>
+        /// <summary>The lock every user of the store takes (the connection manager's <c>SyncRoot</c>); the handlers are called
+        /// under it. Set before <see cref="Start"/>.</summary>
         public object StoreLock;
         /// <summary>Delay after the first failed attempt, before jitter. Default 5 s; doubles per failure.</summary>
         public TimeSpan InitialBackoff = TimeSpan.FromSeconds(5);

@@ -8,8 +8,9 @@ namespace NfCerts.Core.Hub
     /// configuration, methods, health).
     /// </summary>
     /// <remarks>
-    /// <para>The hub client calls these on its own thread, one at a time, never two at once. None of them may block on the
-    /// network: they run between the transport's events.</para>
+    /// <para>The hub client calls these on its own thread, one at a time, never two at once, under the store's lock
+    /// (<c>HubClient.StoreLock</c>), so that what they write to the store never interleaves with the renewal engine's or
+    /// the connection manager's work. None of them may block on the network: they run between the transport's events.</para>
     /// <para>Crash rules: a C2D message has already been acknowledged when <see cref="OnMessage"/> runs (nanoFramework's
     /// DeviceClient acknowledges on receipt), so whatever must not be lost is committed to the store before it returns.
     /// Desired properties are not replayed by the hub: after every (re)connect the client GETs the full twin and hands it to

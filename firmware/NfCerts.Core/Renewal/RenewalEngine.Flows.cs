@@ -264,26 +264,36 @@ namespace NfCerts.Core.Renewal
                 return;
             }
             Step("Client.4.InstallClientCert2");
-            // The journal says Trial before ClientCert2 exists, so that a cut at any point after leaves nothing behind.
-            _journal.Client = ClientRotationStep.Trial;
-            SaveJournal();
             string reason;
             bool proved;
+            // The key in RAM is cleared once the store has it (sealed), or has refused it, whatever happens.
             try
             {
-                string refusal;
-                if (!_effects.InstallCandidate(issued, out refusal))
+                // The journal says Trial before ClientCert2 exists, so that a cut at any point after leaves nothing behind.
+                _journal.Client = ClientRotationStep.Trial;
+                SaveJournal();
+                try
                 {
-                    _journal.Client = ClientRotationStep.Idle;
-                    ClientFailed(now, lifetime, "the issued credential was refused: " + refusal, TimeSpan.Zero, true);
-                    return;
+                    string refusal;
+                    bool installed = _effects.InstallCandidate(issued, out refusal);
+                    ForgetKey(issued);
+                    if (!installed)
+                    {
+                        _journal.Client = ClientRotationStep.Idle;
+                        ClientFailed(now, lifetime, "the issued credential was refused: " + refusal, TimeSpan.Zero, true);
+                        return;
+                    }
+                    proved = _effects.TryCandidate(out reason);
                 }
-                proved = _effects.TryCandidate(out reason);
+                catch (Exception e)
+                {
+                    proved = false;
+                    reason = "the trial failed: " + e.Message;
+                }
             }
-            catch (Exception e)
+            finally
             {
-                proved = false;
-                reason = "the trial failed: " + e.Message;
+                ForgetKey(issued);
             }
             if (proved)
             {
@@ -345,6 +355,11 @@ namespace NfCerts.Core.Renewal
             _effects.ReloadConfig();
             _effects.Connect();
             _status.State = RenewalState.RolledBack;
+        }
+
+        private static void ForgetKey(IssuedCredential issued)
+        {
+            Array.Clear(issued.PrivateKey, 0, issued.PrivateKey.Length);
         }
 
         private void ClientFailed(DateTime now, TimeSpan lifetime, string reason, TimeSpan retryAfter, bool retryable)

@@ -16,102 +16,55 @@ namespace NfCerts.Hal.Host
     /// <para>Programming that would turn a 0 bit into 1 is a bug in the caller: with <see cref="Strict"/> (the default) it
     /// throws <see cref="FlashError.IllegalProgram"/> and is counted in <see cref="IllegalProgramAttempts"/>.</para>
     /// </remarks>
-    public sealed class NorFlash : IFlash, IDisposable
+    public sealed partial class NorFlash : IFlash, IDisposable
     {
-        private readonly byte[] _data;
+        // Sparse: a sector that is fully erased holds no array (it reads as 0xFF); the first program that clears a bit in
+        // it allocates one, an erase that leaves it 0xFF frees it. The store keeps most of its sectors erased, so a chip
+        // holds a few sectors' worth of memory however large it is.
+        private readonly byte[]?[] _sectors;
         private readonly FileStream? _file;
+        private byte[]? _erasedSector;
         private int _cutCountdown = -1;
         private Random? _tearRandom;
         private bool _powerLost;
 
         /// <summary>A new, fully erased chip held in memory.</summary>
         public NorFlash(int size, int sectorSize, int writeAlignment = 1)
-            : this(NewErased(size), sectorSize, writeAlignment, null)
+            : this(size, sectorSize, writeAlignment, null)
         {
         }
 
-        private NorFlash(byte[] data, int sectorSize, int writeAlignment, FileStream? file)
+        private NorFlash(int size, int sectorSize, int writeAlignment, FileStream? file)
         {
             if (sectorSize <= 0 || (sectorSize & (sectorSize - 1)) != 0)
             {
                 throw new ArgumentException("sector size must be a power of two", nameof(sectorSize));
             }
-            if (data.Length == 0 || data.Length % sectorSize != 0)
+            if (size <= 0 || size % sectorSize != 0)
             {
-                throw new ArgumentException("size " + data.Length + " is not a positive multiple of the sector size " + sectorSize);
+                throw new ArgumentException("size " + size + " is not a positive multiple of the sector size " + sectorSize);
             }
             if (writeAlignment <= 0 || (writeAlignment & (writeAlignment - 1)) != 0)
             {
                 throw new ArgumentException("write alignment must be a power of two", nameof(writeAlignment));
             }
-            _data = data;
+            Size = size;
             SectorSize = sectorSize;
             WriteAlignment = writeAlignment;
             _file = file;
+            _sectors = new byte[]?[size / sectorSize];
             ProgramOps = new long[SectorCount];
             EraseOps = new long[SectorCount];
         }
 
-        /// <summary>Creates an image file of <paramref name="size"/> erased bytes (fails if it exists) and opens it.</summary>
-        public static NorFlash CreateImage(string path, int size, int sectorSize)
-        {
-            var fs = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
-            var data = NewErased(size);
-            try
-            {
-                var flash = new NorFlash(data, sectorSize, 1, fs);
-                fs.Write(data, 0, data.Length);
-                fs.Flush(true);
-                return flash;
-            }
-            catch
-            {
-                fs.Dispose();
-                File.Delete(path);
-                throw;
-            }
-        }
-
-        /// <summary>Opens an existing image file; every program and erase is written through to it.</summary>
-        public static NorFlash OpenImage(string path, int sectorSize, bool writable = true)
-        {
-            var fs = new FileStream(path, FileMode.Open, writable ? FileAccess.ReadWrite : FileAccess.Read, writable ? FileShare.None : FileShare.Read);
-            try
-            {
-                if (fs.Length == 0 || fs.Length > int.MaxValue || fs.Length % sectorSize != 0)
-                {
-                    throw new InvalidDataException("'" + path + "' is " + fs.Length + " bytes, not a whole number of " + sectorSize + "-byte sectors");
-                }
-                var data = new byte[fs.Length];
-                fs.ReadExactly(data, 0, data.Length);
-                var flash = new NorFlash(data, sectorSize, 1, writable ? fs : null);
-                if (!writable)
-                {
-                    // A read-only image is copied into memory: nothing is written back, so the file need not stay open.
-                    fs.Dispose();
-                }
-                return flash;
-            }
-            catch
-            {
-                fs.Dispose();
-                throw;
-            }
-        }
-
-        private static byte[] NewErased(int size)
-        {
-            var d = new byte[size];
-            Array.Fill(d, (byte)0xFF);
-            return d;
-        }
+        private static bool IsErased(ReadOnlySpan<byte> bytes) => bytes.IndexOfAnyExcept((byte)0xFF) < 0;
 
         /// <inheritdoc/>
-        public int Size => _data.Length;
+        public int Size { get; }
         /// <inheritdoc/>
         public int SectorSize { get; }
         /// <inheritdoc/>
-        public int SectorCount => _data.Length / SectorSize;
+        public int SectorCount => _sectors.Length;
         /// <inheritdoc/>
         public int WriteAlignment { get; }
 
@@ -190,8 +143,45 @@ namespace NfCerts.Hal.Host
             _cutCountdown = -1;
         }
 
+        /// <summary>Bytes of memory the model holds for the contents: one sector's worth for each sector that is not fully
+        /// erased (an erased sector holds none).</summary>
+        public long BytesHeld
+        {
+            get
+            {
+                long n = 0;
+                foreach (byte[]? sector in _sectors)
+                {
+                    if (sector != null)
+                    {
+                        n += sector.Length;
+                    }
+                }
+                return n;
+            }
+        }
+
         /// <summary>A copy of the whole region.</summary>
-        public byte[] Snapshot() => (byte[])_data.Clone();
+        public byte[] Snapshot()
+        {
+            var image = new byte[Size];
+            CopyOut(0, image, 0, Size);
+            return image;
+        }
+
+        /// <summary>A new chip in memory with the same contents, geometry and <see cref="Strict"/> setting, independent of
+        /// this one (programming either leaves the other unchanged); its counters start at zero, no power cut is armed, it
+        /// is powered (whether this one is or not: the copy is what a flash dump reads) and has no image file. Costs a copy
+        /// of the sectors that are not erased.</summary>
+        public NorFlash Clone()
+        {
+            var copy = new NorFlash(Size, SectorSize, WriteAlignment, null) { Strict = Strict };
+            for (int s = 0; s < _sectors.Length; s++)
+            {
+                copy._sectors[s] = (byte[]?)_sectors[s]?.Clone();
+            }
+            return copy;
+        }
 
         /// <inheritdoc/>
         public void Read(int address, byte[] buffer, int offset, int count)
@@ -203,7 +193,7 @@ namespace NfCerts.Hal.Host
             {
                 throw new FlashException(FlashError.OutOfRange, "buffer too small");
             }
-            Buffer.BlockCopy(_data, address, buffer, offset, count);
+            CopyOut(address, buffer, offset, count);
             BytesRead += count;
         }
 
@@ -223,32 +213,107 @@ namespace NfCerts.Hal.Host
             }
             if (Strict)
             {
-                for (int i = 0; i < count; i++)
-                {
-                    byte old = _data[address + i];
-                    if ((old & buffer[offset + i]) != buffer[offset + i])
-                    {
-                        IllegalProgramAttempts++;
-                        throw new FlashException(FlashError.IllegalProgram,
-                            $"program at 0x{address + i:x} would turn bits 0->1 (0x{old:x2} -> 0x{buffer[offset + i]:x2})");
-                    }
-                }
+                CheckOnlyClears(address, buffer, offset, count);
             }
             bool torn = NextOperationTorn();
-            for (int s = address / SectorSize; s <= (address + Math.Max(count, 1) - 1) / SectorSize; s++)
+            for (int s = address / SectorSize; s <= (address + Math.Max(count, 1) - 1) / SectorSize && s < SectorCount; s++)
             {
                 ProgramOps[s]++;
             }
             BytesProgrammed += count;
-            for (int i = 0; i < count; i++)
+            for (int a = address; a < address + count;)
             {
-                byte target = (byte)(_data[address + i] & buffer[offset + i]);
-                _data[address + i] = torn ? Tear(_data[address + i], target) : target;
+                int s = a / SectorSize, at = a - s * SectorSize;
+                int n = Math.Min(address + count - a, SectorSize - at);
+                int from = offset + (a - address);
+                byte[]? sector = _sectors[s];
+                bool fresh = sector == null;
+                if (sector == null)
+                {
+                    if (IsErased(buffer.AsSpan(from, n)))
+                    {
+                        // Programming 0xFF into erased bytes changes nothing (and tears nothing).
+                        a += n;
+                        continue;
+                    }
+                    sector = NewErasedSector();
+                    _sectors[s] = sector;
+                }
+                for (int i = 0; i < n; i++)
+                {
+                    byte target = (byte)(sector[at + i] & buffer[from + i]);
+                    sector[at + i] = torn ? Tear(sector[at + i], target) : target;
+                }
+                if (torn && fresh && IsErased(sector))
+                {
+                    _sectors[s] = null;
+                }
+                a += n;
             }
             Persist(address, count);
             if (torn)
             {
                 PowerFail("program", address, count);
+            }
+        }
+
+        /// <summary>Throws <see cref="FlashError.IllegalProgram"/> if programming would turn a 0 bit into 1 (an erased
+        /// sector has none).</summary>
+        private void CheckOnlyClears(int address, byte[] buffer, int offset, int count)
+        {
+            for (int a = address; a < address + count;)
+            {
+                int s = a / SectorSize, at = a - s * SectorSize;
+                int n = Math.Min(address + count - a, SectorSize - at);
+                byte[]? sector = _sectors[s];
+                for (int i = 0; sector != null && i < n; i++)
+                {
+                    byte old = sector[at + i], b = buffer[offset + (a - address) + i];
+                    if ((old & b) != b)
+                    {
+                        IllegalProgramAttempts++;
+                        throw new FlashException(FlashError.IllegalProgram,
+                            $"program at 0x{a + i:x} would turn bits 0->1 (0x{old:x2} -> 0x{b:x2})");
+                    }
+                }
+                a += n;
+            }
+        }
+
+        [ThreadStatic]
+        private static long t_cellBytes;
+
+        /// <summary>Managed bytes the flash models have allocated on the calling thread for sectors that a program wrote into
+        /// (the chip's cells, which a board keeps in flash, not in RAM): a measure of the caller's RAM subtracts it from
+        /// <see cref="GC.GetAllocatedBytesForCurrentThread"/>.</summary>
+        public static long CellBytesAllocatedOnThisThread => t_cellBytes;
+
+        private byte[] NewErasedSector()
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            var sector = new byte[SectorSize];
+            t_cellBytes += GC.GetAllocatedBytesForCurrentThread() - before;
+            Array.Fill(sector, (byte)0xFF);
+            return sector;
+        }
+
+        /// <summary>Copies <paramref name="count"/> bytes at <paramref name="address"/> out (erased sectors as 0xFF).</summary>
+        private void CopyOut(int address, byte[] buffer, int offset, int count)
+        {
+            for (int a = address; a < address + count;)
+            {
+                int s = a / SectorSize, at = a - s * SectorSize;
+                int n = Math.Min(address + count - a, SectorSize - at);
+                byte[]? sector = _sectors[s];
+                if (sector == null)
+                {
+                    buffer.AsSpan(offset + (a - address), n).Fill(0xFF);
+                }
+                else
+                {
+                    Buffer.BlockCopy(sector, at, buffer, offset + (a - address), n);
+                }
+                a += n;
             }
         }
 
@@ -263,9 +328,17 @@ namespace NfCerts.Hal.Host
             bool torn = NextOperationTorn();
             EraseOps[sector]++;
             int start = sector * SectorSize;
-            for (int i = 0; i < SectorSize; i++)
+            byte[]? data = _sectors[sector];
+            if (data != null && torn)
             {
-                _data[start + i] = torn ? Tear(_data[start + i], 0xFF) : (byte)0xFF;
+                for (int i = 0; i < SectorSize; i++)
+                {
+                    data[i] = Tear(data[i], 0xFF);
+                }
+            }
+            if (data != null && (!torn || IsErased(data)))
+            {
+                _sectors[sector] = null;
             }
             Persist(start, SectorSize);
             if (torn)
@@ -332,31 +405,10 @@ namespace NfCerts.Hal.Host
 
         private void CheckRange(int address, int count)
         {
-            if (address < 0 || count < 0 || (long)address + count > _data.Length)
+            if (address < 0 || count < 0 || (long)address + count > Size)
             {
-                throw new FlashException(FlashError.OutOfRange, "range 0x" + address.ToString("x") + "+" + count + " is outside the " + _data.Length + "-byte region");
+                throw new FlashException(FlashError.OutOfRange, "range 0x" + address.ToString("x") + "+" + count + " is outside the " + Size + "-byte region");
             }
         }
-
-        private void Persist(int address, int count)
-        {
-            if (_file == null)
-            {
-                return;
-            }
-            try
-            {
-                _file.Seek(address, SeekOrigin.Begin);
-                _file.Write(_data, address, count);
-                _file.Flush();
-            }
-            catch (IOException e)
-            {
-                throw new FlashException(FlashError.Io, "the image file could not be written: " + e.Message);
-            }
-        }
-
-        /// <summary>Closes the image file, if any.</summary>
-        public void Dispose() => _file?.Dispose();
     }
 }

@@ -158,8 +158,20 @@ namespace NfCerts.Tests.Device
             _inner.Read(address, buffer, offset, count);
         }
 
-        public void Program(int address, byte[] buffer, int offset, int count) => _inner.Program(address, buffer, offset, count);
-        public void EraseSector(int sector) => _inner.EraseSector(sector);
+        /// <summary>Runs before every program (with the bytes) and erase (empty), on the writing thread.</summary>
+        public Action<ArraySegment<byte>>? BeforeWrite;
+
+        public void Program(int address, byte[] buffer, int offset, int count)
+        {
+            BeforeWrite?.Invoke(new ArraySegment<byte>(buffer, offset, count));
+            _inner.Program(address, buffer, offset, count);
+        }
+
+        public void EraseSector(int sector)
+        {
+            BeforeWrite?.Invoke(ArraySegment<byte>.Empty);
+            _inner.EraseSector(sector);
+        }
     }
 
     /// <summary>A radio driver that can lose the link without raising <see cref="IWifiRadio.LinkLost"/> (a missed event).</summary>

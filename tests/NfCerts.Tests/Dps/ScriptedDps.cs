@@ -14,6 +14,9 @@ internal sealed class ScriptedDps : IMqttTransport
 {
     private readonly Queue<(string Status, string Body)> _script = new();
     public int Publishes;
+    /// <summary>True: answer on the publisher's own thread, before Publish returns (a DPS on the virtual clock, for tests
+    /// that must be deterministic).</summary>
+    public bool Inline;
     public List<string> Topics { get; } = new();
     public bool IsConnected { get; private set; }
     public event MqttMessageHandler? MessageReceived;
@@ -45,14 +48,26 @@ internal sealed class ScriptedDps : IMqttTransport
         var (status, answer) = _script.Dequeue();
         if (status == "drop")
         {
-            new Thread(() => Disconnected?.Invoke(this, "reset")).Start();
+            Answer(() => Disconnected?.Invoke(this, "reset"));
             return;
         }
         string t = "$dps/registrations/res/" + status + "/?$rid=" + rid + (status == "202" || status == "429" ? "&retry-after=1" : "");
-        new Thread(() => MessageReceived?.Invoke(this, t, Encoding.UTF8.GetBytes(answer))).Start();
+        Answer(() => MessageReceived?.Invoke(this, t, Encoding.UTF8.GetBytes(answer)));
     }
 
     public void Disconnect() => IsConnected = false;
+
+    private void Answer(ThreadStart answer)
+    {
+        if (Inline)
+        {
+            answer();
+        }
+        else
+        {
+            new Thread(answer).Start();
+        }
+    }
 
     public static string Assigned(string hub, string deviceId = "device-001", string op = "op1")
         => "{\"operationId\":\"" + op + "\",\"status\":\"assigned\",\"registrationState\":{\"registrationId\":\"device-001\",\"assignedHub\":\""

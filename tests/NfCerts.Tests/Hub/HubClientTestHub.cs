@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Threading;
 using NfCerts.Core.Hub;
 using NfCerts.Hal;
 using NfCerts.Hal.Host;
@@ -92,13 +93,26 @@ namespace NfCerts.Tests.Hub
             }
             _connected = true;
             ConnectedWith.Add(options.ClientCertificate!);
-            while (_c2d.Count > 0)
+            while (TryDequeueC2d(out HubMessage? queued))
             {
-                MessageReceived?.Invoke(this, _c2d.Dequeue());
+                MessageReceived?.Invoke(this, queued!);
             }
         }
 
-        public void Disconnect() => _connected = false;
+        /// <summary>When set, a disconnect hangs until it is set (a close the server never answers, until the transport's
+        /// timeout); <see cref="DisconnectHanging"/> is set once a caller waits in it.</summary>
+        public ManualResetEventSlim? HangDisconnect;
+        public readonly ManualResetEventSlim DisconnectHanging = new(false);
+
+        public void Disconnect()
+        {
+            if (HangDisconnect != null && _connected)
+            {
+                DisconnectHanging.Set();
+                HangDisconnect.Wait();
+            }
+            _connected = false;
+        }
 
         public string GetTwin()
         {
@@ -149,7 +163,18 @@ namespace NfCerts.Tests.Hub
             }
             else
             {
-                _c2d.Enqueue(m);
+                lock (_c2d)
+                {
+                    _c2d.Enqueue(m);
+                }
+            }
+        }
+
+        private bool TryDequeueC2d(out HubMessage? m)
+        {
+            lock (_c2d)
+            {
+                return _c2d.TryDequeue(out m);
             }
         }
 

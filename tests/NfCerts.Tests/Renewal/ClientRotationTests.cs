@@ -92,6 +92,31 @@ namespace NfCerts.Tests.Renewal
         }
 
         [Fact]
+        public void TheIssuedKeyIsClearedFromRamOnceInstalled()
+        {
+            using var d = new RenewalDevice(TimeSpan.FromDays(60));
+            d.Days(33);
+            Assert.Equal(1, d.Issuer.Calls);
+            AssertRenewed(d);
+            Assert.True(d.Issuer.LastKey!.Length > 0);
+            Assert.All(d.Issuer.LastKey, b => Assert.Equal(0, b));
+        }
+
+        [Fact]
+        public void TheIssuedKeyIsClearedFromRamWhenTheStoreRefusesIt()
+        {
+            using var d = new RenewalDevice(TimeSpan.FromDays(60));
+            d.Issuer.MismatchedKey = true;
+            while (d.Issuer.Calls == 0)
+            {
+                d.W.Clock.Advance(TimeSpan.FromMinutes(10));
+            }
+            Assert.Contains("refused", d.Engine.Status.LastReason);
+            Assert.All(d.Issuer.LastKey!, b => Assert.Equal(0, b));
+            Assert.Equal(d.FirstClient.Der, d.OnFlash().ClientCert1);
+        }
+
+        [Fact]
         public void RetryAfterFromTheServerIsHonoured()
         {
             using var d = new RenewalDevice(TimeSpan.FromDays(60));

@@ -29,6 +29,10 @@ namespace NfCerts.Tests.Renewal
         public Issued? WrongCa;
         /// <summary>When set, issue from this intermediate CA (under the root the server trusts) and return it as the chain.</summary>
         public Issued? Intermediate;
+        /// <summary>When set, return another key than the certificate's (the store refuses the pair).</summary>
+        public bool MismatchedKey;
+        /// <summary>The key array the last credential carried (the engine is to clear it once it is installed or refused).</summary>
+        public byte[]? LastKey;
         public int Calls;
         public Issued? LastIssued;
         public readonly List<DateTime> CallTimes = new();
@@ -43,8 +47,9 @@ namespace NfCerts.Tests.Renewal
             }
             var now = new DateTimeOffset(_clock.TrueUtc, TimeSpan.Zero);
             LastIssued = TestPki.Client(WrongCa ?? Intermediate ?? _ca, "device-001", now - Backdate, now + Lifetime);
-            return Intermediate == null ? new IssuedCredential(LastIssued.Der, LastIssued.Pkcs8)
-                : new IssuedCredential(LastIssued.Der, LastIssued.Pkcs8, Intermediate.Der);
+            LastKey = MismatchedKey ? TestPki.Client(_ca, "device-001", now - Backdate, now + Lifetime).Pkcs8 : LastIssued.Pkcs8;
+            return Intermediate == null ? new IssuedCredential(LastIssued.Der, LastKey)
+                : new IssuedCredential(LastIssued.Der, LastKey, Intermediate.Der);
         }
     }
 }

@@ -118,6 +118,7 @@ namespace NfCerts.Tests.Storage
                     var b = new byte[2];
                     g.Read(10, b, 0, 2);
                     Assert.Equal(new byte[] { 0x12, 0x34 }, b);
+                    Assert.Equal(4096, g.BytesHeld); // the erased second sector is read as such and holds nothing
                 }
                 Assert.Throws<InvalidDataException>(() => NorFlash.OpenImage(path, 16384).Dispose());
             }

@@ -70,6 +70,10 @@ internal sealed class EstEndpoints
         {
             _counts[op] = RequestCount(op) + 1;
         }
+        if (_controls.CloseAfterEachResponse)
+        {
+            ctx.Response.Headers.Connection = "close";
+        }
         int? overRate = _controls.OverRate();
         if (overRate != null)
         {
@@ -81,6 +85,12 @@ internal sealed class EstEndpoints
         if (fault == EstFault.InternalError)
         {
             await TextAsync(ctx, 500, "internal error (fault injected)").ConfigureAwait(false);
+            return;
+        }
+        if (fault == EstFault.CloseWithoutAnswer)
+        {
+            await ctx.Request.Body.CopyToAsync(Stream.Null, ctx.RequestAborted).ConfigureAwait(false);
+            ctx.Abort();
             return;
         }
         if (fault == EstFault.ServiceUnavailable)

@@ -38,6 +38,7 @@ public sealed class EstServer : IAsyncDisposable
     private readonly EstServerOptions _options;
     private readonly EstEndpoints _endpoints;
     private WebApplication? _app;
+    private int _connections;
 
     /// <summary>Loads or makes the CA in <see cref="EstServerOptions.Directory"/> and writes <c>config.json</c>; listens
     /// only after <see cref="StartAsync"/>.</summary>
@@ -88,6 +89,9 @@ public sealed class EstServer : IAsyncDisposable
     /// <summary>How many requests each operation received (<c>cacerts</c>, <c>simpleenroll</c>, ...), whatever the answer.</summary>
     public int RequestCount(string operation) => _endpoints.RequestCount(operation);
 
+    /// <summary>How many TCP connections the server has accepted: each one a TLS handshake, since it speaks only HTTPS.</summary>
+    public int ConnectionCount => Volatile.Read(ref _connections);
+
     /// <summary>Starts listening on 127.0.0.1 (TLS 1.2 and 1.3, HTTP/1.1) and returns the bound port.</summary>
     public async Task<int> StartAsync(CancellationToken cancellationToken = default)
     {
@@ -110,6 +114,12 @@ public sealed class EstServer : IAsyncDisposable
             k.Listen(IPAddress.Loopback, _options.Port, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1;
+                // Ahead of TLS: every accepted connection counts, handshake completed or not.
+                listen.Use(next => connection =>
+                {
+                    Interlocked.Increment(ref _connections);
+                    return next(connection);
+                });
                 SslStreamCertificateContext server = SslStreamCertificateContext.Create(Ca.Server, null, offline: true);
                 listen.UseHttps(new TlsHandshakeCallbackOptions
                 {

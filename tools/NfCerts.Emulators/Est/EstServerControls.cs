@@ -36,6 +36,10 @@ public enum EstFault
 
     /// <summary>Answer with a certificate (or, for /cacerts, a CA) from a CA the client has never seen.</summary>
     ForeignCa,
+
+    /// <summary>Read the whole request, then close the connection without a byte of answer: a server that dropped a kept
+    /// connection as the request arrived, or crashed after acting on it.</summary>
+    CloseWithoutAnswer,
 }
 
 /// <summary>
@@ -79,6 +83,10 @@ public sealed class EstServerControls
         }
     }
 
+    /// <summary>Send <c>Connection: close</c> with every answer, so that each request needs a connection (and a TLS
+    /// handshake) of its own, as servers without persistent connections do. Off by default: Kestrel keeps connections.</summary>
+    public bool CloseAfterEachResponse { get; set; }
+
     /// <summary>Pause between the pieces of a <see cref="EstFault.SlowBody"/> answer (default 1 s).</summary>
     public TimeSpan SlowDelay { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -118,9 +126,10 @@ public sealed class EstServerControls
         }
     }
 
-    /// <summary>Back to normal: no fault, no deferral, no rate limit.</summary>
+    /// <summary>Back to normal: no fault, no deferral, no rate limit, persistent connections.</summary>
     public void Reset()
     {
+        CloseAfterEachResponse = false;
         SetFault(EstFault.None);
         DeferNext(0);
         SetRateLimit(0);

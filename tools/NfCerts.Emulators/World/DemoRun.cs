@@ -43,7 +43,7 @@ public sealed class DemoRun
     {
         var wall = Stopwatch.StartNew();
         DateTimeOffset end = ScenarioTimes.End(_scenario, _options.Years);
-        _world = await DemoWorld.StartAsync(_scenario, end, _options.Radius);
+        _world = await DemoWorld.StartAsync(_scenario, end, _options.Radius, keepWholeLog: true);
         var radio = new SimulatedRadio(_world.Clock);
         try
         {

@@ -53,11 +53,16 @@ public sealed class DemoWorld : IAsyncDisposable
     /// <summary>Store ID of the factory bootstrap credential.</summary>
     public const string BootstrapId = "Bootstrap";
 
+    /// <summary>How many recent lines <see cref="LogLines"/> keeps in a world that does not keep its whole log.</summary>
+    public const int RecentLogLines = 2000;
+
     private readonly ConcurrentQueue<string> _log = new();
+    private readonly bool _keepWholeLog;
     private readonly string _directory;
 
-    private DemoWorld(Scenario scenario, DateTimeOffset end, RadiusKind radius)
+    private DemoWorld(Scenario scenario, DateTimeOffset end, RadiusKind radius, bool keepWholeLog)
     {
+        _keepWholeLog = keepWholeLog;
         Scenario = scenario;
         Start = ScenarioTimes.Start(scenario);
         End = end;
@@ -101,13 +106,19 @@ public sealed class DemoWorld : IAsyncDisposable
     /// <summary>The hub's chain presented now.</summary>
     public string HubChain { get; private set; } = HubServerPki.ChainNames[0];
 
-    /// <summary>Every line the world's servers logged (the hub's, and the world's own notes).</summary>
+    /// <summary>The lines the world's servers logged (the hub's, and the world's own notes): every one when the world was
+    /// started to keep its whole log, else the last <see cref="RecentLogLines"/>.</summary>
     public IReadOnlyCollection<string> LogLines => _log.ToArray();
 
     /// <summary>Makes the PKIs and starts every server.</summary>
-    public static async Task<DemoWorld> StartAsync(Scenario scenario, DateTimeOffset end, RadiusKind radius)
+    /// <param name="scenario">The plan.</param>
+    /// <param name="end">The last instant.</param>
+    /// <param name="radius">The RADIUS server behind the access point.</param>
+    /// <param name="keepWholeLog">Keep every line the servers log (the demo scans them all for keys at the end); otherwise
+    /// only the recent ones, so that a fleet's memory does not grow with its traffic (every payload on the wire is a line).</param>
+    public static async Task<DemoWorld> StartAsync(Scenario scenario, DateTimeOffset end, RadiusKind radius, bool keepWholeLog = false)
     {
-        var w = new DemoWorld(scenario, end, radius);
+        var w = new DemoWorld(scenario, end, radius, keepWholeLog);
         try
         {
             await w.StartServersAsync();
@@ -129,7 +140,7 @@ public sealed class DemoWorld : IAsyncDisposable
             ServerIntermediates = new X509Certificate2Collection(chain[1]),
             HostName = "localhost",
             Time = Time,
-            Log = line => _log.Enqueue("hub: " + line),
+            Log = line => Keep("hub: " + line),
         });
         Hub.RegisterCertificateAuthority(Pki.EstRoot.Certificate);
         TimeSpan lifetime = ScenarioTimes.Length(Scenario.Lifetimes.ClientCertificate, Start);
@@ -149,7 +160,15 @@ public sealed class DemoWorld : IAsyncDisposable
     }
 
     /// <summary>Adds a line to the world's log.</summary>
-    public void Note(string line) => _log.Enqueue(line);
+    public void Note(string line) => Keep(line);
+
+    private void Keep(string line)
+    {
+        _log.Enqueue(line);
+        while (!_keepWholeLog && _log.Count > RecentLogLines && _log.TryDequeue(out _))
+        {
+        }
+    }
 
     /// <summary>Switches the hub's server chain live (the devices are dropped and reconnect).</summary>
     public async Task SwitchHubChainAsync(string name)

@@ -39,6 +39,10 @@ public sealed class EmulatedDevice : IDisposable
     /// <summary>The store's flash chip.</summary>
     public NorFlash Flash { get; } = new(FlashSize, 4096);
 
+    /// <summary>Bytes of memory the store's flash model holds now (its sectors that are not erased; see
+    /// <see cref="NorFlash.BytesHeld"/>), what the fleet sums rather than <see cref="FlashSize"/> per device.</summary>
+    public long FlashBytesHeld => Flash.BytesHeld;
+
     /// <summary>The device's clock and timers (and the world's true time).</summary>
     public VirtualClock Clock { get; }
 

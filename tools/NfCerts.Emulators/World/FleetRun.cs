@@ -533,7 +533,7 @@ public sealed class FleetRun
         }
         var hub = _world.Hub.Counters;
         _result.Handshakes = new Handshakes(hub.Handshakes, _world.AccessPoint.AuthenticationCount, EstRequests(), _world.Dps.Counters.Connections);
-        _result.FlashBytesHeld = _members.Where(m => m.Device != null).Sum(m => (long)EmulatedDevice.FlashSize);
+        _result.FlashBytesHeld = _members.Where(m => m.Device != null).Sum(m => m.Device!.FlashBytesHeld);
     }
 
     /// <summary>Why a device is stranded, as its access point and hub client put it (ports left out: they differ per run).</summary>

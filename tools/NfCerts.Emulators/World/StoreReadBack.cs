@@ -24,9 +24,7 @@ public static class StoreReadBack
     public static Dictionary<string, StoredCertificate> Read(NorFlash flash)
     {
         var found = new Dictionary<string, StoredCertificate>(StringComparer.Ordinal);
-        byte[] image = flash.Snapshot();
-        using var copy = new NorFlash(image.Length, flash.SectorSize);
-        copy.Program(0, image, 0, image.Length);
+        using NorFlash copy = flash.Clone();
         RecordLog log;
         try
         {

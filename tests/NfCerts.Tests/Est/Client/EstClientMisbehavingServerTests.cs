@@ -24,15 +24,19 @@ namespace NfCerts.Tests.Est.Client
             return client;
         }
 
-        private static void DrainRequest(SslStream s)
+        /// <summary>Reads up to the end of the request's headers and returns its Content-Length (0 when none).</summary>
+        private static int DrainRequest(SslStream s)
         {
-            // Up to the end of the request's headers (the GETs here have no body).
             var seen = new StringBuilder();
             var one = new byte[1];
             while (!seen.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal) && s.Read(one, 0, 1) == 1)
             {
                 seen.Append((char)one[0]);
             }
+            const string Header = "Content-Length: ";
+            string head = seen.ToString();
+            int at = head.IndexOf(Header, StringComparison.OrdinalIgnoreCase);
+            return at < 0 ? 0 : int.Parse(head.Substring(at + Header.Length, head.IndexOf('\r', at) - at - Header.Length), System.Globalization.CultureInfo.InvariantCulture);
         }
 
         [Fact]
@@ -61,6 +65,50 @@ namespace NfCerts.Tests.Est.Client
             Assert.True(e.Retryable);
             // Each byte came well within any per-read timeout; only the overall deadline can end this exchange.
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), "the deadline held the exchange to its budget");
+        }
+
+        [Fact]
+        public void An_answer_cut_midway_on_a_kept_connection_is_an_error_and_not_sent_again()
+        {
+            using var server = new RawTlsServer(_pki.Server, (s, _) =>
+            {
+                DrainRequest(s);
+                s.Write(Encoding.ASCII.GetBytes("HTTP/1.1 204 No Content\r\n\r\n"));
+                DrainRequest(s);
+                s.Write(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: application/csrattrs\r\nContent-Length: 100\r\n\r\nMAo"));
+                s.Flush();
+            });
+            using EstClient client = Client(server, TimeSpan.FromSeconds(60));
+            Assert.Same(CsrAttributes.None, client.GetCsrAttributes());
+            EstException e = Assert.Throws<EstException>(() => client.GetCsrAttributes());
+            Assert.Equal(EstError.ConnectionLost, e.Error);
+            Assert.Equal(1, server.Connections);
+            Assert.Equal(1, client.Connections);
+        }
+
+        [Fact]
+        public void A_server_that_closes_after_each_answer_without_saying_so_gets_each_POST_on_a_new_connection()
+        {
+            // One request per connection, answered without Connection: close, then closed.
+            using var server = new RawTlsServer(_pki.Server, (s, _) =>
+            {
+                int length = DrainRequest(s);
+                var body = new byte[length];
+                for (int got = 0, n = 1; got < length && n > 0; got += n)
+                {
+                    n = s.Read(body, got, length - got);
+                }
+                s.Write(Encoding.ASCII.GetBytes(length == 0 ? "HTTP/1.1 204 No Content\r\n\r\n" : "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"));
+                s.Flush();
+            });
+            using EstClient client = Client(server, TimeSpan.FromSeconds(60));
+            client.GetCsrAttributes();
+            // The kept connection is found closed before an answer: the GET goes again on a new one.
+            client.GetCsrAttributes();
+            // A POST never goes on a connection that has not yet carried a second answer, so it reaches the server.
+            EstException e = Assert.Throws<EstException>(() => client.SimpleEnroll(new byte[] { 0x30, 0x00 }));
+            Assert.Equal(403, e.Status);
+            Assert.Equal(3, server.Connections);
         }
 
         [Fact]

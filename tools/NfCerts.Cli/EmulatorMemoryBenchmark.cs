@@ -1,0 +1,163 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using NfCerts.Core.Device;
+using NfCerts.Emulators.World;
+using NfCerts.Hal.Host;
+
+namespace NfCerts.Cli
+{
+    /// <summary><c>nfcerts bench emulator --idle-devices N</c>: what one emulated device costs the desktop while it idles on the
+    /// hub. N devices are booted in one <see cref="DemoWorld"/> as <see cref="FleetRun"/> boots them, brought through first
+    /// boot (EST, DPS) to the hub, left a simulated day, then the managed heap is measured after a full collection against the
+    /// world alone, and again a simulated week later (what grows with time). Prints figures; asserts nothing.</summary>
+    internal static class EmulatorMemoryBenchmark
+    {
+        private static readonly TimeSpan Step = TimeSpan.FromMinutes(1);
+        private const int LaterDays = 7;
+
+        /// <summary>Runs the measurement for <paramref name="devices"/> devices (0: nothing) and prints it to <paramref name="o"/>.</summary>
+        public static void Run(TextWriter o, int devices)
+        {
+            if (devices == 0)
+            {
+                return;
+            }
+            if (devices < 0 || devices > 10000)
+            {
+                throw new UsageException("--idle-devices takes 0 to 10000");
+            }
+            Scenario plan = ScenarioFile.Load("default");
+            var fleet = new FleetOptions();
+            DemoWorld world = DemoWorld.StartAsync(plan, ScenarioTimes.End(plan, 2), RadiusKind.InProcess).GetAwaiter().GetResult();
+            var boards = new List<EmulatedDevice>();
+            try
+            {
+                long worldOnly = SettledHeap() - LogBytes(world);
+                var wall = Stopwatch.StartNew();
+                for (int i = 0; i < devices; i++)
+                {
+                    boards.Add(Boot(world, fleet, "dev-" + (i + 1).ToString("D5"), (uint)(i + 1)));
+                }
+                int onHub = DriveUntilOnHub(world, boards, TimeSpan.FromHours(6));
+                Drive(world, boards, TimeSpan.FromDays(1), fleet.Sync);
+                TimeSpan toHub = wall.Elapsed;
+                long heap = SettledHeap() - LogBytes(world);
+                long flashHeld = boards.Sum(b => b.FlashBytesHeld);
+                TimeSpan readBack = TimeReadBack(boards);
+                Drive(world, boards, TimeSpan.FromDays(LaterDays), fleet.Sync);
+                long logs = LogBytes(world);
+                long later = SettledHeap() - logs;
+                o.WriteLine(string.Format(CultureInfo.InvariantCulture,
+                    "idle devices: {0} booted, {1} on the hub after first boot and a simulated day ({2:0.0} s)", devices, onHub, toHub.TotalSeconds));
+                o.WriteLine(string.Format(CultureInfo.InvariantCulture,
+                    "bytes per idle device: {0:0} (managed heap after a full collection, less the world alone ({1:0.0} MiB) and the servers' "
+                    + "bounded logs ({2:0.0} MiB, the last {3} lines each, whatever the fleet's size))",
+                    (heap - worldOnly) / (double)devices, worldOnly / 1048576.0, logs / 1048576.0, DemoWorld.RecentLogLines));
+                o.WriteLine(string.Format(CultureInfo.InvariantCulture,
+                    "growth per idle device-day: {0:0} bytes ({1:0} bytes per device {2} simulated days later)",
+                    (later - heap) / (double)devices / LaterDays, (later - worldOnly) / (double)devices, LaterDays));
+                o.WriteLine(string.Format(CultureInfo.InvariantCulture,
+                    "flash bytes held per device: {0:0} of {1} ({2:0.0} sectors of {3})", flashHeld / (double)devices, EmulatedDevice.FlashSize,
+                    flashHeld / (double)devices / 4096, EmulatedDevice.FlashSize / 4096));
+                o.WriteLine(string.Format(CultureInfo.InvariantCulture,
+                    "store read-back: {0:0.000} ms per device", readBack.TotalMilliseconds / devices));
+            }
+            finally
+            {
+                foreach (EmulatedDevice b in boards)
+                {
+                    b.Dispose();
+                    b.Radio.Dispose();
+                }
+                world.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+        }
+
+        /// <summary>One board as <see cref="FleetRun"/> boots it: its own clock at the world's time, a radio in range of the
+        /// world's access point, the fleet's runtime options, factory provisioning with its own bootstrap credential.</summary>
+        private static EmulatedDevice Boot(DemoWorld world, FleetOptions fleet, string id, uint seed)
+        {
+            DateTime now = world.Clock.TrueUtc;
+            var clock = new VirtualClock(now);
+            clock.SetWallClock(now);
+            var radio = new SimulatedRadio(clock);
+            radio.AddAccessPoint(world.AccessPoint);
+            var options = new DeviceOptions
+            {
+                SupervisorPeriod = fleet.SupervisorPeriod,
+                HubReportPeriod = fleet.HubReportPeriod,
+                DpsPause = span => world.Clock.Advance(span),
+            };
+            var device = new EmulatedDevice(clock, radio, options, world.HubPorts);
+            world.ProvisionAtFactory(device, seed, id, world.Pki.BootstrapFor(id));
+            device.PowerOn(afterReboot: false);
+            return device;
+        }
+
+        /// <summary>Moves the world and every board a minute at a time until the hub sees them all (or <paramref name="limit"/>
+        /// of simulated time has passed); returns how many it sees.</summary>
+        private static int DriveUntilOnHub(DemoWorld world, List<EmulatedDevice> boards, TimeSpan limit)
+        {
+            DateTime until = world.Clock.TrueUtc + limit;
+            int connected = 0;
+            while (world.Clock.TrueUtc < until)
+            {
+                Drive(world, boards, Step, Step);
+                connected = world.Hub.ListDevicesAsync().GetAwaiter().GetResult().Count(d => d.Connected);
+                if (connected == boards.Count)
+                {
+                    break;
+                }
+                Thread.Sleep(5);
+            }
+            return connected;
+        }
+
+        /// <summary>Moves the world and every board <paramref name="span"/>, <paramref name="step"/> at a time (each board's
+        /// timers fire at their own instants within a step).</summary>
+        private static void Drive(DemoWorld world, List<EmulatedDevice> boards, TimeSpan span, TimeSpan step)
+        {
+            DateTime until = world.Clock.TrueUtc + span;
+            while (world.Clock.TrueUtc < until)
+            {
+                DateTime target = world.Clock.TrueUtc + step;
+                world.Clock.AdvanceTo(target);
+                foreach (EmulatedDevice b in boards)
+                {
+                    if (b.Clock.TrueUtc < target)
+                    {
+                        b.Clock.AdvanceTo(target);
+                    }
+                }
+                Thread.Sleep(1);
+            }
+        }
+
+        /// <summary>The managed size of the lines the world and its hub keep (both bounded).</summary>
+        private static long LogBytes(DemoWorld world)
+            => world.LogLines.Concat(world.Hub.LogLines).Sum(line => 24 + 2L * ((line.Length + 3) & ~3));
+
+        private static long SettledHeap()
+        {
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            return GC.GetTotalMemory(forceFullCollection: true);
+        }
+
+        private static TimeSpan TimeReadBack(List<EmulatedDevice> boards)
+        {
+            var wall = Stopwatch.StartNew();
+            foreach (EmulatedDevice b in boards)
+            {
+                StoreReadBack.Read(b.Flash);
+            }
+            return wall.Elapsed;
+        }
+    }
+}
