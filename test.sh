@@ -7,10 +7,10 @@ cd "$(dirname "$0")"
 
 # Debian packages the tests use: openssl (reference output for certificate parsing, CSR checks),
 # ca-certificates (the real Baltimore and DigiCert roots), freeradius and eapoltest (real EAP-TLS
-# over RADIUS on 127.0.0.1), mosquitto and its clients (an MQTT peer nobody here wrote, against the IoT Hub
+# over RADIUS on 127.0.0.1), faketime (libfaketime: FreeRADIUS and eapol_test on the demo's simulated clock), mosquitto and its clients (an MQTT peer nobody here wrote, against the IoT Hub
 # emulator), chromium (opens the demo's HTML report headless), and for the native ESP32 library: cmake, g++,
 # GoogleTest, mbedTLS.
-if ! tools/apt-ensure.sh openssl ca-certificates freeradius eapoltest mosquitto mosquitto-clients chromium cmake g++ make libgtest-dev libmbedtls-dev; then
+if ! tools/apt-ensure.sh openssl ca-certificates freeradius eapoltest faketime mosquitto mosquitto-clients chromium cmake g++ make libgtest-dev libmbedtls-dev; then
   echo "0 passed, 1 failed"
   exit 1
 fi

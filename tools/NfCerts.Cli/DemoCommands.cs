@@ -19,10 +19,10 @@ namespace NfCerts.Cli
 
         private static Command Build(Ui ui)
         {
-            var scenario = Parameters.Value("--scenario", "FILE", "Scenario file (JSON, checked against scenarios/schema.json); default: the shipped default scenario ('default' or 'late-notice' name the shipped ones)");
+            var scenario = Parameters.Value("--scenario", "FILE", "Scenario file (JSON, checked against scenarios/schema.json); default: the shipped default scenario ('default', 'fleet' or 'late-notice' name the shipped ones)");
             var years = new Option<int?>("--years") { Description = "Run this many simulated years instead of the scenario's duration", HelpName = "N" };
             var seed = new Option<uint>("--seed") { Description = "The device's seed (its jitter and check times)", HelpName = "N", DefaultValueFactory = _ => 1 };
-            var radius = Parameters.Choice(Parameters.Value("--radius", "KIND", "The RADIUS server: inproc (real TLS in process, judged at simulated time) or freeradius (a real FreeRADIUS via eapol_test; it judges validity on the system clock)"), "inproc", "freeradius");
+            var radius = Parameters.Choice(Parameters.Value("--radius", "KIND", "The RADIUS server: inproc (real TLS in process) or freeradius (a real FreeRADIUS, with eapol_test as the device's side, both on a libfaketime clock set to the simulated time; needs the Debian packages freeradius, eapoltest and faketime); either judges certificate validity at simulated time"), "inproc", "freeradius");
             var report = Parameters.Value("--report", "FILE.html", "Also write a self-contained HTML report with the SVG timeline");
             var json = Parameters.Json();
             var quiet = new Option<bool>("--quiet") { Description = "Print only the summary (no live timeline)" };
@@ -91,13 +91,13 @@ namespace NfCerts.Cli
             return demo;
         }
 
-        /// <summary>The scenario named by <c>--scenario</c> (a file, or a shipped name; default: the shipped default), or a
-        /// <see cref="CommandException"/> with the file's errors.</summary>
-        internal static Scenario LoadScenario(string? pathOrName)
+        /// <summary>The scenario named by <c>--scenario</c> (a file, or a shipped name; when none, the shipped
+        /// <paramref name="fallback"/>), or a <see cref="CommandException"/> with the file's errors.</summary>
+        internal static Scenario LoadScenario(string? pathOrName, string fallback = "default")
         {
             try
             {
-                return ScenarioFile.Load(pathOrName ?? "default");
+                return ScenarioFile.Load(pathOrName ?? fallback);
             }
             catch (ScenarioException e)
             {

@@ -17,7 +17,7 @@ namespace NfCerts.Cli
 
         private static Command Build(Ui ui)
         {
-            var scenario = Parameters.Value("--scenario", "FILE", "Scenario file (JSON, checked against scenarios/schema.json; its fleet section gives the variety); default: the shipped default ('default' or 'late-notice' name the shipped ones)");
+            var scenario = Parameters.Value("--scenario", "FILE", "Scenario file (JSON, checked against scenarios/schema.json; its fleet section gives the variety); default: the shipped fleet rollout plan ('fleet', 'default' or 'late-notice' name the shipped ones)");
             var devices = new Option<int?>("--devices") { Description = "How many devices (default: the scenario's fleet.devices, else 1,000)", HelpName = "N" };
             var years = new Option<int?>("--years") { Description = "Run this many simulated years instead of the scenario's duration", HelpName = "N" };
             var seed = new Option<int>("--seed") { Description = "The seed every device's variety is drawn from; the same seed gives the same summary", HelpName = "N", DefaultValueFactory = _ => 1 };
@@ -31,7 +31,7 @@ namespace NfCerts.Cli
             {
                 scenario, devices, years, seed, offline, skew, jitter, report, json, quiet,
             }.WithExamples(
-                "fleet --devices 100 --years 2",
+                "fleet --devices 100 --years 1",
                 "fleet --scenario late-notice --devices 50 --report fleet.html",
                 "fleet --devices 200 --jitter off --json",
                 "fleet --seed 7 --offline-rate 0.2 --skew PT10M");
@@ -61,7 +61,7 @@ namespace NfCerts.Cli
                     }
                     skewSpan = d.LengthFrom(DateTimeOffset.UnixEpoch);
                 }
-                Scenario plan = DemoCommands.LoadScenario(r.GetValue(scenario));
+                Scenario plan = DemoCommands.LoadScenario(r.GetValue(scenario), "fleet");
                 bool asJson = r.GetValue(json);
                 FleetResult Play(IProgress<ProgressUpdate>? p) =>
                     new FleetRun(plan, new FleetOptions

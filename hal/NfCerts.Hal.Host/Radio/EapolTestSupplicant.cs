@@ -18,7 +18,8 @@ namespace NfCerts.Hal.Host
     /// <para>Each authentication writes the certificate, the key (PKCS#8 PEM), the roots (concatenated PEM) and the
     /// supplicant configuration into a fresh private directory (0700, files created 0600) and removes it afterwards,
     /// whatever the outcome. The key bytes are cleared from memory once written.</para>
-    /// <para>eapol_test judges certificate validity at the real system time: a virtual clock has no effect here.</para>
+    /// <para>eapol_test judges certificate validity on its wall clock: the real system time, or <see cref="Time"/>'s when
+    /// that is set (a virtual clock has no effect by itself).</para>
     /// <para>The outcome is classified by <see cref="EapolTestOutput.Classify"/>. eapol_test's output is never copied
     /// into a result or an exception (it contains session keys); only file paths may appear in details.</para>
     /// </remarks>
@@ -50,6 +51,9 @@ namespace NfCerts.Hal.Host
 
         /// <summary>Where the private directories are created; the system temp directory when null.</summary>
         public string? TempRoot { get; set; }
+
+        /// <summary>The faked wall clock eapol_test runs on (libfaketime); the real time when null.</summary>
+        public FaketimeClock? Time { get; set; }
 
         /// <summary>
         /// Raised after the credential files are written and before eapol_test starts, with the private directory's path
@@ -169,6 +173,7 @@ namespace NfCerts.Hal.Host
             psi.ArgumentList.Add("-p" + Port);
             psi.ArgumentList.Add("-s" + Secret);
             psi.ArgumentList.Add("-t" + seconds);
+            Time?.ApplyTo(psi);
             using var process = Process.Start(psi) ?? throw new IOException("eapol_test did not start");
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();

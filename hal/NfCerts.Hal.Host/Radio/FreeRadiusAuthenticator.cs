@@ -12,9 +12,12 @@ namespace NfCerts.Hal.Host
     /// it names one, the offending certificate.
     /// </summary>
     /// <remarks>
-    /// <para>Both programs judge certificate validity at the real system time: the <c>utcNow</c> given to
-    /// <see cref="Authenticate"/> is ignored (<see cref="UsesSuppliedTime"/> is false). Tests therefore use certificates
-    /// valid now, and certificates that expired in real time for the expired case.</para>
+    /// <para>Both programs judge certificate validity on their wall clock. Made with the constructor, that is the real
+    /// system time: the <c>utcNow</c> given to <see cref="Authenticate"/> is ignored (<see cref="UsesSuppliedTime"/> is
+    /// false), so tests use certificates valid now, and certificates that expired in real time for the expired case. Made
+    /// by <see cref="AtSuppliedTime"/>, both run on a <see cref="FaketimeClock"/> (libfaketime) set to <c>utcNow</c> before
+    /// every authentication, so both judge validity at the caller's time (a simulated world's); authentications are then
+    /// serialised, since the server has one clock.</para>
     /// <para>Changing the server certificate restarts FreeRADIUS (it does not reload TLS credentials on SIGHUP); stopping
     /// the server makes authentications end in <see cref="WifiFailureReason.Timeout"/> after the request's timeout
     /// (rounded up to whole seconds, eapol_test's unit).</para>
@@ -26,24 +29,44 @@ namespace NfCerts.Hal.Host
         private static readonly Regex CertSubject = new Regex(@"TLS-(?<client>Client-)?Cert-Subject := ""(?<subject>.*)""", RegexOptions.CultureInvariant);
 
         private readonly FreeRadiusServer _server;
+        private readonly object _clockGate = new object();
 
-        /// <summary>Starts a FreeRADIUS server with these credentials (see <see cref="FreeRadiusServer.StartNew"/>) and authenticates against it.</summary>
+        /// <summary>Starts a FreeRADIUS server with these credentials (see <see cref="FreeRadiusServer.StartNew"/>) and
+        /// authenticates against it; both sides judge validity at the real system time.</summary>
         /// <exception cref="InvalidOperationException">freeradius or eapol_test is not installed, or the server did not start.</exception>
         public FreeRadiusAuthenticator(X509Certificate2 serverCertificate, X509Certificate2Collection? intermediates,
             X509Certificate2Collection clientCAs, string maxTlsVersion = "1.3")
+            : this(serverCertificate, intermediates, clientCAs, maxTlsVersion, null)
+        {
+        }
+
+        private FreeRadiusAuthenticator(X509Certificate2 serverCertificate, X509Certificate2Collection? intermediates,
+            X509Certificate2Collection clientCAs, string maxTlsVersion, DateTime? fakedUtc)
         {
             if (EapolTestSupplicant.FindExecutable("eapol_test") == null)
             {
                 throw new InvalidOperationException("eapol_test is not installed: run 'apt-get install -y freeradius eapoltest' (Debian packages freeradius and eapoltest)");
             }
-            _server = FreeRadiusServer.StartNew(serverCertificate, intermediates, clientCAs, maxTlsVersion);
+            _server = FreeRadiusServer.StartNew(serverCertificate, intermediates, clientCAs, maxTlsVersion, fakedUtc: fakedUtc);
+        }
+
+        /// <summary>
+        /// Starts a FreeRADIUS server whose wall clock, and eapol_test's, is the <c>utcNow</c> of each authentication (it
+        /// starts at <paramref name="utcNow"/>): certificate validity is judged at the caller's time on both sides
+        /// (<see cref="UsesSuppliedTime"/> is true). Needs libfaketime (Debian package faketime).
+        /// </summary>
+        /// <exception cref="InvalidOperationException">freeradius, eapol_test or libfaketime is not installed, or the server did not start.</exception>
+        public static FreeRadiusAuthenticator AtSuppliedTime(X509Certificate2 serverCertificate, X509Certificate2Collection? intermediates,
+            X509Certificate2Collection clientCAs, DateTime utcNow, string maxTlsVersion = "1.3")
+        {
+            return new FreeRadiusAuthenticator(serverCertificate, intermediates, clientCAs, maxTlsVersion, utcNow);
         }
 
         /// <inheritdoc/>
         public string Name { get { return "FreeRADIUS"; } }
 
         /// <inheritdoc/>
-        public bool UsesSuppliedTime { get { return false; } }
+        public bool UsesSuppliedTime { get { return _server.Time != null; } }
 
         /// <summary>The server process behind this authenticator.</summary>
         public FreeRadiusServer Server { get { return _server; } }
@@ -78,12 +101,27 @@ namespace NfCerts.Hal.Host
             _server.Start();
         }
 
-        /// <summary>Runs eapol_test against the server; <paramref name="utcNow"/> is ignored (real time applies).</summary>
+        /// <summary>Runs eapol_test against the server; validity is judged at <paramref name="utcNow"/> when
+        /// <see cref="UsesSuppliedTime"/>, else at the real time (<paramref name="utcNow"/> is ignored).</summary>
         public WifiConnectResult Authenticate(WifiConnectRequest request, DateTime utcNow)
         {
             ArgumentNullException.ThrowIfNull(request);
+            FaketimeClock? time = _server.Time;
+            if (time == null)
+            {
+                return Run(request);
+            }
+            lock (_clockGate)
+            {
+                time.Set(utcNow);
+                return Run(request);
+            }
+        }
+
+        private WifiConnectResult Run(WifiConnectRequest request)
+        {
             // A stopped server's port is closed: the device keeps aiming at it and hears nothing, as it would.
-            var supplicant = new EapolTestSupplicant(FreeRadiusServer.Address, _server.Port, _server.Secret) { TempRoot = TempRoot };
+            var supplicant = new EapolTestSupplicant(FreeRadiusServer.Address, _server.Port, _server.Secret) { TempRoot = TempRoot, Time = _server.Time };
             var staged = CredentialsStaged;
             if (staged != null)
             {

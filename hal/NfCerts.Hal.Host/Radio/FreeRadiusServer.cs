@@ -18,7 +18,8 @@ namespace NfCerts.Hal.Host
     /// <see cref="ChangeServerCertificate"/> restarts it (in well under a second).
     /// </summary>
     /// <remarks>
-    /// <para>FreeRADIUS judges certificate validity at the real system time.</para>
+    /// <para>FreeRADIUS judges certificate validity on its wall clock: the real system time, or, for a server started with a
+    /// faked time, <see cref="Time"/>'s (libfaketime, see <see cref="FaketimeClock"/>).</para>
     /// <para>Readiness is the log line "Ready to process requests" (debug mode logs to stdout line by line), never a fixed
     /// sleep. The log is kept in memory (the last few thousand lines) to explain rejections; it is never exposed whole because
     /// it carries session keys. The private key file is created 0600; the directory is removed by <see cref="Dispose"/>.</para>
@@ -34,14 +35,16 @@ namespace NfCerts.Hal.Host
         private readonly PrivateDirectory _dir;
         private readonly string _executable;
         private readonly string _maxTls;
+        private readonly FaketimeClock? _time;
         private long _logBase;
         private Process? _process;
         private X509Certificate2 _certificate;
         private bool _disposed;
 
-        private FreeRadiusServer(string executable, PrivateDirectory dir, X509Certificate2 certificate, string secret, string maxTls)
+        private FreeRadiusServer(string executable, PrivateDirectory dir, X509Certificate2 certificate, string secret, string maxTls, FaketimeClock? time)
         {
             _executable = executable;
+            _time = time;
             _dir = dir;
             _certificate = certificate;
             Secret = secret;
@@ -66,6 +69,9 @@ namespace NfCerts.Hal.Host
         /// <summary>How long the last start took until the server was ready.</summary>
         public TimeSpan LastStartDuration { get; private set; }
 
+        /// <summary>The server's wall clock when it runs on a faked time (see <see cref="StartNew"/>), else null (real time).</summary>
+        public FaketimeClock? Time { get { return _time; } }
+
         /// <summary>The current server certificate.</summary>
         public X509Certificate2 ServerCertificate
         {
@@ -81,11 +87,14 @@ namespace NfCerts.Hal.Host
         /// <summary>
         /// Writes the configuration and starts the server. <paramref name="serverCertificate"/> must carry an exportable EC
         /// or RSA private key; <paramref name="intermediates"/> are sent with it; client certificates must lead to one of
-        /// <paramref name="clientCAs"/>. <paramref name="maxTlsVersion"/> is "1.2" or "1.3".
+        /// <paramref name="clientCAs"/>. <paramref name="maxTlsVersion"/> is "1.2" or "1.3". With <paramref name="fakedUtc"/>
+        /// the server runs on a faked wall clock (<see cref="Time"/>) that starts at that time.
         /// </summary>
-        /// <exception cref="InvalidOperationException">freeradius is not installed, or did not start (the message says why).</exception>
+        /// <exception cref="InvalidOperationException">freeradius is not installed, libfaketime is not installed while
+        /// <paramref name="fakedUtc"/> is given, or the server did not start (the message says why).</exception>
         public static FreeRadiusServer StartNew(X509Certificate2 serverCertificate, X509Certificate2Collection? intermediates,
-            X509Certificate2Collection clientCAs, string maxTlsVersion = "1.3", string? secret = null, string? tempRoot = null)
+            X509Certificate2Collection clientCAs, string maxTlsVersion = "1.3", string? secret = null, string? tempRoot = null,
+            DateTime? fakedUtc = null)
         {
             ArgumentNullException.ThrowIfNull(serverCertificate);
             ArgumentNullException.ThrowIfNull(clientCAs);
@@ -99,10 +108,18 @@ namespace NfCerts.Hal.Host
             }
             var exe = FindFreeRadius()
                 ?? throw new InvalidOperationException("freeradius is not installed: run 'apt-get install -y freeradius eapoltest' (Debian packages freeradius and eapoltest)");
+            string? faketime = null;
+            if (fakedUtc != null)
+            {
+                faketime = FaketimeClock.FindLibrary()
+                    ?? throw new InvalidOperationException("libfaketime is not installed: run 'apt-get install -y faketime' (Debian package faketime)");
+            }
             var dir = PrivateDirectory.Create(tempRoot, "nfcerts-radius-");
-            var server = new FreeRadiusServer(exe, dir, serverCertificate, secret ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLowerInvariant(), maxTlsVersion);
+            var time = faketime == null ? null : new FaketimeClock(faketime, Path.Combine(dir.FullPath, "faketime.rc"));
+            var server = new FreeRadiusServer(exe, dir, serverCertificate, secret ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLowerInvariant(), maxTlsVersion, time);
             try
             {
+                time?.Set(fakedUtc!.Value);
                 Directory.CreateDirectory(Path.Combine(dir.FullPath, "pki"));
                 Directory.CreateDirectory(Path.Combine(dir.FullPath, "run"));
                 server.WriteFile("pki/ClientCA.crt", EapCredentials.CertificatesPem(clientCAs));
@@ -126,7 +143,7 @@ namespace NfCerts.Hal.Host
         /// <summary>A supplicant that authenticates against this server.</summary>
         public EapolTestSupplicant CreateSupplicant()
         {
-            return new EapolTestSupplicant(Address, Port, Secret);
+            return new EapolTestSupplicant(Address, Port, Secret) { Time = _time };
         }
 
         /// <summary>Starts the server if it is not running, on a newly chosen free port, and waits until it is ready.</summary>
@@ -309,6 +326,7 @@ namespace NfCerts.Hal.Host
             psi.ArgumentList.Add("-X");
             psi.ArgumentList.Add("-d");
             psi.ArgumentList.Add(_dir.FullPath);
+            _time?.ApplyTo(psi);
             long mark = LogPosition;
             var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
             process.OutputDataReceived += (s, e) => Append(e.Data);

@@ -25,6 +25,7 @@ internal sealed class DemoObserver
     private readonly DemoResult _result;
     private readonly Action<TimelineEntry>? _onTimeline;
     private readonly ConcurrentQueue<string> _deviceLog = new();
+    private readonly ConcurrentQueue<(DateTimeOffset At, string Step, string Network)> _steps = new();
     private readonly Dictionary<string, CertificateWindow> _windows = new(StringComparer.Ordinal);
     private Dictionary<string, StoredCertificate> _store = new(StringComparer.Ordinal);
     private DateTime _lastReadBack = DateTime.MinValue;
@@ -56,12 +57,32 @@ internal sealed class DemoObserver
     }
 
     /// <summary>Adds a timeline line at the current simulated time.</summary>
-    public void Record(TimelineKind kind, string text)
+    public void Record(TimelineKind kind, string text) => Record(kind, text, Now);
+
+    private void Record(TimelineKind kind, string text, DateTimeOffset at)
     {
-        var entry = new TimelineEntry(Now, kind, text, _network, DaysLeft("ClientCert1"), DaysLeft("RootCA1"));
+        var entry = new TimelineEntry(at, kind, text, _network, DaysLeft("ClientCert1"), DaysLeft("RootCA1"));
         _result.Timeline.Add(entry);
         _onTimeline?.Invoke(entry);
         _readBackDue = true;
+    }
+
+    /// <summary>A renewal step of the firmware, on whatever thread runs it: the network in use is noted then, since a
+    /// rotation passes its steps within minutes, between two hourly samples. <see cref="TakeSteps"/> puts them on the timeline.</summary>
+    public void StepReached(string step) => _steps.Enqueue((Now, step, CurrentNetwork()));
+
+    /// <summary>On the run's thread: the networks the steps noted since the last call were taken on, and the root CA
+    /// rotation's steps as timeline lines.</summary>
+    public void TakeSteps()
+    {
+        while (_steps.TryDequeue(out var s))
+        {
+            SetNetwork(s.Network, s.At);
+            if (s.Step.StartsWith("Root.", StringComparison.Ordinal))
+            {
+                Record(TimelineKind.Observed, "root CA rotation: step " + s.Step, s.At);
+            }
+        }
     }
 
     /// <summary>Something that may take the device off line began (an outage that follows is put down to it).</summary>
@@ -82,26 +103,14 @@ internal sealed class DemoObserver
     /// store read back.</summary>
     public void Sample()
     {
+        TakeSteps();
         bool connected = _device.IsOn && _device.Radio.IsConnected && HubSeesDevice();
         _samples++;
         if (connected)
         {
             _connectedSamples++;
         }
-        string network = _device.Radio.IsConnected ? (_device.Runtime?.Wifi?.ConnectedConfigName ?? "?") : "-";
-        if (network.Length == 0)
-        {
-            network = "?";
-        }
-        if (network != _network)
-        {
-            CloseNetwork();
-            _network = network;
-            if (network != "-")
-            {
-                Record(TimelineKind.Observed, "associated with " + network + " (" + _world.Authenticator.Name + ")");
-            }
-        }
+        SetNetwork(CurrentNetwork(), Now);
         if (_connected != connected)
         {
             if (connected && _connected == false)
@@ -124,6 +133,26 @@ internal sealed class DemoObserver
         if (_readBackDue || _world.Clock.TrueUtc - _lastReadBack >= TimeSpan.FromDays(1))
         {
             ReadBack();
+        }
+    }
+
+    private string CurrentNetwork()
+    {
+        string network = _device.Radio.IsConnected ? (_device.Runtime?.Wifi?.ConnectedConfigName ?? "?") : "-";
+        return network.Length == 0 ? "?" : network;
+    }
+
+    private void SetNetwork(string network, DateTimeOffset at)
+    {
+        if (network == _network)
+        {
+            return;
+        }
+        CloseNetwork(at);
+        _network = network;
+        if (network != "-")
+        {
+            Record(TimelineKind.Observed, "associated with " + network + " (" + _world.Authenticator.Name + ")", at);
         }
     }
 
@@ -157,9 +186,11 @@ internal sealed class DemoObserver
                     new DateTimeOffset(c.Info.NotBefore, TimeSpan.Zero), new DateTimeOffset(c.Info.NotAfter, TimeSpan.Zero), Now, Now);
             }
         }
-        CheckCommitted(now, "ClientCert1");
-        CheckCommitted(now, "RootCA1");
-        if (now.ContainsKey("RootCA2") && !_store.ContainsKey("RootCA2"))
+        // Both are judged against the same earlier read-back: a renewal and a rotation can land between two of them.
+        Dictionary<string, StoredCertificate> before = _store;
+        CheckCommitted(before, now, "ClientCert1");
+        CheckCommitted(before, now, "RootCA1");
+        if (now.ContainsKey("RootCA2") && !before.ContainsKey("RootCA2"))
         {
             _store = now;
             Record(TimelineKind.Observed, "RootCA2 and Network2 installed from the operator's notice");
@@ -169,9 +200,9 @@ internal sealed class DemoObserver
 
     /// <summary>A certificate once committed under <paramref name="id"/> may only be replaced by what a rotation brings:
     /// for ClientCert1 a certificate the EST server issued, for RootCA1 the rolled-out RootCA2.</summary>
-    private void CheckCommitted(Dictionary<string, StoredCertificate> now, string id)
+    private void CheckCommitted(Dictionary<string, StoredCertificate> earlier, Dictionary<string, StoredCertificate> now, string id)
     {
-        if (!_store.TryGetValue(id, out StoredCertificate? before))
+        if (!earlier.TryGetValue(id, out StoredCertificate? before))
         {
             return;
         }
@@ -217,13 +248,18 @@ internal sealed class DemoObserver
     private int? DaysLeft(string id)
         => _store.TryGetValue(id, out StoredCertificate? c) ? (int)Math.Floor((c.Info.NotAfter - _world.Clock.TrueUtc).TotalDays) : null;
 
-    private void CloseNetwork()
+    private void CloseNetwork() => CloseNetwork(Now);
+
+    private void CloseNetwork(DateTimeOffset at)
     {
-        if (_network != "-" && Now > _networkFrom)
+        if (_network != "-" && at > _networkFrom)
         {
-            _result.Networks.Add(new NetworkSpan(_networkFrom, Now, _network));
+            _result.Networks.Add(new NetworkSpan(_networkFrom, at, _network));
         }
-        _networkFrom = Now;
+        if (at > _networkFrom)
+        {
+            _networkFrom = at;
+        }
     }
 
     /// <summary>After the plan: the device gets <paramref name="grace"/> with its networks up to reconnect by itself, then

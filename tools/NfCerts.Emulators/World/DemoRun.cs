@@ -60,7 +60,11 @@ public sealed class DemoRun
                 _observer.Watch(runtime);
                 if (runtime.Renewal != null)
                 {
-                    runtime.Renewal.StepReached += (_, step) => OnStep(step);
+                    runtime.Renewal.StepReached += (_, step) =>
+                    {
+                        _observer.StepReached(step);
+                        OnStep(step);
+                    };
                 }
             };
             _world.ApplyServerBehaviour(Plan);
@@ -168,6 +172,7 @@ public sealed class DemoRun
             {
                 _world.Clock.AdvanceTo(target.UtcDateTime);
             }
+            _observer.TakeSteps();
             HandlePowerCut();
             // Events due now first, so that an outage they cause is put down to them.
             while (next < _agenda.Count && _agenda[next].At <= new DateTimeOffset(_world.Clock.TrueUtc, TimeSpan.Zero))

@@ -28,8 +28,8 @@ public enum RadiusKind
 {
     /// <summary>Real TLS in process (<see cref="TlsEapAuthenticator"/>), judged at the world's time.</summary>
     InProcess,
-    /// <summary>A real FreeRADIUS server through eapol_test (<see cref="FreeRadiusAuthenticator"/>); it judges certificate
-    /// validity on the system clock.</summary>
+    /// <summary>A real FreeRADIUS server through eapol_test (<see cref="FreeRadiusAuthenticator.AtSuppliedTime"/>), both on
+    /// a libfaketime wall clock set to the world's time before every authentication, so they judge validity at it.</summary>
     FreeRadius,
 }
 
@@ -75,7 +75,7 @@ public sealed class DemoWorld : IAsyncDisposable
         var clientCas = new X509Certificate2Collection { Pki.EstRoot.Certificate, Pki.FactoryCa.Certificate };
         Authenticator = radius == RadiusKind.InProcess
             ? new TlsEapAuthenticator(Pki.RadiusServer1.Certificate, null, clientCas)
-            : new FreeRadiusAuthenticator(Pki.RadiusServer1.Certificate, null, clientCas);
+            : FreeRadiusAuthenticator.AtSuppliedTime(Pki.RadiusServer1.Certificate, null, clientCas, Start.UtcDateTime);
         AccessPoint = AccessPoint.EapTls(scenario.Device.Ssid, Authenticator);
     }
 

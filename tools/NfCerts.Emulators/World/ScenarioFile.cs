@@ -30,7 +30,7 @@ public sealed class ScenarioException : Exception
 public static class ScenarioFile
 {
     /// <summary>The names of the shipped scenarios (without <c>.json</c>).</summary>
-    public static readonly string[] ShippedNames = { "default", "late-notice" };
+    public static readonly string[] ShippedNames = { "default", "fleet", "late-notice" };
 
     private static readonly Lazy<(JsonSchema Schema, JsonNode Node)> SchemaOnce = new(() =>
     {
@@ -50,7 +50,7 @@ public static class ScenarioFile
     /// <summary>The text of a shipped scenario.</summary>
     public static string Shipped(string name) => ReadResource(name + ".json");
 
-    /// <summary>Reads the file <paramref name="pathOrName"/>, or a shipped scenario by name (<c>default</c>, <c>late-notice</c>).</summary>
+    /// <summary>Reads the file <paramref name="pathOrName"/>, or a shipped scenario by name (<c>default</c>, <c>fleet</c>, <c>late-notice</c>).</summary>
     /// <exception cref="ScenarioException">The file is not valid JSON, breaks the schema or names impossible times.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static Scenario Load(string pathOrName)

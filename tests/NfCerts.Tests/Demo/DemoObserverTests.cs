@@ -1,0 +1,55 @@
+using System;
+using System.Linq;
+using System.Threading.Tasks;
+using NfCerts.Core.Certificates;
+using NfCerts.Core.Device;
+using NfCerts.Core.Storage;
+using NfCerts.Emulators.Pki;
+using NfCerts.Emulators.World;
+using NfCerts.Hal.Host;
+using Xunit;
+
+namespace NfCerts.Tests.Demo
+{
+    /// <summary>The demo's observer judges the store it reads back from flash: every committed certificate that changed
+    /// between two read-backs is judged, even when ClientCert1 and RootCA1 both changed in between.</summary>
+    public sealed class DemoObserverTests
+    {
+        [Fact]
+        public async Task A_renewal_and_a_root_change_between_two_read_backs_are_both_judged()
+        {
+            Scenario plan = ScenarioFile.Parse(DemoScenarios.NoRollout, "plan.json");
+            await using DemoWorld world = await DemoWorld.StartAsync(plan, ScenarioTimes.End(plan), RadiusKind.InProcess);
+            using var radio = new SimulatedRadio(world.Clock);
+            using var device = new EmulatedDevice(world.Clock, radio, new DeviceOptions(), world.HubPorts);
+            world.ProvisionAtFactory(device, 1);
+            var result = new DemoResult();
+            var observer = new DemoObserver(world, device, result, null);
+            DateTimeOffset from = world.Start.AddDays(-1), until = world.Start.AddDays(30);
+            DevCredential Client(string cn) => DevPki.Client(world.Pki.EstRoot, "CN=" + cn, from, until);
+            void Write(DevCredential client, byte[] root)
+            {
+                var store = new CertStore(RecordLog.Mount(device.Flash, CertStore.MaxEntrySize), device.Vault);
+                store.InstallClientCertificate("ClientCert1", client.Der, DemoWorld.KeyDer(client), null);
+                store.InstallRootCACertificate("RootCA1", root);
+                world.Clock.Advance(TimeSpan.FromDays(1));
+                observer.Sample();
+            }
+
+            Write(Client("device-001"), world.Pki.RadiusRoot1.Der);
+            Assert.Empty(result.Breaches);
+
+            // ClientCert1 replaced by a certificate EST never issued, and RootCA1 by the rolled-out RootCA2, in one read-back.
+            Write(Client("not-from-est"), world.Pki.RadiusRoot2.Der);
+            Assert.Single(result.Breaches, b => b.Contains("ClientCert1 was replaced by a certificate the EST server never issued", StringComparison.Ordinal));
+            Assert.Equal(1, result.RootRotations);
+
+            // Both replaced again by what nobody brought: both are breaches.
+            DevCredential rogueRoot = DevPki.Root("CN=Rogue Root,O=Elsewhere", from, until);
+            Write(Client("again-not-from-est"), rogueRoot.Der);
+            Assert.Equal(3, result.Breaches.Count);
+            Assert.Contains(result.Breaches, b => b.Contains("RootCA1 was replaced by a certificate nobody rolled out", StringComparison.Ordinal) && b.Contains("Rogue Root", StringComparison.Ordinal));
+            Assert.Equal(2, result.Breaches.Count(b => b.Contains("ClientCert1 was replaced", StringComparison.Ordinal)));
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using System;
+using System.IO;
+using System.Linq;
+using NfCerts.Emulators.World;
+using Xunit;
+
+namespace NfCerts.Tests.Fleet
+{
+    /// <summary>The shipped fleet rollout plan (scenarios/fleet.json), what <c>nfcerts fleet</c> plays by default: valid and
+    /// sound as data; a broken copy is refused with line, field and what is allowed.</summary>
+    public sealed class FleetScenarioTests
+    {
+        private static DateTimeOffset At(Scenario s, string type) => ScenarioTimes.At(s, s.Events.Single(e => e.Type == type));
+
+        private static string[] Problems(string json)
+            => Assert.Throws<ScenarioException>(() => ScenarioFile.Parse(json, "fleet.json")).Problems.ToArray();
+
+        private static int LineOf(string json, string text) => json.Split('\n').ToList().FindIndex(l => l.Contains(text, StringComparison.Ordinal)) + 1;
+
+        [Fact]
+        public void The_fleet_plan_loads_is_the_repository_file_and_its_notice_outruns_the_fleets_offline_periods()
+        {
+            Scenario s = ScenarioFile.Load("fleet");
+            string repo = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "scenarios", "fleet.json");
+            Assert.Equal(File.ReadAllText(repo), ScenarioFile.Shipped("fleet"));
+            FleetSettings f = new FleetOptions().Resolve(s);
+            Assert.False(f.ExpectStranded);
+            Assert.Equal(1000, f.Devices);
+            Assert.True(f.OfflineRate > 0 && f.Skew > TimeSpan.Zero && f.Jitter && f.EstCapacityPerMinute is int);
+            Assert.NotNull(s.Servers.Dps.Throttle);
+            DateTimeOffset start = ScenarioTimes.Start(s), notice = At(s, "rootCaRollout"), radius = At(s, "radiusSwitch");
+            // A device away for the plan's whole offline length right across the notice is back with two weeks to spare
+            // before the RADIUS switch; every device has booted (and is known to the hub) long before the notice.
+            Assert.True(radius - notice >= f.OfflineFor + TimeSpan.FromDays(14), "notice " + notice + ", switch " + radius);
+            Assert.True(start + f.FirstBootWindow + TimeSpan.FromDays(30) < notice);
+            Assert.True(radius <= ScenarioTimes.RadiusRootExpiry(s) && ScenarioTimes.End(s) > radius);
+        }
+
+        [Fact]
+        public void A_broken_copy_of_the_fleet_plan_names_the_line_the_field_and_what_is_allowed()
+        {
+            string text = ScenarioFile.Shipped("fleet");
+            string zero = text.Replace("\"estCapacityPerMinute\": 30", "\"estCapacityPerMinute\": 0");
+            string p = Assert.Single(Problems(zero));
+            Assert.StartsWith("fleet.json:" + LineOf(zero, "estCapacityPerMinute") + ": /fleet/estCapacityPerMinute: ", p);
+            Assert.Contains("allowed: requests a minute the EST server answers", p);
+
+            string typo = text.Replace("\"offlineFor\": \"P14D\"", "\"offlineFor\": \"fortnight\"").Replace("\"jitter\": true", "\"jittter\": true");
+            string[] problems = Problems(typo);
+            Assert.Equal(2, problems.Length);
+            Assert.Contains("fleet.json:" + LineOf(typo, "fortnight") + ": /fleet/offlineFor: ", problems[0] + problems[1]);
+            Assert.Contains(problems, x => x.StartsWith("fleet.json:" + LineOf(typo, "jittter") + ": /fleet/jittter: no such field; allowed: devices, offlineRate, offlineFor, clockSkew, firstBootWindow, jitter, estCapacityPerMinute, expectStranded", StringComparison.Ordinal));
+            Assert.Contains(problems, x => x.Contains("/fleet/offlineFor", StringComparison.Ordinal) && x.Contains("allowed: an ISO 8601 duration", StringComparison.Ordinal));
+        }
+    }
+}
