@@ -532,7 +532,7 @@ public sealed class FleetRun
             }
         }
         var hub = _world.Hub.Counters;
-        _result.Handshakes = new Handshakes(hub.Handshakes, _world.AccessPoint.AuthenticationCount, EstRequests(), _world.Dps.Counters.Connections);
+        _result.Handshakes = new Handshakes(hub.Handshakes, _world.AccessPoint.AuthenticationCount, _world.Est.ConnectionCount, _world.Dps.Counters.Connections);
         _result.FlashBytesHeld = _members.Where(m => m.Device != null).Sum(m => m.Device!.FlashBytesHeld);
     }
 
