@@ -24,12 +24,12 @@ namespace NfCerts.Hal.Host.Hub
         private readonly int _port;
         private readonly X509Certificate2Collection _roots = new X509Certificate2Collection();
         private readonly SslStreamCertificateContext? _client;
-        private readonly X509Certificate2? _clientLeaf;
         private readonly IClock? _clock;
 
         /// <param name="options">What to connect to and with.</param>
+        /// <param name="identity">The transport's client identity, made once per credential.</param>
         /// <param name="clock">The device's clock, which the hub's chain is judged at; null: the system clock.</param>
-        public HubTlsStreamProvider(HubConnectOptions options, IClock? clock = null)
+        public HubTlsStreamProvider(HubConnectOptions options, ClientIdentity identity, IClock? clock = null)
         {
             _clock = clock;
             _host = options.HostName;
@@ -48,14 +48,14 @@ namespace NfCerts.Hal.Host.Hub
                 {
                     throw new HubException(HubFailure.Transport, 0, "a client certificate needs its private key");
                 }
-                byte[][] chain = SplitDerChain(options.ClientCertificate);
-                _clientLeaf = WithPrivateKey(chain[0], options.ClientKey);
-                var intermediates = new X509Certificate2Collection();
-                for (int i = 1; i < chain.Length; i++)
+                try
                 {
-                    intermediates.Add(X509CertificateLoader.LoadCertificate(chain[i]));
+                    _client = identity.For(options.ClientCertificate, options.ClientKey);
                 }
-                _client = SslStreamCertificateContext.Create(_clientLeaf, intermediates, offline: true);
+                catch (EapCredentialException e)
+                {
+                    throw new HubException(HubFailure.Transport, 0, e.Message);
+                }
             }
         }
 
@@ -90,6 +90,9 @@ namespace NfCerts.Hal.Host.Hub
                 {
                     TargetHost = _host,
                     ClientCertificateContext = _client,
+                    CertificateChainPolicy = ChainJudge.Policy(_roots, _clock?.UtcNow ?? DateTime.UtcNow, ChainJudge.ServerAuthOid),
+                    // A board's TLS stack does not resume sessions: every connection is a full handshake.
+                    AllowTlsResume = false,
                     EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                     CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                     RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
@@ -139,73 +142,9 @@ namespace NfCerts.Hal.Host.Hub
 
         public void Dispose()
         {
-            _clientLeaf?.Dispose();
             foreach (X509Certificate2 root in _roots)
             {
                 root.Dispose();
-            }
-        }
-
-        private static byte[][] SplitDerChain(byte[] der)
-        {
-            try
-            {
-                return DerCertificates.Split(der, "the client certificate chain");
-            }
-            catch (FormatException e)
-            {
-                throw new HubException(HubFailure.Transport, 0, e.Message);
-            }
-        }
-
-        /// <summary>The leaf with its private key (PKCS#8, SEC1 or PKCS#1 DER), usable by SslStream.</summary>
-        private static X509Certificate2 WithPrivateKey(byte[] leafDer, byte[] keyDer)
-        {
-            using X509Certificate2 leaf = X509CertificateLoader.LoadCertificate(leafDer);
-            PrivateKeyFormat format = KeyEncodings.Detect(keyDer, out string? algorithm);
-            X509Certificate2 withKey;
-            try
-            {
-                if (format == PrivateKeyFormat.Sec1 || (format == PrivateKeyFormat.Pkcs8 && algorithm == KeyEncodings.EcPublicKey))
-                {
-                    using ECDsa ec = ECDsa.Create();
-                    if (format == PrivateKeyFormat.Sec1)
-                    {
-                        ec.ImportECPrivateKey(keyDer, out _);
-                    }
-                    else
-                    {
-                        ec.ImportPkcs8PrivateKey(keyDer, out _);
-                    }
-                    withKey = leaf.CopyWithPrivateKey(ec);
-                }
-                else if (format == PrivateKeyFormat.Pkcs1 || (format == PrivateKeyFormat.Pkcs8 && algorithm == KeyEncodings.RsaEncryption))
-                {
-                    using RSA rsa = RSA.Create();
-                    if (format == PrivateKeyFormat.Pkcs1)
-                    {
-                        rsa.ImportRSAPrivateKey(keyDer, out _);
-                    }
-                    else
-                    {
-                        rsa.ImportPkcs8PrivateKey(keyDer, out _);
-                    }
-                    withKey = leaf.CopyWithPrivateKey(rsa);
-                }
-                else
-                {
-                    throw new HubException(HubFailure.Transport, 0, "the client key is not an unencrypted PKCS#8, SEC1 or PKCS#1 key");
-                }
-            }
-            catch (CryptographicException)
-            {
-                // The message of the platform's exception is not passed on: it is about the key.
-                throw new HubException(HubFailure.Transport, 0, "the client key does not import or does not match the certificate");
-            }
-            using (withKey)
-            {
-                // An ephemeral key is not usable by SslStream on every platform; a PKCS#12 round trip makes it so.
-                return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null, X509KeyStorageFlags.Exportable);
             }
         }
     }

@@ -39,6 +39,7 @@ namespace NfCerts.Hal.Host.Hub
         private readonly ConcurrentDictionary<string, byte[]> _responseBodies = new ConcurrentDictionary<string, byte[]>(StringComparer.Ordinal);
         private IMqttClient? _client;
         private HubTlsStreamProvider? _tls;
+        private readonly ClientIdentity _identity = new ClientIdentity();
         private HubConnectOptions? _options;
         private long _rid;
         private bool _disposed;
@@ -102,7 +103,7 @@ namespace NfCerts.Hal.Host.Hub
                 throw new HubException(HubFailure.Transport, 0, "the host name and device ID are required");
             }
             Disconnect();
-            var tls = new HubTlsStreamProvider(options, _clock);
+            var tls = new HubTlsStreamProvider(options, _identity, _clock);
             IMqttClient client = new MqttClientFactory().CreateMqttClient();
             MqttClientOptions mqtt = new MqttClientOptionsBuilder()
                 .WithTcpServer(options.HostName, options.Port)

@@ -27,6 +27,7 @@ namespace NfCerts.Hal.Host.Mqtt
         private bool _closing;
         private MqttClientConnectResult? _refusal;
         private readonly IClock? _clock;
+        private readonly ClientIdentity _identity = new ClientIdentity();
 
         /// <summary>A transport whose server chains are judged at the system clock's time.</summary>
         public MqttNetTransport()
@@ -70,8 +71,7 @@ namespace NfCerts.Hal.Host.Mqtt
                     roots = EapCredentials.LoadRoots(options.TrustedRoots);
                     if (options.ClientCertificate != null && options.ClientKey != null)
                     {
-                        var (leaf, intermediates) = CertificateChain.Load(options.ClientCertificate, options.ClientKey);
-                        identity = SslStreamCertificateContext.Create(leaf, intermediates, offline: true);
+                        identity = _identity.For(options.ClientCertificate, options.ClientKey);
                     }
                 }
                 catch (EapCredentialException e)
@@ -294,6 +294,7 @@ namespace NfCerts.Hal.Host.Mqtt
                         EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                         ClientCertificateContext = identity,
+                        CertificateChainPolicy = ChainJudge.Policy(roots, clock?.UtcNow ?? DateTime.UtcNow, ChainJudge.ServerAuthOid),
                         RemoteCertificateValidationCallback = Validate,
                         // A resumed session sends no certificates: a server that verifies the client's chain from what the
                         // handshake carried (DPS group enrollments, CA-authenticated hub devices) would see the leaf only.

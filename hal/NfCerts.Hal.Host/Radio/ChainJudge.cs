@@ -54,21 +54,16 @@ namespace NfCerts.Hal.Host
             ArgumentNullException.ThrowIfNull(leaf);
             ArgumentNullException.ThrowIfNull(roots);
             using var chain = new X509Chain();
-            var policy = chain.ChainPolicy;
-            policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            policy.CustomTrustStore.AddRange(roots);
+            X509ChainPolicy policy = Policy(roots, utcNow, requiredUsageOid);
             if (extra != null)
             {
                 policy.ExtraStore.AddRange(extra);
             }
-            policy.RevocationMode = X509RevocationMode.NoCheck;
-            policy.DisableCertificateDownloads = true;
-            policy.VerificationTime = DateTime.SpecifyKind(utcNow, DateTimeKind.Utc);
             if (!checkTime)
             {
                 policy.VerificationFlags |= X509VerificationFlags.IgnoreNotTimeValid | X509VerificationFlags.IgnoreCtlNotTimeValid;
             }
-            policy.ApplicationPolicy.Add(new Oid(requiredUsageOid));
+            chain.ChainPolicy = policy;
             try
             {
                 if (chain.Build(leaf))
@@ -88,6 +83,34 @@ namespace NfCerts.Hal.Host
                     }
                 }
             }
+        }
+
+        /// <summary>
+        /// The chain policy of a peer that trusts <paramref name="roots"/> only (none: nothing), at <paramref name="utcNow"/>,
+        /// without revocation checks or downloads, requiring <paramref name="requiredUsageOid"/> if given. Set as an
+        /// <see cref="System.Net.Security.SslClientAuthenticationOptions.CertificateChainPolicy"/> (or the server's), it
+        /// also keeps .NET from building the peer's chain against the machine's whole trust store before the validation
+        /// callback, which costs more than the handshake on OpenSSL 3. A new policy per connection: .NET adds the peer's
+        /// certificates to its extra store.
+        /// </summary>
+        public static X509ChainPolicy Policy(X509Certificate2Collection? roots, DateTime utcNow, string? requiredUsageOid)
+        {
+            var policy = new X509ChainPolicy
+            {
+                TrustMode = X509ChainTrustMode.CustomRootTrust,
+                RevocationMode = X509RevocationMode.NoCheck,
+                DisableCertificateDownloads = true,
+                VerificationTime = DateTime.SpecifyKind(utcNow, DateTimeKind.Utc),
+            };
+            if (roots != null)
+            {
+                policy.CustomTrustStore.AddRange(roots);
+            }
+            if (requiredUsageOid != null)
+            {
+                policy.ApplicationPolicy.Add(new Oid(requiredUsageOid));
+            }
+            return policy;
         }
 
         private static ChainProblem Classify(X509Chain chain, DateTime utcNow)

@@ -208,6 +208,8 @@ namespace NfCerts.Hal.Host
                     CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                     // The device presents its intermediates as the request gives them (an offline context sends a partial chain).
                     ClientCertificateContext = SslStreamCertificateContext.Create(client, intermediates, offline: true),
+                    CertificateChainPolicy = ChainJudge.Policy(roots, utcNow, null),
+                    AllowTlsResume = false,
                     RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
                         DeviceChecksServer(certificate, chain, roots, utcNow, domain, request.CheckServerCertificateTime, verdicts),
                 };
@@ -222,6 +224,7 @@ namespace NfCerts.Hal.Host
                         ClientCertificateRequired = true,
                         EnabledSslProtocols = Protocols,
                         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                        CertificateChainPolicy = ChainJudge.Policy(null, utcNow, null),
                         RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
                             ServerChecksClient(certificate, chain, utcNow, verdicts),
                     };

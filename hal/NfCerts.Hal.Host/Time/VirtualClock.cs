@@ -167,6 +167,38 @@ namespace NfCerts.Hal.Host
             RunUntil(endTrue);
         }
 
+        /// <summary>
+        /// The caller's thread blocks for <paramref name="span"/> (a device sleeping on its timer thread, as the board's
+        /// <c>Thread.Sleep</c> does): called from a timer callback, uptime, the wall clock and true time move on at once
+        /// and the timers that fell due meanwhile fire after the callback returns, late and in due order, as they would
+        /// behind a blocked thread (an advance that ended inside the span ends where the sleep did). Called from outside
+        /// any callback it is <see cref="Advance"/>.
+        /// </summary>
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="span"/> is negative or too large.</exception>
+        public void Block(TimeSpan span)
+        {
+            if (span < TimeSpan.Zero)
+            {
+                throw new ArgumentOutOfRangeException(nameof(span), span, "Time cannot move backwards.");
+            }
+
+            lock (_lock)
+            {
+                if (_advancingThread == Thread.CurrentThread)
+                {
+                    if (DateTime.MaxValue - _trueUtc < span)
+                    {
+                        throw new ArgumentOutOfRangeException(nameof(span), span, "The clock would run past DateTime.MaxValue.");
+                    }
+
+                    MoveLocked(span);
+                    return;
+                }
+            }
+
+            Advance(span);
+        }
+
         /// <summary>Advances until <see cref="TrueUtc"/> equals <paramref name="trueUtc"/> (see <see cref="Advance"/>).
         /// The target is true time, not the device's wall clock, which may be wrong or jump.</summary>
         /// <exception cref="ArgumentOutOfRangeException"><paramref name="trueUtc"/> is before <see cref="TrueUtc"/>.</exception>
@@ -334,6 +366,11 @@ namespace NfCerts.Hal.Host
                     {
                         // Measured in true time, because a callback may reboot (uptime restarts) or move the wall clock.
                         TimeSpan left = endTrue - _trueUtc;
+                        if (left < TimeSpan.Zero)
+                        {
+                            // A callback blocked past the end (Block): the timers it delayed still fire, late, then time stays.
+                            left = TimeSpan.Zero;
+                        }
                         if (_queue.Count == 0 || _queue.Min!.DueUptime - _uptime > left)
                         {
                             MoveLocked(left);
@@ -342,7 +379,10 @@ namespace NfCerts.Hal.Host
 
                         timer = _queue.Min;
                         _queue.Remove(timer);
-                        MoveLocked(timer.DueUptime - _uptime);
+                        if (timer.DueUptime > _uptime)
+                        {
+                            MoveLocked(timer.DueUptime - _uptime);
+                        }
                         if (timer.Period > TimeSpan.Zero)
                         {
                             timer.DueUptime += timer.Period;

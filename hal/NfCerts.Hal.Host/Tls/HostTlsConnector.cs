@@ -28,6 +28,7 @@ namespace NfCerts.Hal.Host
     public sealed class HostTlsConnector : ITlsConnector
     {
         private readonly IClock? _clock;
+        private readonly ClientIdentity _identity = new ClientIdentity();
 
         /// <summary>A connector judging server certificates at the system's time.</summary>
         public HostTlsConnector()
@@ -52,7 +53,14 @@ namespace NfCerts.Hal.Host
             SslStreamCertificateContext? context = null;
             if (clientCertificate != null && clientKey != null)
             {
-                context = ClientContext(clientCertificate, clientKey);
+                try
+                {
+                    context = _identity.For(clientCertificate, clientKey);
+                }
+                catch (EapCredentialException e)
+                {
+                    throw new TlsException(TlsFailure.HandshakeFailed, "the client credential is unusable: " + e.Message);
+                }
             }
 
             using var cancel = new CancellationTokenSource(timeout);
@@ -69,6 +77,9 @@ namespace NfCerts.Hal.Host
                     EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                     CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                     ClientCertificateContext = context,
+                    CertificateChainPolicy = ChainJudge.Policy(roots, _clock?.UtcNow ?? DateTime.UtcNow, ChainJudge.ServerAuthOid),
+                    // A board's TLS stack does not resume sessions: every connection is a full handshake.
+                    AllowTlsResume = false,
                     RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
                     {
                         problem = JudgeServer(certificate, chain, errors, roots);
@@ -181,34 +192,6 @@ namespace NfCerts.Hal.Host
                 return new TlsException(TlsFailure.ConnectFailed, "the connection was reset during the handshake");
             }
             return new TlsException(TlsFailure.HandshakeFailed, "the TLS handshake failed: " + HostTlsStream.Innermost(e));
-        }
-
-        private static SslStreamCertificateContext ClientContext(byte[] chain, byte[] key)
-        {
-            byte[][] parts;
-            try
-            {
-                parts = DerCertificates.Split(chain, "the client certificate chain");
-            }
-            catch (FormatException e)
-            {
-                throw new TlsException(TlsFailure.HandshakeFailed, e.Message);
-            }
-            X509Certificate2 leaf;
-            try
-            {
-                leaf = EapCredentials.LoadClientCertificate(parts[0], key);
-            }
-            catch (EapCredentialException e)
-            {
-                throw new TlsException(TlsFailure.HandshakeFailed, "the client credential is unusable: " + e.Message);
-            }
-            var intermediates = new X509Certificate2Collection();
-            for (int i = 1; i < parts.Length; i++)
-            {
-                intermediates.Add(Load(parts[i], "intermediate #" + i));
-            }
-            return SslStreamCertificateContext.Create(leaf, intermediates, offline: true);
         }
 
         private static X509Certificate2Collection LoadAll(byte[][] ders, string what)

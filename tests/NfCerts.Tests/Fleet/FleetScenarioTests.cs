@@ -37,6 +37,21 @@ namespace NfCerts.Tests.Fleet
         }
 
         [Fact]
+        public async System.Threading.Tasks.Task A_short_run_of_the_fleet_plan_strands_nobody_and_ends_with_every_device_on_the_new_root()
+        {
+            // Every device away for two weeks somewhere around the rollout: the plan's notice must still reach them all.
+            var options = new FleetOptions { Devices = 4, Years = 1, OfflineRate = 1, Seed = 3 };
+            FleetResult r = await new FleetRun(ScenarioFile.Load("fleet"), options).RunAsync();
+
+            Assert.True(r.NoneStranded, string.Join("; ", r.Stranded.Select(x => x.Id + ": " + x.Reason)));
+            FleetDay last = r.Days[^1];
+            Assert.Equal(4, last.Booted);
+            Assert.Equal(4, last.OnNewRoot);
+            Assert.All(r.Devices, d => Assert.NotNull(d.OfflineFrom));
+            Assert.Contains(r.Events, e => e.Label.StartsWith("RADIUS server switches", StringComparison.Ordinal));
+        }
+
+        [Fact]
         public void A_broken_copy_of_the_fleet_plan_names_the_line_the_field_and_what_is_allowed()
         {
             string text = ScenarioFile.Shipped("fleet");

@@ -45,6 +45,50 @@ namespace NfCerts.Tests.Host
         }
 
         [Fact]
+        public void ACallbackThatBlocksDelaysTheTimersBehindItAndTheAdvanceEndsWhereTheSleepDid()
+        {
+            var clock = new VirtualClock(Start);
+            var log = new List<Fired>();
+            clock.StartOneShot(TimeSpan.FromSeconds(10), _ =>
+            {
+                log.Add(new Fired("sleeper", clock.Uptime, clock.UtcNow, clock.TrueUtc));
+                clock.Block(TimeSpan.FromSeconds(50));
+                log.Add(new Fired("woke", clock.Uptime, clock.UtcNow, clock.TrueUtc));
+            }, null);
+            clock.StartOneShot(TimeSpan.FromSeconds(20), Record(clock, log), "due during the sleep");
+            clock.StartOneShot(TimeSpan.FromSeconds(15), Record(clock, log), "due earlier during the sleep");
+            clock.StartOneShot(TimeSpan.FromSeconds(70), Record(clock, log), "due after it");
+
+            clock.Advance(TimeSpan.FromSeconds(30));
+
+            // The advance asked for 30 s; the sleep took the thread to 60 s. The delayed timers fire at 60 s in due order;
+            // the one due at 70 s waits for the next advance.
+            Assert.Equal(new[] { "sleeper", "woke", "due earlier during the sleep", "due during the sleep" }, log.ConvertAll(f => f.Name));
+            Assert.All(log.Skip(1), f => Assert.Equal(TimeSpan.FromSeconds(60), f.Uptime));
+            Assert.Equal(Start + TimeSpan.FromSeconds(60), clock.TrueUtc);
+            Assert.Equal(Start + TimeSpan.FromSeconds(60), clock.UtcNow);
+
+            clock.Advance(TimeSpan.FromSeconds(10));
+            Assert.Equal("due after it", log[^1].Name);
+            Assert.Equal(TimeSpan.FromSeconds(70), log[^1].Uptime);
+        }
+
+        [Fact]
+        public void BlockOutsideACallbackIsAnAdvance()
+        {
+            var clock = new VirtualClock(Start);
+            var log = new List<Fired>();
+            clock.StartOneShot(TimeSpan.FromSeconds(5), Record(clock, log), "a");
+
+            clock.Block(TimeSpan.FromSeconds(10));
+
+            Assert.Equal("a", Assert.Single(log).Name);
+            Assert.Equal(TimeSpan.FromSeconds(5), log[0].Uptime);
+            Assert.Equal(Start + TimeSpan.FromSeconds(10), clock.TrueUtc);
+            Assert.Throws<ArgumentOutOfRangeException>(() => clock.Block(TimeSpan.FromSeconds(-1)));
+        }
+
+        [Fact]
         public void TiesFireInStartOrderAndPeriodicTimersKeepTheirPlace()
         {
             var clock = new VirtualClock(Start);

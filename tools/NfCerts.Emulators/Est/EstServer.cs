@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Net;
+using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
@@ -17,6 +18,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using NfCerts.Hal.Host;
 
 namespace NfCerts.Emulators.Est;
 
@@ -118,15 +120,22 @@ public sealed class EstServer : IAsyncDisposable
                     Interlocked.Increment(ref _connections);
                     return next(connection);
                 });
-                listen.UseHttps(new HttpsConnectionAdapterOptions
+                SslStreamCertificateContext server = SslStreamCertificateContext.Create(Ca.Server, null, offline: true);
+                listen.UseHttps(new TlsHandshakeCallbackOptions
                 {
-                    ServerCertificate = Ca.Server,
-                    SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-                    ClientCertificateMode = ClientCertificateMode.AllowCertificate,
-                    // Verified per request against the EST and bootstrap CAs (EstAuthentication), so that a refused
-                    // certificate gets an HTTP answer rather than a failed handshake.
-                    ClientCertificateValidation = (_, _, _) => true,
-                    CheckCertificateRevocation = false,
+                    OnConnection = _ => ValueTask.FromResult(new SslServerAuthenticationOptions
+                    {
+                        ServerCertificateContext = server,
+                        EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                        // Asked for, not required: verified per request against the EST and bootstrap CAs
+                        // (EstAuthentication), so that a refused certificate gets an HTTP answer rather than a failed
+                        // handshake. Trusting nothing at the handshake also keeps .NET from building the client's chain
+                        // against the machine's whole trust store first.
+                        ClientCertificateRequired = true,
+                        RemoteCertificateValidationCallback = (_, _, _, _) => true,
+                        CertificateChainPolicy = ChainJudge.Policy(null, DateTime.UtcNow, null),
+                        CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                    }),
                 });
             });
         });

@@ -14,6 +14,8 @@ using MQTTnet.Formatter;
 using MQTTnet.Implementations;
 using MQTTnet.Server;
 
+using NfCerts.Hal.Host;
+
 namespace NfCerts.Emulators.Hub;
 
 /// <summary>
@@ -140,6 +142,8 @@ internal sealed class HubTlsListener : IMqttServerAdapter
                         AllowTlsResume = false,
                         EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                        // Trusting nothing here: .NET then does not build the client's chain against the machine's store.
+                        CertificateChainPolicy = ChainJudge.Policy(null, DateTime.UtcNow, null),
                         RemoteCertificateValidationCallback = (_, _, chain, _) =>
                         {
                             // Judged at CONNECT against the registered devices and CAs; keep what the client sent.

@@ -291,8 +291,7 @@ internal sealed class DemoObserver
         _result.Certificates.AddRange(_windows.Values.OrderBy(w => w.FirstSeen).ThenBy(w => w.Ids, StringComparer.Ordinal));
         _result.ConnectivityPercent = _samples == 0 ? 0 : 100.0 * _connectedSamples / _samples;
         var hub = _world.Hub.Counters;
-        long est = new[] { "cacerts", "csrattrs", "simpleenroll", "simplereenroll", "serverkeygen" }.Sum(op => (long)_world.Est.RequestCount(op));
-        _result.Handshakes = new Handshakes(hub.Handshakes, _world.AccessPoint.AuthenticationCount, est, _world.Dps.Counters.Connections);
+        _result.Handshakes = new Handshakes(hub.Handshakes, _world.AccessPoint.AuthenticationCount, _world.Est.ConnectionCount, _world.Dps.Counters.Connections);
         _result.FlashBytesProgrammed = _device.Flash.BytesProgrammed;
         _result.FlashErases = _device.Flash.TotalErases;
         _result.EstIssued = _world.Est.Log.ReadAll().Count;

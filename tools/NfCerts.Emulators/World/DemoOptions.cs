@@ -32,6 +32,7 @@ public sealed class DemoOptions
     public Func<DeviceOptions> DeviceOptions { get; init; } = () => new DeviceOptions { SupervisorPeriod = TimeSpan.FromHours(1) };
 
     /// <summary>The hub client's period of health reports (<c>HubClient.ReportPeriod</c>, 15 minutes on the board). Default
-    /// 12 hours: reports still go after every event and connect; only the periodic re-check of unchanged health is rarer.</summary>
-    public TimeSpan HubReportPeriod { get; init; } = TimeSpan.FromHours(12);
+    /// 24 hours, the timeline's resolution: reports still go after every event and connect; only the periodic re-check of
+    /// health is rarer.</summary>
+    public TimeSpan HubReportPeriod { get; init; } = TimeSpan.FromHours(24);
 }

@@ -42,7 +42,7 @@ public sealed record NetworkSpan(DateTimeOffset From, DateTimeOffset To, string 
 /// <summary>Real TLS handshakes counted at the servers.</summary>
 /// <param name="Hub">MQTT over TLS at the hub emulator.</param>
 /// <param name="Eap">EAP-TLS authentications at the RADIUS side (in process or FreeRADIUS).</param>
-/// <param name="Est">EST requests (each on its own TLS connection).</param>
+/// <param name="Est">TLS connections accepted by the EST server (a conversation of several requests keeps one).</param>
 /// <param name="Dps">MQTT over TLS connections at the DPS emulator.</param>
 public sealed record Handshakes(long Hub, long Eap, long Est, long Dps)
 {

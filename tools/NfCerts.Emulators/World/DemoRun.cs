@@ -50,6 +50,8 @@ public sealed class DemoRun
             radio.AddAccessPoint(_world.AccessPoint);
             DeviceOptions deviceOptions = _options.DeviceOptions();
             deviceOptions.HubReportPeriod = _options.HubReportPeriod;
+            // A DPS retry-after is slept on the device's timer thread, as on the board: simulated time passes meanwhile.
+            deviceOptions.DpsPause ??= span => _world.Clock.Block(span);
             _device = new EmulatedDevice(_world.Clock, radio, deviceOptions, _world.HubPorts);
             var result = new DemoResult { Scenario = _scenario.Name, Start = _world.Start, End = end, Radius = _world.Authenticator.Name };
             _observer = new DemoObserver(_world, _device, result, _options.OnTimeline);

@@ -31,8 +31,8 @@ public sealed class FleetOptions
     public TimeSpan ReconnectGrace { get; init; } = TimeSpan.FromDays(2);
     /// <summary>The supervisor's period on every device (default 6 hours; 1 minute on the board).</summary>
     public TimeSpan SupervisorPeriod { get; init; } = TimeSpan.FromHours(6);
-    /// <summary>The hub client's health-report period (default 12 hours; 15 minutes on the board).</summary>
-    public TimeSpan HubReportPeriod { get; init; } = TimeSpan.FromHours(12);
+    /// <summary>The hub client's health-report period (default 24 hours, the daily samples' resolution; 15 minutes on the board).</summary>
+    public TimeSpan HubReportPeriod { get; init; } = TimeSpan.FromHours(24);
     /// <summary>Called after every simulated day with the share done (0-1) and the date.</summary>
     public Action<double, DateTimeOffset>? OnProgress { get; init; }
 

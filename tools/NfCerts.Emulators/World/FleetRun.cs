@@ -6,7 +6,9 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
+using NfCerts.Core.Certificates;
 using NfCerts.Core.Device;
+using NfCerts.Core.Wifi;
 using NfCerts.Emulators.Hub;
 using NfCerts.Hal.Host;
 
@@ -456,10 +458,10 @@ public sealed class FleetRun
                 // A device that appeared after the rollout: the operator's twin setting reaches it as it would any new device.
                 await NotifyAsync(m, new[] { "twin" });
             }
-            if (m.Device.Flash.BytesProgrammed != m.ReadBackAt)
+            if (m.Device.Flash.BytesProgrammed != m.ReadBackAt && m.Device.Runtime is DeviceRuntime runtime)
             {
                 m.ReadBackAt = m.Device.Flash.BytesProgrammed;
-                m.OnNewRoot = StoreReadBack.Read(m.Device.Flash).Values.Any(c => c.Sha256 == _root2Sha);
+                m.OnNewRoot = HoldsRoot2(runtime);
             }
             if (m.OnNewRoot)
             {
@@ -474,6 +476,38 @@ public sealed class FleetRun
         _renewingToday.Clear();
         _estToday = 0;
         _dpsToday = 0;
+    }
+
+    /// <summary>Whether the device's store holds RootCA2, asked of the running firmware's own store (its index in RAM,
+    /// the certificates read from its flash) under the lock every user of the store takes. A copy of the flash mounted
+    /// afresh would say the same at many times the cost; every device's flash changes daily (the renewal journal).</summary>
+    private bool HoldsRoot2(DeviceRuntime runtime)
+    {
+        CertStore? store = runtime.Store;
+        ConnectionManager? connection = runtime.Connection;
+        if (store == null || connection == null)
+        {
+            return false;
+        }
+        lock (connection.SyncRoot)
+        {
+            int count = store.GetCertificateCount();
+            for (int i = 0; i < count; i++)
+            {
+                try
+                {
+                    if (store.GetThumbprintSha256(store.GetCertificateIdentifierAt(i)) == _root2Sha)
+                    {
+                        return true;
+                    }
+                }
+                catch (CertStoreException)
+                {
+                    // An entry the store cannot read is not RootCA2; the invariants at the end judge the store as a whole.
+                }
+            }
+        }
+        return false;
     }
 
     /// <summary>Every device back in range with the site up; the grace to reconnect; then who the hub does not see.</summary>
@@ -498,8 +532,8 @@ public sealed class FleetRun
             }
         }
         var hub = _world.Hub.Counters;
-        _result.Handshakes = new Handshakes(hub.Handshakes, _world.AccessPoint.AuthenticationCount, EstRequests(), _world.Dps.Counters.Connections);
-        _result.FlashBytesHeld = _members.Where(m => m.Device != null).Sum(m => (long)EmulatedDevice.FlashSize);
+        _result.Handshakes = new Handshakes(hub.Handshakes, _world.AccessPoint.AuthenticationCount, _world.Est.ConnectionCount, _world.Dps.Counters.Connections);
+        _result.FlashBytesHeld = _members.Where(m => m.Device != null).Sum(m => m.Device!.FlashBytesHeld);
     }
 
     /// <summary>Why a device is stranded, as its access point and hub client put it (ports left out: they differ per run).</summary>
