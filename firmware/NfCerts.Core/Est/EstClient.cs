@@ -259,13 +259,19 @@ namespace NfCerts.Core.Est
                 }
                 head.Append("\r\n");
                 byte[] bytes = Encoding.UTF8.GetBytes(head.ToString());
+                if (payload != null)
+                {
+                    // One write: one TLS record and, within a segment, one TCP segment. Written apart, the body's segment
+                    // waits behind Nagle's algorithm for the server's delayed ACK of the head (40 ms on Linux) on every
+                    // request (the board's lwIP has Nagle on too). The copy is the request's size: a CSR of a few KiB.
+                    byte[] whole = new byte[bytes.Length + payload.Length];
+                    Array.Copy(bytes, 0, whole, 0, bytes.Length);
+                    Array.Copy(payload, 0, whole, bytes.Length, payload.Length);
+                    bytes = whole;
+                }
                 // Restarted before the first write, so that a failure while writing reads as "no answer yet".
                 _reader.Restart(stream, Left(started));
                 stream.Write(bytes, 0, bytes.Length);
-                if (payload != null)
-                {
-                    stream.Write(payload, 0, payload.Length);
-                }
                 stream.Flush();
                 _requestWritten = true;
                 _reader.Restart(stream, Left(started));
