@@ -1,6 +1,7 @@
 using System;
 using System.Net.Security;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using NfCerts.Hal.Host.Mqtt;
 
 namespace NfCerts.Hal.Host
@@ -35,6 +36,13 @@ namespace NfCerts.Hal.Host
                 }
             }
             var (leaf, intermediates) = CertificateChain.Load(chainDer, keyDer);
+            if (!OperatingSystem.IsLinux())
+            {
+                // SChannel and Secure Transport cannot present an ephemeral key; a PKCS#12 round trip (once per
+                // credential) makes it one they can. OpenSSL takes the key as it is.
+                using X509Certificate2 ephemeral = leaf;
+                leaf = X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pkcs12), null, X509KeyStorageFlags.Exportable);
+            }
             var context = SslStreamCertificateContext.Create(leaf, intermediates, offline: true);
             lock (_gate)
             {
