@@ -86,6 +86,33 @@ namespace NfCerts.Hal.Host
         }
 
         /// <summary>
+        /// Why a TLS client refuses the server <paramref name="certificate"/> that <see cref="System.Net.Security.SslStream"/>
+        /// hands its validation callback (with the chain it built from what the server sent, and its name check), judged
+        /// against <paramref name="roots"/> at <paramref name="utcNow"/>; null when the server is trusted.
+        /// </summary>
+        public static string? ServerProblem(X509Certificate? certificate, X509Chain? chain, System.Net.Security.SslPolicyErrors errors,
+            X509Certificate2Collection roots, DateTime utcNow)
+        {
+            if (certificate is not X509Certificate2 leaf)
+            {
+                return "the server sent no certificate";
+            }
+            if ((errors & System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
+            {
+                return "the server's certificate does not name the host";
+            }
+            var extra = new X509Certificate2Collection();
+            if (chain != null)
+            {
+                foreach (X509ChainElement element in chain.ChainElements)
+                {
+                    extra.Add(element.Certificate);
+                }
+            }
+            return Check(leaf, extra, roots, utcNow, ServerAuthOid)?.ToString();
+        }
+
+        /// <summary>
         /// The chain policy of a peer that trusts <paramref name="roots"/> only (none: nothing), at <paramref name="utcNow"/>,
         /// without revocation checks or downloads, requiring <paramref name="requiredUsageOid"/> if given. Set as an
         /// <see cref="System.Net.Security.SslClientAuthenticationOptions.CertificateChainPolicy"/> (or the server's), it

@@ -82,7 +82,7 @@ namespace NfCerts.Hal.Host
                     AllowTlsResume = false,
                     RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
                     {
-                        problem = JudgeServer(certificate, chain, errors, roots);
+                        problem = ChainJudge.ServerProblem(certificate, chain, errors, roots, _clock?.UtcNow ?? DateTime.UtcNow);
                         return problem == null;
                     },
                 };
@@ -112,29 +112,6 @@ namespace NfCerts.Hal.Host
                 tcp.Dispose();
                 throw;
             }
-        }
-
-        private string? JudgeServer(X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors, X509Certificate2Collection roots)
-        {
-            if (certificate is not X509Certificate2 leaf)
-            {
-                return "the server sent no certificate";
-            }
-            if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
-            {
-                return "the server's certificate does not name the host";
-            }
-            var extra = new X509Certificate2Collection();
-            if (chain != null)
-            {
-                foreach (X509ChainElement element in chain.ChainElements)
-                {
-                    extra.Add(element.Certificate);
-                }
-            }
-            DateTime now = _clock?.UtcNow ?? DateTime.UtcNow;
-            ChainProblem? p = ChainJudge.Check(leaf, extra, roots, now, ChainJudge.ServerAuthOid);
-            return p?.ToString();
         }
 
         private static void ConnectTcp(TcpClient tcp, string host, int port, CancellationToken token)

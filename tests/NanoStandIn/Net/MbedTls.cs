@@ -124,7 +124,7 @@ namespace NfCerts.NanoStandIn.Net
                 AllowTlsResume = false,
                 RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
                 {
-                    problem = verification == CertificateRequired ? Judge(certificate, chain, errors, roots) : null;
+                    problem = verification == CertificateRequired ? ChainJudge.ServerProblem(certificate, chain, errors, roots, DateTime.UtcNow) : null;
                     return problem == null;
                 },
             };
@@ -179,27 +179,6 @@ namespace NfCerts.NanoStandIn.Net
                 p |= SslProtocols.Tls13;
             }
             return p;
-        }
-
-        private static string? Judge(X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors, X509Certificate2Collection roots)
-        {
-            if (certificate is not X509Certificate2 leaf)
-            {
-                return "the server sent no certificate";
-            }
-            if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
-            {
-                return "the server's certificate does not name the host";
-            }
-            var extra = new X509Certificate2Collection();
-            if (chain != null)
-            {
-                foreach (X509ChainElement element in chain.ChainElements)
-                {
-                    extra.Add(element.Certificate);
-                }
-            }
-            return ChainJudge.Check(leaf, extra, roots, DateTime.UtcNow, ChainJudge.ServerAuthOid)?.ToString();
         }
 
         private static byte[] FirstElement(byte[] data)
