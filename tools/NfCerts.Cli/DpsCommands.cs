@@ -35,27 +35,15 @@ namespace NfCerts.Cli
         }
 
         /// <summary>The options every operator command takes.</summary>
-        private sealed class Target
+        private sealed class Target : ServiceOptions<RestDpsService>
         {
-            public readonly Option<string> ConnectionString = Parameters.Value("--connection-string", "CONNECTION_STRING",
-                "DPS service connection string HostName=...;SharedAccessKeyName=...;SharedAccessKey=... (default $" + DpsEnvironment + ")");
-            public readonly Option<string> Ca = Parameters.Value("--dps-ca", "PEM",
-                "Root to trust for the DPS's TLS certificate: the emulator's DIR/pki/dps-root.crt (default $" + CaEnvironment + "; a real DPS needs none)");
-            public readonly Option<bool> Json = Parameters.Json();
-
-            public T Add<T>(T command) where T : Command
+            public Target()
+                : base(Parameters.Value("--connection-string", "CONNECTION_STRING",
+                        "DPS service connection string HostName=...;SharedAccessKeyName=...;SharedAccessKey=... (default $" + DpsEnvironment + ")"),
+                    Parameters.Value("--dps-ca", "PEM",
+                        "Root to trust for the DPS's TLS certificate: the emulator's DIR/pki/dps-root.crt (default $" + CaEnvironment + "; a real DPS needs none)"),
+                    DpsEnvironment, CaEnvironment, "DPS", "--dps-ca DIR/pki/dps-root.crt", "nfcerts dps serve", (dps, roots) => new RestDpsService(dps, roots))
             {
-                command.Add(ConnectionString);
-                command.Add(Ca);
-                command.Add(Json);
-                return command;
-            }
-
-            public RestDpsService Open(ParseResult r)
-            {
-                (HubConnectionString dps, X509Certificate2Collection? roots) = ServiceTarget.Resolve(r.GetValue(ConnectionString), r.GetValue(Ca),
-                    DpsEnvironment, CaEnvironment, "DPS", "--connection-string", "--dps-ca DIR/pki/dps-root.crt", "nfcerts dps serve");
-                return new RestDpsService(dps, roots);
             }
         }
 

@@ -37,27 +37,15 @@ namespace NfCerts.Cli
         }
 
         /// <summary>The options every operator command takes.</summary>
-        private sealed class Target
+        private sealed class Target : ServiceOptions<RestHubService>
         {
-            public readonly Option<string> Hub = Parameters.Value("--hub", "CONNECTION_STRING",
-                "Service connection string HostName=...;SharedAccessKeyName=...;SharedAccessKey=... (default $" + HubEnvironment + ")");
-            public readonly Option<string> Ca = Parameters.Value("--hub-ca", "PEM",
-                "Roots to trust for the hub's TLS certificate: the emulator's PKI/hub-roots.pem (default $" + CaEnvironment + "; a real hub needs none)");
-            public readonly Option<bool> Json = Parameters.Json();
-
-            public T Add<T>(T command) where T : Command
+            public Target()
+                : base(Parameters.Value("--hub", "CONNECTION_STRING",
+                        "Service connection string HostName=...;SharedAccessKeyName=...;SharedAccessKey=... (default $" + HubEnvironment + ")"),
+                    Parameters.Value("--hub-ca", "PEM",
+                        "Roots to trust for the hub's TLS certificate: the emulator's PKI/hub-roots.pem (default $" + CaEnvironment + "; a real hub needs none)"),
+                    HubEnvironment, CaEnvironment, "hub", "--hub-ca PKI/hub-roots.pem", "nfcerts hub serve", (hub, roots) => new RestHubService(hub, roots))
             {
-                command.Add(Hub);
-                command.Add(Ca);
-                command.Add(Json);
-                return command;
-            }
-
-            public RestHubService Open(ParseResult r)
-            {
-                (HubConnectionString hub, X509Certificate2Collection? roots) = ServiceTarget.Resolve(r.GetValue(Hub), r.GetValue(Ca), HubEnvironment,
-                    CaEnvironment, "hub", "--hub", "--hub-ca PKI/hub-roots.pem", "nfcerts hub serve");
-                return new RestHubService(hub, roots);
             }
         }
 
