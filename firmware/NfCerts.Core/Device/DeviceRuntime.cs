@@ -570,6 +570,11 @@ namespace NfCerts.Core.Device
 
         private void OnWifiConnected(object sender, string configName)
         {
+            RenewalEngine? engine = _engine;
+            if (engine != null)
+            {
+                engine.NetworkConnected(configName);
+            }
             HubClient? hub = _hub;
             if (hub != null)
             {

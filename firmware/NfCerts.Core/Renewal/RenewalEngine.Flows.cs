@@ -221,6 +221,8 @@ namespace NfCerts.Core.Renewal
             Step("Client.1.VerifyNetwork1");
             if (next.Kind == RenewalActionKind.WaitForNetwork1)
             {
+                // Due, but off Network1: look again as soon as it connects (NetworkConnected), not at the next daily slot.
+                _waitingForNetwork1 = true;
                 Condition(next.Reason);
                 return;
             }

@@ -64,6 +64,7 @@ namespace NfCerts.Core.Renewal
         private ClockTrust _trust;
         private bool _clockDisagrees;
         private bool _lookAgainSoon;
+        private bool _waitingForNetwork1;
         private string _condition = "";
         private string _journalProblem = "";
         private readonly Heartbeat _heartbeat = new Heartbeat();
@@ -184,6 +185,27 @@ namespace NfCerts.Core.Renewal
             }
         }
 
+        /// <summary>
+        /// The device has just connected to <paramref name="configName"/> (the connection manager's event). When the last
+        /// check found the client certificate due but the device off Network1, the check runs again
+        /// <see cref="CheckSchedule.MinimumWait"/> from now, on the engine's timer: a renewal that waited for the network
+        /// goes on when the network is back, not at the next daily slot (which may be after a short-lived certificate
+        /// expired). Nothing else moves the schedule.
+        /// </summary>
+        public void NetworkConnected(string configName)
+        {
+            lock (_sync)
+            {
+                if (!_running || !_waitingForNetwork1 || configName != _options.Network1)
+                {
+                    return;
+                }
+                _waitingForNetwork1 = false;
+                _timer.Schedule(CheckSchedule.MinimumWait);
+                _heartbeat.Due(_clock.Uptime + CheckSchedule.MinimumWait);
+            }
+        }
+
         // ---- scheduling ---------------------------------------------------------------------------------
 
         private void OnTimer(object? state)
@@ -220,6 +242,7 @@ namespace NfCerts.Core.Renewal
             bool failed = false;
             // Conditions are re-established by each check: a reason that stopped being true goes with it.
             _condition = "";
+            _waitingForNetwork1 = false;
             // The two flows fail separately: a stuck root CA rotation must not stop client renewals, nor the reverse.
             try
             {

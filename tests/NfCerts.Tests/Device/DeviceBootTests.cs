@@ -34,6 +34,39 @@ namespace NfCerts.Tests.Device
         }
 
         [Fact]
+        public void ARenewalThatWaitedForNetwork1GoesOnWhenItConnectsNotAtTheNextDailyCheck()
+        {
+            using var d = new HostDevice();
+            // Valid from yesterday to 8.5 hours from now: past two thirds of its life, due at boot.
+            d.Provision(TimeSpan.FromMinutes(510));
+            d.AccessPoint.GoDown();
+            d.Boot();
+            d.Clock.Advance(TimeSpan.FromMinutes(10));
+            var status = d.Runtime.Renewal!.Status;
+            Assert.Equal("", d.ConnectedName);
+            Assert.Equal(0, d.Issuer.Calls);
+            Assert.Contains("not connected to Network1", status.LastReason);
+            DateTime dailyCheck = status.NextCheckUtc;
+            Assert.True(dailyCheck > d.Clock.UtcNow, "no check scheduled: " + dailyCheck);
+
+            d.AccessPoint.ComeBack();
+            DateTime back = d.Clock.UtcNow;
+            DateTime connected = DateTime.MinValue;
+            d.Runtime.Connection!.Connected += (_, name) => { if (connected == DateTime.MinValue) connected = d.Clock.UtcNow; };
+            while (d.Issuer.Calls == 0 && d.Clock.UtcNow < back + TimeSpan.FromHours(2))
+            {
+                d.Clock.Advance(TimeSpan.FromSeconds(10));
+            }
+            Assert.NotEqual(DateTime.MinValue, connected);
+            Assert.Equal(1, d.Issuer.Calls);
+            Assert.True(d.Issuer.CallTimes[0] < dailyCheck, "renewed at the daily check " + dailyCheck + ", not on connecting");
+            Assert.InRange(d.Issuer.CallTimes[0], connected, connected + TimeSpan.FromSeconds(15));
+            d.Clock.Advance(TimeSpan.FromMinutes(1));
+            Assert.Equal(1, d.Runtime.Renewal.Status.Renewals);
+            Assert.Equal("Network1", d.ConnectedName);
+        }
+
+        [Fact]
         public void FirstBootSealsTheDesktopPreparedKeyAndLeavesNoClearCopyOnFlash()
         {
             using var d = new HostDevice();

@@ -19,11 +19,20 @@ namespace NfCerts.Tests.Device
         [Fact]
         public void ARootCaNoticeAndARenewalOnTwoThreadsBothLandUnderTheStoreLock()
         {
-            // ClientCert1 (valid from yesterday) falls due at 80% of its life, about 2 hours from now: well after the
-            // rotation's reload of the configuration has settled (a renewal waits while the device is off Network1).
-            using var s = new HubSwapDevice(TimeSpan.FromMinutes(510));
+            // ClientCert1 lives from yesterday to 15 hours from now: too short for the 28-day threshold, so it falls due at
+            // two thirds of its life, 2 hours from now, inside the advance below and after the notice has been handled.
+            using var s = new HubSwapDevice(TimeSpan.FromMinutes(900));
             s.BootOnHubA();
             var runtime = s.Runtime;
+            Assert.Equal(0, runtime.Renewal!.Status.Renewals);
+            // The hub trusts what the device's CA issues (as an enrollment group does): the renewed certificate connects.
+            runtime.Renewal.StepReached += (_, step) =>
+            {
+                if (step == "Client.4.InstallClientCert2")
+                {
+                    s.Hub.Registered.Add(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(s.D.Issuer.LastIssued!.Der)));
+                }
+            };
             object storeLock = runtime.Connection!.SyncRoot;
             byte[] before = runtime.Store!.GetCertificate("ClientCert1");
             // Every flash write must come from a thread that holds the store's lock (checked on the writing thread).
@@ -64,6 +73,8 @@ namespace NfCerts.Tests.Device
             Assert.NotEqual(before, store.GetCertificate("ClientCert1"));
             Assert.Equal(s.D.Issuer.LastIssued!.Der, store.GetCertificate("ClientCert1"));
             Assert.Equal(1, runtime.Renewal!.Status.Renewals);
+            Assert.True(runtime.Hub!.Status.Connected, "the hub after the renewal: " + runtime.Hub.Status.LastError);
+            Assert.Equal(s.D.Issuer.LastIssued!.Der, s.Hub.ConnectedWith.Last());
             Assert.NotEqual(RootRotationStep.Idle, runtime.Renewal.Journal.Root);
         }
 
