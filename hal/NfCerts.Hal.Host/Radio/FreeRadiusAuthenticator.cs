@@ -133,7 +133,9 @@ namespace NfCerts.Hal.Host
             {
                 return result;
             }
-            var lines = _server.FindLoginResult(mark, request.EapIdentity, TimeSpan.FromSeconds(1));
+            // radiusd has answered, so its log lines for this request are written or on their way through the pipe; on a
+            // loaded machine the reader may take seconds to deliver them (the wait ends as soon as they are here).
+            var lines = _server.FindLoginResult(mark, request.EapIdentity, TimeSpan.FromSeconds(15));
             return lines == null ? result : ExplainRejection(lines, result);
         }
 
