@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.Security.Cryptography;
 
@@ -34,20 +35,53 @@ public sealed class KeyLeakScan
     /// <summary>How many keys are watched.</summary>
     public int Count => _needles.Count;
 
-    /// <summary>The names of the keys found in <paramref name="text"/> (empty when none).</summary>
+    /// <summary>The names of the keys found in <paramref name="text"/> (empty when none). One pass over the text per
+    /// alphabet (hex needles are looked for in the upper-cased text, so lower-case hex is found too).</summary>
     public IReadOnlyList<string> Find(string text)
     {
         var hits = new List<string>();
-        string upper = text.ToUpperInvariant();
-        foreach (var (needle, key) in _needles)
+        var hex = new List<(string Needle, string Key)>();
+        var other = new List<(string Needle, string Key)>();
+        foreach (var n in _needles)
         {
-            bool hex = needle.Length > 0 && Uri.IsHexDigit(needle[0]) && IsHex(needle);
-            if ((hex ? upper : text).Contains(needle, StringComparison.Ordinal) && !hits.Contains(key))
-            {
-                hits.Add(key);
-            }
+            (n.Needle.Length > 0 && IsHex(n.Needle) ? hex : other).Add(n);
         }
+        Scan(text, other, hits);
+        Scan(text.ToUpperInvariant(), hex, hits);
         return hits;
+    }
+
+    /// <summary>Every position where some needle starts (a multi-string search), then which needles start there.</summary>
+    private static void Scan(string haystack, List<(string Needle, string Key)> needles, List<string> hits)
+    {
+        if (needles.Count == 0)
+        {
+            return;
+        }
+        var distinct = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var n in needles)
+        {
+            distinct.Add(n.Needle);
+        }
+        SearchValues<string> any = SearchValues.Create([.. distinct], StringComparison.Ordinal);
+        ReadOnlySpan<char> rest = haystack;
+        while (true)
+        {
+            int i = rest.IndexOfAny(any);
+            if (i < 0)
+            {
+                return;
+            }
+            rest = rest.Slice(i);
+            foreach (var (needle, key) in needles)
+            {
+                if (rest.StartsWith(needle, StringComparison.Ordinal) && !hits.Contains(key))
+                {
+                    hits.Add(key);
+                }
+            }
+            rest = rest.Slice(1);
+        }
     }
 
     private static bool IsHex(string s)
