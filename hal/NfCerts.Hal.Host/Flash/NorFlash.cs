@@ -81,6 +81,9 @@ namespace NfCerts.Hal.Host
         public long BytesRead { get; private set; }
         /// <summary>Program and erase operations so far (the count <see cref="ArmPowerCut"/> refers to).</summary>
         public long WriteOperations { get; private set; }
+        /// <summary>Program and erase operations over the chip's life, never reset: when it has not moved, the contents
+        /// have not changed (a read-back of an unchanged chip can be skipped).</summary>
+        public long Generation { get; private set; }
         /// <summary>Attempts to turn a 0 bit into 1.</summary>
         public long IllegalProgramAttempts { get; private set; }
         /// <summary>Power cuts so far (torn or between operations).</summary>
@@ -350,6 +353,7 @@ namespace NfCerts.Hal.Host
         private bool NextOperationTorn()
         {
             WriteOperations++;
+            Generation++;
             if (_cutCountdown < 0)
             {
                 return false;

@@ -11,7 +11,7 @@ using Xunit;
 
 namespace NfCerts.Tests.Demo
 {
-    /// <summary>The demo's observer judges the store it reads back from flash: every committed certificate that changed
+    /// <summary>The demo's observer judges the store it reads back (from flash, or from the running firmware): every committed certificate that changed
     /// between two read-backs is judged, even when ClientCert1 and RootCA1 both changed in between.</summary>
     public sealed class DemoObserverTests
     {
@@ -50,6 +50,34 @@ namespace NfCerts.Tests.Demo
             Assert.Equal(3, result.Breaches.Count);
             Assert.Contains(result.Breaches, b => b.Contains("RootCA1 was replaced by a certificate nobody rolled out", StringComparison.Ordinal) && b.Contains("Rogue Root", StringComparison.Ordinal));
             Assert.Equal(2, result.Breaches.Count(b => b.Contains("ClientCert1 was replaced", StringComparison.Ordinal)));
+        }
+
+        [Fact]
+        public async Task A_certificate_lost_from_a_running_devices_flash_is_a_breach_the_next_day()
+        {
+            Scenario plan = ScenarioFile.Parse(DemoScenarios.NoRollout, "plan.json");
+            await using DemoWorld world = await DemoWorld.StartAsync(plan, ScenarioTimes.End(plan), RadiusKind.InProcess);
+            using var radio = new SimulatedRadio(world.Clock);
+            using var device = new EmulatedDevice(world.Clock, radio, new DeviceOptions(), world.HubPorts);
+            world.ProvisionAtFactory(device, 1);
+            var result = new DemoResult();
+            var observer = new DemoObserver(world, device, result, null);
+            device.PowerOn(false);
+            for (int day = 0; day < 3; day++)
+            {
+                world.Clock.Advance(TimeSpan.FromDays(1));
+                observer.Sample();
+            }
+            Assert.Empty(result.Breaches);
+
+            // The sector that holds RootCA1's record loses its contents under the running firmware.
+            byte[] der = device.Runtime!.Store!.GetCertificate("RootCA1");
+            int at = device.Flash.Snapshot().AsSpan().IndexOf(der);
+            Assert.True(at >= 0, "RootCA1 is not on flash");
+            device.Flash.EraseSector(at / device.Flash.SectorSize);
+            world.Clock.Advance(TimeSpan.FromDays(1));
+            observer.Sample();
+            Assert.Contains(result.Breaches, b => b.Contains("lost certificate: RootCA1", StringComparison.Ordinal));
         }
     }
 }

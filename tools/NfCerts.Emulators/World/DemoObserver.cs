@@ -14,7 +14,8 @@ namespace NfCerts.Emulators.World;
 
 /// <summary>
 /// Watches one device in a <see cref="DemoWorld"/> from outside: connection as the hub emulator sees it (hourly samples),
-/// associations at the radio, the store read back from a copy of the flash (<see cref="StoreReadBack"/>), the EST server's
+/// associations at the radio, the store read back from a copy of the flash after every event and weekly and asked of the
+/// running firmware daily (<see cref="StoreReadBack"/>), the EST server's
 /// issued log, and every log line and report the run produced, which are scanned for the PEM/DER of every private key.
 /// It writes the timeline and judges the invariants: no stranded device, no lost certificate, no key in a log.
 /// </summary>
@@ -30,6 +31,10 @@ internal sealed class DemoObserver
     private Dictionary<string, StoredCertificate> _store = new(StringComparer.Ordinal);
     private DateTime _lastReadBack = DateTime.MinValue;
     private bool _readBackDue = true;
+    private DateTime _lastFlashReadBack = DateTime.MinValue;
+    private long _flashGeneration = -1;
+    /// <summary>How often the flash is read back when nothing happened in between.</summary>
+    private static readonly TimeSpan FlashReadBackEvery = TimeSpan.FromDays(7);
     private int _samples;
     private int _connectedSamples;
     private bool? _connected;
@@ -132,7 +137,8 @@ internal sealed class DemoObserver
         }
         if (_readBackDue || _world.Clock.TrueUtc - _lastReadBack >= TimeSpan.FromDays(1))
         {
-            ReadBack();
+            // After every event (a power cut, a reboot, a rotation step) and weekly the flash itself; daily the firmware.
+            ReadBack(_readBackDue || _world.Clock.TrueUtc - _lastFlashReadBack >= FlashReadBackEvery);
         }
     }
 
@@ -168,11 +174,35 @@ internal sealed class DemoObserver
         return "unexplained (radio: " + (radio.Length > 0 ? radio : "-") + "; hub client: " + (hub.Length > 0 ? hub : "-") + ")";
     }
 
-    private void ReadBack()
+    /// <summary>The store as it is now, judged against the last look: from a copy of the flash (<paramref name="fromFlash"/>,
+    /// or while the device is off), else asked of the running firmware's store, which is many times cheaper (a mount
+    /// replays the whole log, and the flash changes daily with the renewal journal).</summary>
+    private void ReadBack(bool fromFlash)
     {
         _readBackDue = false;
         _lastReadBack = _world.Clock.TrueUtc;
-        Dictionary<string, StoredCertificate> now = StoreReadBack.Read(_device.Flash);
+        Dictionary<string, StoredCertificate> now;
+        DeviceRuntime? runtime = _device.Runtime;
+        if (fromFlash || runtime == null)
+        {
+            _lastFlashReadBack = _world.Clock.TrueUtc;
+            long generation = _device.Flash.Generation;
+            if (generation == _flashGeneration)
+            {
+                // Nothing was programmed or erased since the last read-back: the flash holds what it held then.
+                foreach (StoredCertificate c in _store.Values)
+                {
+                    _windows[c.Sha256] = _windows[c.Sha256] with { LastSeen = Now };
+                }
+                return;
+            }
+            _flashGeneration = generation;
+            now = StoreReadBack.Read(_device.Flash);
+        }
+        else
+        {
+            now = StoreReadBack.Read(runtime);
+        }
         foreach (StoredCertificate c in now.Values)
         {
             if (_windows.TryGetValue(c.Sha256, out CertificateWindow? w))

@@ -2,7 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Security.Cryptography;
 using NfCerts.Core.Certificates;
+using NfCerts.Core.Device;
 using NfCerts.Core.Storage;
+using NfCerts.Core.Wifi;
 using NfCerts.Core.X509;
 using NfCerts.Hal.Host;
 
@@ -23,7 +25,6 @@ public static class StoreReadBack
     /// <summary>Every certificate in <paramref name="flash"/>'s store by ID; empty when the store does not mount.</summary>
     public static Dictionary<string, StoredCertificate> Read(NorFlash flash)
     {
-        var found = new Dictionary<string, StoredCertificate>(StringComparer.Ordinal);
         using NorFlash copy = flash.Clone();
         RecordLog log;
         try
@@ -32,9 +33,30 @@ public static class StoreReadBack
         }
         catch (StorageException)
         {
-            return found;
+            return new Dictionary<string, StoredCertificate>(StringComparer.Ordinal);
         }
-        var store = new CertStore(log, new HostKeyVault());
+        return List(new CertStore(log, new HostKeyVault()));
+    }
+
+    /// <summary>Every certificate in the running firmware's own store (its index in RAM, the certificates read from its
+    /// flash), under the lock every user of the store takes; empty while the device is off or has no store.</summary>
+    public static Dictionary<string, StoredCertificate> Read(DeviceRuntime runtime)
+    {
+        CertStore? store = runtime.Store;
+        ConnectionManager? connection = runtime.Connection;
+        if (store == null || connection == null)
+        {
+            return new Dictionary<string, StoredCertificate>(StringComparer.Ordinal);
+        }
+        lock (connection.SyncRoot)
+        {
+            return List(store);
+        }
+    }
+
+    private static Dictionary<string, StoredCertificate> List(CertStore store)
+    {
+        var found = new Dictionary<string, StoredCertificate>(StringComparer.Ordinal);
         int count = store.GetCertificateCount();
         for (int i = 0; i < count; i++)
         {
