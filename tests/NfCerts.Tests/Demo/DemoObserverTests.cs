@@ -15,16 +15,39 @@ namespace NfCerts.Tests.Demo
     /// between two read-backs is judged, even when ClientCert1 and RootCA1 both changed in between.</summary>
     public sealed class DemoObserverTests
     {
+        /// <summary>A world without rollout and one device provisioned at the factory (off), watched by an observer.</summary>
+        private sealed class Watched : IAsyncDisposable
+        {
+            public DemoWorld World = null!;
+            public SimulatedRadio Radio = null!;
+            public EmulatedDevice Device = null!;
+            public readonly DemoResult Result = new();
+            public DemoObserver Observer = null!;
+
+            public static async Task<Watched> StartAsync()
+            {
+                Scenario plan = ScenarioFile.Parse(DemoScenarios.NoRollout, "plan.json");
+                var w = new Watched { World = await DemoWorld.StartAsync(plan, ScenarioTimes.End(plan), RadiusKind.InProcess) };
+                w.Radio = new SimulatedRadio(w.World.Clock);
+                w.Device = new EmulatedDevice(w.World.Clock, w.Radio, new DeviceOptions(), w.World.HubPorts);
+                w.World.ProvisionAtFactory(w.Device, 1);
+                w.Observer = new DemoObserver(w.World, w.Device, w.Result, null);
+                return w;
+            }
+
+            public async ValueTask DisposeAsync()
+            {
+                Device.Dispose();
+                Radio.Dispose();
+                await World.DisposeAsync();
+            }
+        }
+
         [Fact]
         public async Task A_renewal_and_a_root_change_between_two_read_backs_are_both_judged()
         {
-            Scenario plan = ScenarioFile.Parse(DemoScenarios.NoRollout, "plan.json");
-            await using DemoWorld world = await DemoWorld.StartAsync(plan, ScenarioTimes.End(plan), RadiusKind.InProcess);
-            using var radio = new SimulatedRadio(world.Clock);
-            using var device = new EmulatedDevice(world.Clock, radio, new DeviceOptions(), world.HubPorts);
-            world.ProvisionAtFactory(device, 1);
-            var result = new DemoResult();
-            var observer = new DemoObserver(world, device, result, null);
+            await using var w = await Watched.StartAsync();
+            var (world, device, result, observer) = (w.World, w.Device, w.Result, w.Observer);
             DateTimeOffset from = world.Start.AddDays(-1), until = world.Start.AddDays(30);
             DevCredential Client(string cn) => DevPki.Client(world.Pki.EstRoot, "CN=" + cn, from, until);
             void Write(DevCredential client, byte[] root)
@@ -55,13 +78,8 @@ namespace NfCerts.Tests.Demo
         [Fact]
         public async Task A_certificate_lost_from_a_running_devices_flash_is_a_breach_the_next_day()
         {
-            Scenario plan = ScenarioFile.Parse(DemoScenarios.NoRollout, "plan.json");
-            await using DemoWorld world = await DemoWorld.StartAsync(plan, ScenarioTimes.End(plan), RadiusKind.InProcess);
-            using var radio = new SimulatedRadio(world.Clock);
-            using var device = new EmulatedDevice(world.Clock, radio, new DeviceOptions(), world.HubPorts);
-            world.ProvisionAtFactory(device, 1);
-            var result = new DemoResult();
-            var observer = new DemoObserver(world, device, result, null);
+            await using var w = await Watched.StartAsync();
+            var (world, device, result, observer) = (w.World, w.Device, w.Result, w.Observer);
             device.PowerOn(false);
             for (int day = 0; day < 3; day++)
             {
