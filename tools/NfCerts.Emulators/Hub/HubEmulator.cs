@@ -114,6 +114,9 @@ public sealed partial class HubEmulator : IHubService, IAsyncDisposable
     /// <summary>The most recent log lines (see <see cref="HubEmulatorOptions.Log"/>), oldest first.</summary>
     public IReadOnlyList<string> LogLines => _log.ToArray();
 
+    /// <summary>Forgets the lines logged so far.</summary>
+    public void ForgetLog() => _log.Clear();
+
     /// <summary>Device-to-cloud messages received so far, oldest first.</summary>
     public IReadOnlyList<HubD2cMessage> D2cMessages => _d2c.ToArray();
 
