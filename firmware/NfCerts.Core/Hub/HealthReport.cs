@@ -18,14 +18,16 @@ namespace NfCerts.Core.Hub
     /// at most about 24 x 900 characters in theory and ~4 KiB for a real device (5-8 certificates); the other members are a
     /// few hundred characters (reasons are bounded by <see cref="RenewalEngine.MaxReasonChars"/>, faults by
     /// <see cref="FaultList"/>). A patch is further bounded by <see cref="ReportedProperties.MaxPatchChars"/>.</para>
-    /// <para>Memory budget (desktop .NET, measured by <c>nfcerts bench health</c> on a store of 8 certificates: the RADIUS
-    /// roots, a client identity with its intermediate, a bootstrap identity, the EST root and three hub roots). Kept between
-    /// reports, with what <see cref="ReportedProperties"/> keeps: the document's text once plus about 100 bytes per member
-    /// and entry, at most 16 KiB (measured ~9 KiB). Allocated by a report while the store is unchanged: at most 8 KiB
-    /// (measured ~5 KiB: the small members' texts, rebuilt and compared each time, the store's identifiers), and no flash
-    /// read, parse or hash; by the report after certificates changed, that plus one read of each changed certificate
-    /// (its DER, parse and two hashes, ~12 KiB each). Before the cache every report read each certificate three times
-    /// and allocated ~100 KiB.</para>
+    /// <para>Memory budget, on desktop .NET as <c>nfcerts bench health</c> measures it on a store of 8 certificates (the
+    /// RADIUS roots, a client identity with its intermediate, a bootstrap identity, the EST root, three hub roots). Kept
+    /// between reports, by <see cref="CertificateHealth"/> and <see cref="ReportedProperties"/> together: the document's
+    /// text once plus about 100 bytes per member and entry; budget 16 KiB, measured 8.4 KB (UTF-16 text: nanoFramework
+    /// keeps strings in UTF-8, about half). Allocated by a report while the store is unchanged: budget 8 KiB, measured
+    /// 6.0 KB (the small members' texts, rebuilt and compared every time, and the store's identifiers), with no flash read,
+    /// parse or hash. A report after a certificate changed adds one read of that certificate (its DER, one parse, two
+    /// hashes: ~11 KB for a 600-byte certificate); the first report after a boot reads them all (~97 KB for the 8, one
+    /// certificate live at a time). Before the cache every report read each certificate three times: 103 KB allocated
+    /// and 19 KB of flash read per report, 15.4 KB kept.</para>
     /// </remarks>
     public sealed class HealthReport
     {

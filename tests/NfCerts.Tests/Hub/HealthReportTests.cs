@@ -96,6 +96,34 @@ namespace NfCerts.Tests.Hub
         }
 
         [Fact]
+        public void AReportReadsOnlyCertificatesThatChangedOnceAndStaysWithinItsBudget()
+        {
+            using var d = new HubDevice();
+            var clock = d.R.W.Clock;
+            var flash = d.R.W.Flash;
+            Assert.NotNull(d.Report());
+            // A new certificate is read once, by the next report, and nothing else is.
+            d.R.W.Store.InstallRootCACertificate("RootCA2", WifiDevice.RootCa2.Der);
+            long was = flash.BytesRead;
+            Assert.NotNull(d.Report());
+            Assert.Equal(WifiDevice.RootCa2.Der.Length, flash.BytesRead - was);
+            long least = long.MaxValue;
+            for (int i = 0; i < 12; i++)
+            {
+                clock.Advance(TimeSpan.FromMinutes(15));
+                long read = flash.BytesRead;
+                long start = GC.GetAllocatedBytesForCurrentThread();
+                d.H.TakeReportedPatch();
+                d.H.ReportedPatchSent(true);
+                least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - start);
+                Assert.Equal(read, flash.BytesRead);
+            }
+            // HealthReport's budget (the least of 12, so that the runtime's own allocations on this thread do not count).
+            _out.WriteLine("allocated by a report on an unchanged store: " + least + " B");
+            Assert.True(least <= 8 * 1024, least + " B");
+        }
+
+        [Fact]
         public void ACertificateReplacedInTheStoreIsInTheVeryNextReport()
         {
             using var d = new HubDevice();
