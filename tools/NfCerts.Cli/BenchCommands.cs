@@ -28,6 +28,7 @@ namespace NfCerts.Cli
             bench.Add(memory);
             bench.Add(EstBenchmark.Command(ui));
             bench.Add(EmulatorBenchmark.Command(ui));
+            bench.Add(HealthBenchmark.Command(ui));
             return bench;
         }
     }

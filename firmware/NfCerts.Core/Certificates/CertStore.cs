@@ -162,6 +162,27 @@ namespace NfCerts.Core.Certificates
             return keys[index].Substring(Prefix.Length);
         }
 
+        /// <summary>Every identifier in the store, in ordinal order (what <see cref="GetCertificateIdentifierAt"/> gives for
+        /// 0 .. count-1, in one call).</summary>
+        public string[] GetCertificateIdentifiers()
+        {
+            string[] keys = _log.GetKeys(Prefix);
+            for (int i = 0; i < keys.Length; i++)
+            {
+                keys[i] = keys[i].Substring(Prefix.Length);
+            }
+            return keys;
+        }
+
+        /// <summary>A number that changes every time the certificate under <paramref name="identifier"/> is written
+        /// (installed, replaced, moved onto it, or rewritten by the log's compaction) and stays while it is not; 0 when there
+        /// is none. Reads no flash: a cache of what a certificate says is current while its stamp is. RAM only, numbered
+        /// afresh at every mount (see <see cref="RecordLog.GetStamp"/>).</summary>
+        public int GetCertificateStamp(string identifier)
+        {
+            return IsValidIdentifier(identifier) ? _log.GetStamp(Prefix + identifier) : 0;
+        }
+
         /// <summary>True when <paramref name="identifier"/> is in the store.</summary>
         public bool ContainsCertificate(string identifier)
         {
@@ -192,9 +213,19 @@ namespace NfCerts.Core.Certificates
         /// certificate (the message says which, and names the entry).</exception>
         public CertificateInfo GetCertificateInfo(string identifier)
         {
+            byte[] der;
+            return GetCertificateInfo(identifier, out der);
+        }
+
+        /// <summary>The parsed certificate under <paramref name="identifier"/> and the DER it was parsed from (one read, for
+        /// a caller that hashes it too). Reads the certificate only, never the key.</summary>
+        /// <exception cref="CertStoreException">As <see cref="GetCertificateInfo(string)"/>.</exception>
+        public CertificateInfo GetCertificateInfo(string identifier, out byte[] der)
+        {
+            der = GetCertificate(identifier);
             try
             {
-                return CertificateInfo.Parse(GetCertificate(identifier));
+                return CertificateInfo.Parse(der);
             }
             catch (CertificateFormatException e)
             {

@@ -52,14 +52,14 @@ namespace NfCerts.Core.Hub
         private void OnCheckNow(HubRequest r)
         {
             _c.Engine.CheckNow();
-            HealthReport.Refresh(_reported, _c);
+            _health.Refresh(_reported, _c);
             r.Call!.Status = 200;
             r.Call.ResponseJson = HealthReport.RenewalJson(_c.Engine.Status);
         }
 
         private void OnGetHealth(HubRequest r)
         {
-            HealthReport.Refresh(_reported, _c);
+            _health.Refresh(_reported, _c);
             r.Call!.Status = 200;
             r.Call.ResponseJson = _reported.Document();
         }
@@ -73,7 +73,7 @@ namespace NfCerts.Core.Hub
                 Answer(r.Call!, 409, why);
                 return;
             }
-            HealthReport.Refresh(_reported, _c);
+            _health.Refresh(_reported, _c);
             r.Call!.Status = 202;
             r.Call.ResponseJson = "{\"queued\":true}";
         }

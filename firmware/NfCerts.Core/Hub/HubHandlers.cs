@@ -32,6 +32,7 @@ namespace NfCerts.Core.Hub
         private readonly HubContext _c;
         private readonly HubRouter _router = new HubRouter();
         private readonly ReportedProperties _reported = new ReportedProperties();
+        private readonly HealthReport _health = new HealthReport();
         private readonly OperatorKey _key;
         private readonly RootCaNotices _notices;
         private DeviceConfig _config;
@@ -229,7 +230,7 @@ namespace NfCerts.Core.Hub
         /// <inheritdoc />
         public string? TakeReportedPatch()
         {
-            HealthReport.Refresh(_reported, _c);
+            _health.Refresh(_reported, _c);
             return _reported.TakePatch();
         }
 

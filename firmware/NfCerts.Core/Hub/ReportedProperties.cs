@@ -4,8 +4,8 @@ using NfCerts.Core.Json;
 namespace NfCerts.Core.Hub
 {
     /// <summary>
-    /// The reported properties as the device means them, and as the hub last accepted them: <see cref="TakePatch"/> gives
-    /// only the difference, bounded in size.
+    /// The reported properties as the device means them, and which of them the hub last accepted: <see cref="TakePatch"/>
+    /// gives only the difference, bounded in size.
     /// </summary>
     /// <remarks>
     /// <para>A member is either a value (JSON text, compared and sent whole) or a map (an object of entries compared one by
@@ -13,45 +13,65 @@ namespace NfCerts.Core.Hub
     /// <para>A patch holds at most <see cref="MaxPatchChars"/> characters: members (or map entries) that do not fit wait
     /// for the next patch. Until <see cref="Sent"/> says the hub accepted it, nothing counts as reported; a refused patch
     /// is offered again (recomputed: the newest values win).</para>
-    /// <para>RAM: two copies of the document's text (meant and accepted), each bounded by what the members hold
-    /// (<see cref="HealthReport"/> bounds them: about 6 KiB for a full store).</para>
+    /// <para>What was sent is kept as a version, not as text: each member and entry counts its changes (a value set to the
+    /// text it already has is no change) and remembers the count the hub accepted, so a patch holds exactly what changed
+    /// since, whatever was set in between. An entry that went away is kept, without its text, until its deletion is
+    /// accepted.</para>
+    /// <para>RAM: the document's text as meant, once (<see cref="HealthReport"/> bounds it: about 6 KiB for a full store;
+    /// the certificates' texts are the very strings <see cref="CertificateHealth"/> keeps), plus one object of 8 fields per
+    /// member and per entry (about 100 bytes on nanoFramework: a device reports about 10 members and 10 entries), and an
+    /// <c>ArrayList</c> per map; no hashtables, so nothing is boxed. Nothing of what was sent grows with its size. A patch
+    /// with nothing to send allocates nothing.</para>
     /// </remarks>
     public sealed class ReportedProperties
     {
         /// <summary>Largest patch, in characters.</summary>
         public const int MaxPatchChars = 8192;
 
-        // name -> string (a value's JSON) or Hashtable (a map: key -> JSON), with the names' order kept apart.
-        private readonly Hashtable _meant = new Hashtable();
-        private Hashtable _accepted = new Hashtable();
-        private readonly ArrayList _order = new ArrayList();
-        private readonly Hashtable _mapOrder = new Hashtable();
-        private ArrayList _inFlight = new ArrayList();
+        private const int None = -1;      // Sent: the twin has no such property as far as the device knows
+        private const int Deletion = -2;  // Flight: the patch in flight deletes the entry
+
+        // Members in the order first set. A map's entries: those meant first (0 .. Meant-1, in the order set since the last
+        // ClearMap), then those that went away.
+        private readonly ArrayList _members = new ArrayList();
 
         /// <summary>Sets a value member to <paramref name="json"/> (a JSON value's text).</summary>
         public void Set(string name, string json)
         {
-            Remember(name);
-            _meant[name] = json;
+            Item m = Member(name, false);
+            Change(m, json);
         }
 
         /// <summary>Sets one entry of a map member.</summary>
         public void SetEntry(string map, string key, string json)
         {
-            Hashtable m = Map(map);
-            ArrayList order = (ArrayList)_mapOrder[map]!;
-            if (!order.Contains(key))
+            Item m = Member(map, true);
+            ArrayList entries = m.Entries!;
+            int at = Find(entries, key);
+            Item e;
+            if (at < 0)
             {
-                order.Add(key);
+                e = new Item(key);
+                entries.Insert(m.Meant, e);
+                m.Meant++;
             }
-            m[key] = json;
+            else
+            {
+                e = (Item)entries[at]!;
+                if (at >= m.Meant)
+                {
+                    entries.RemoveAt(at);
+                    entries.Insert(m.Meant, e);
+                    m.Meant++;
+                }
+            }
+            Change(e, json);
         }
 
         /// <summary>Removes every entry of a map member (before setting the current ones again).</summary>
         public void ClearMap(string map)
         {
-            Map(map).Clear();
-            ((ArrayList)_mapOrder[map]!).Clear();
+            Member(map, true).Meant = 0;
         }
 
         /// <summary>The whole document as meant (for <c>getHealth</c>).</summary>
@@ -59,21 +79,19 @@ namespace NfCerts.Core.Hub
         {
             var w = new JsonWriter();
             w.BeginObject();
-            for (int i = 0; i < _order.Count; i++)
+            for (int i = 0; i < _members.Count; i++)
             {
-                string name = (string)_order[i]!;
-                w.Name(name);
-                object v = _meant[name]!;
-                if (v is string)
+                var m = (Item)_members[i]!;
+                if (m.Entries == null)
                 {
-                    w.Raw((string)v);
+                    w.Name(m.Name).Raw(m.Json!);
                     continue;
                 }
-                w.BeginObject();
-                ArrayList keys = (ArrayList)_mapOrder[name]!;
-                for (int k = 0; k < keys.Count; k++)
+                w.Name(m.Name).BeginObject();
+                for (int k = 0; k < m.Meant; k++)
                 {
-                    w.Name((string)keys[k]!).Raw((string)((Hashtable)v)[keys[k]!]!);
+                    var e = (Item)m.Entries[k]!;
+                    w.Name(e.Name).Raw(e.Json!);
                 }
                 w.EndObject();
             }
@@ -84,146 +102,212 @@ namespace NfCerts.Core.Hub
         /// twin whose reported section is unknown).</summary>
         public void ForgetAccepted()
         {
-            _accepted = new Hashtable();
+            for (int i = 0; i < _members.Count; i++)
+            {
+                var m = (Item)_members[i]!;
+                m.Sent = None;
+                if (m.Entries != null)
+                {
+                    for (int k = 0; k < m.Entries.Count; k++)
+                    {
+                        ((Item)m.Entries[k]!).Sent = None;
+                    }
+                }
+            }
         }
 
         /// <summary>The patch from what the hub accepted to what is meant, or null when they agree.</summary>
         public string? TakePatch()
         {
-            _inFlight = new ArrayList();
+            if (!Settle())
+            {
+                return null;
+            }
             var w = new JsonWriter();
             w.BeginObject();
-            for (int i = 0; i < _order.Count; i++)
+            bool any = false;
+            for (int i = 0; i < _members.Count; i++)
             {
-                string name = (string)_order[i]!;
-                object v = _meant[name]!;
-                object? was = _accepted[name];
-                if (v is string)
+                var m = (Item)_members[i]!;
+                if (m.Entries != null)
                 {
-                    string s = (string)v;
-                    if (was is string && (string)was == s)
-                    {
-                        continue;
-                    }
-                    if (w.Length + name.Length + s.Length + 8 > MaxPatchChars)
-                    {
-                        continue;
-                    }
-                    w.Name(name).Raw(s);
-                    _inFlight.Add(new string[] { name, "", s });
+                    any |= TakeMap(w, m);
                     continue;
                 }
-                TakeMap(w, name, (Hashtable)v, was as Hashtable);
+                string s = m.Json!;
+                if (m.Sent == m.Version || w.Length + m.Name.Length + s.Length + 8 > MaxPatchChars)
+                {
+                    continue;
+                }
+                w.Name(m.Name).Raw(s);
+                m.Flight = m.Version;
+                any = true;
             }
             w.EndObject();
-            return _inFlight.Count == 0 ? null : w.ToString();
+            return any ? w.ToString() : null;
         }
 
         /// <summary>Whether the hub accepted the patch last taken.</summary>
         public void Sent(bool accepted)
         {
-            if (accepted)
+            for (int i = 0; i < _members.Count; i++)
             {
-                for (int i = 0; i < _inFlight.Count; i++)
+                var m = (Item)_members[i]!;
+                Land(m, accepted);
+                if (m.Entries != null)
                 {
-                    var e = (string[])_inFlight[i]!;
-                    if (e[1].Length == 0)
+                    for (int k = 0; k < m.Entries.Count; k++)
                     {
-                        _accepted[e[0]] = e[2];
-                        continue;
-                    }
-                    Hashtable? m = _accepted[e[0]] as Hashtable;
-                    if (m == null)
-                    {
-                        m = new Hashtable();
-                        _accepted[e[0]] = m;
-                    }
-                    if (e[2] == null)
-                    {
-                        m.Remove(e[1]);
-                    }
-                    else
-                    {
-                        m[e[1]] = e[2];
+                        Land((Item)m.Entries[k]!, accepted);
                     }
                 }
             }
-            _inFlight = new ArrayList();
         }
 
-        private void TakeMap(JsonWriter w, string name, Hashtable meant, Hashtable? was)
+        /// <summary>Before a patch: forgets the patch before it, drops the text of entries that went away (a deletion to
+        /// send) and the entries the twin no longer has. True when something is to be sent.</summary>
+        private bool Settle()
+        {
+            bool pending = false;
+            for (int i = 0; i < _members.Count; i++)
+            {
+                var m = (Item)_members[i]!;
+                m.Flight = None;
+                if (m.Entries == null)
+                {
+                    pending |= m.Sent != m.Version;
+                    continue;
+                }
+                for (int k = m.Entries.Count - 1; k >= 0; k--)
+                {
+                    var e = (Item)m.Entries[k]!;
+                    e.Flight = None;
+                    if (k >= m.Meant)
+                    {
+                        Change(e, null);
+                        if (e.Sent == None)
+                        {
+                            m.Entries.RemoveAt(k);
+                            continue;
+                        }
+                    }
+                    pending |= e.Sent != e.Version;
+                }
+            }
+            return pending;
+        }
+
+        private static bool TakeMap(JsonWriter w, Item m)
         {
             bool open = false;
-            ArrayList keys = (ArrayList)_mapOrder[name]!;
-            for (int k = 0; k < keys.Count; k++)
+            for (int k = 0; k < m.Entries!.Count; k++)
             {
-                string key = (string)keys[k]!;
-                string s = (string)meant[key]!;
-                if (was != null && was[key] is string && (string)was[key]! == s)
+                var e = (Item)m.Entries[k]!;
+                if (e.Sent == e.Version)
                 {
                     continue;
                 }
-                open = Entry(w, name, key, s, open);
-            }
-            if (was != null)
-            {
-                foreach (DictionaryEntry e in was)
+                string? json = e.Json;
+                int cost = (open ? 0 : m.Name.Length + 6) + e.Name.Length + (json == null ? 4 : json.Length) + 8;
+                if (w.Length + cost > MaxPatchChars)
                 {
-                    if (!meant.Contains(e.Key))
-                    {
-                        open = Entry(w, name, (string)e.Key, null, open);
-                    }
+                    continue;
+                }
+                if (!open)
+                {
+                    w.Name(m.Name).BeginObject();
+                    open = true;
+                }
+                w.Name(e.Name);
+                if (json == null)
+                {
+                    w.Null();
+                    e.Flight = Deletion;
+                }
+                else
+                {
+                    w.Raw(json);
+                    e.Flight = e.Version;
                 }
             }
             if (open)
             {
                 w.EndObject();
             }
+            return open;
         }
 
-        private bool Entry(JsonWriter w, string name, string key, string? json, bool open)
+        private static void Land(Item x, bool accepted)
         {
-            int cost = (open ? 0 : name.Length + 6) + key.Length + (json == null ? 4 : json.Length) + 8;
-            if (w.Length + cost > MaxPatchChars)
+            if (accepted && x.Flight != None)
             {
-                return open;
+                x.Sent = x.Flight == Deletion ? None : x.Flight;
             }
-            if (!open)
-            {
-                w.Name(name).BeginObject();
-            }
-            w.Name(key);
-            if (json == null)
-            {
-                w.Null();
-            }
-            else
-            {
-                w.Raw(json);
-            }
-            _inFlight.Add(new string?[] { name, key, json });
-            return true;
+            x.Flight = None;
         }
 
-        private void Remember(string name)
+        /// <summary>Sets the text; a different text is a new version.</summary>
+        private static void Change(Item x, string? json)
         {
-            if (!_order.Contains(name))
+            if (x.Json == json)
             {
-                _order.Add(name);
+                return;
             }
+            x.Json = json;
+            // Versions count from 0; after 2^31 changes (millennia of reports) they wrap past the two markers.
+            x.Version = x.Version == int.MaxValue ? 0 : x.Version + 1;
         }
 
-        private Hashtable Map(string name)
+        private Item Member(string name, bool map)
         {
-            Remember(name);
-            Hashtable? m = _meant[name] as Hashtable;
-            if (m == null)
+            int at = Find(_members, name);
+            if (at >= 0)
             {
-                m = new Hashtable();
-                _meant[name] = m;
-                _mapOrder[name] = new ArrayList();
+                return (Item)_members[at]!;
             }
+            var m = new Item(name);
+            if (map)
+            {
+                m.Entries = new ArrayList();
+                m.Json = "";
+            }
+            _members.Add(m);
             return m;
+        }
+
+        private static int Find(ArrayList items, string name)
+        {
+            for (int i = 0; i < items.Count; i++)
+            {
+                if (((Item)items[i]!).Name == name)
+                {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        /// <summary>A member or a map's entry.</summary>
+        private sealed class Item
+        {
+            public Item(string name)
+            {
+                Name = name;
+            }
+
+            public readonly string Name;
+            /// <summary>The meant text; null for an entry that went away (or a value not set yet).</summary>
+            public string? Json;
+            /// <summary>Changes of <see cref="Json"/> so far.</summary>
+            public int Version = -1;
+            /// <summary>The version the hub accepted, or <see cref="None"/>.</summary>
+            public int Sent = None;
+            /// <summary>The version in the patch last taken, <see cref="Deletion"/>, or <see cref="None"/>.</summary>
+            public int Flight = None;
+            /// <summary>A map's entries; null for a value.</summary>
+            public ArrayList? Entries;
+            /// <summary>A map's entries meant: the first ones.</summary>
+            public int Meant;
         }
     }
 }

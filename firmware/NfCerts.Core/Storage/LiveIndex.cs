@@ -8,8 +8,8 @@ namespace NfCerts.Core.Storage
     /// alone; see SPEC.md, "RAM budget".
     /// </summary>
     /// <remarks>
-    /// A slot holds a key (up to 32 ASCII bytes, in a byte array with a stride of 32), a hash of it, the value's length
-    /// and the range of its chunks in the chunk pool. A chunk is a data address, a length and the data's CRC. A value's
+    /// A slot holds a key (up to 32 ASCII bytes, in a byte array with a stride of 32), a hash of it, the value's length,
+    /// its write stamp (see <see cref="Stamp"/>) and the range of its chunks in the chunk pool. A chunk is a data address, a length and the data's CRC. A value's
     /// chunks are contiguous in the pool; a new value takes its range at the pool's end, and the ranges that values leave
     /// behind are squeezed out in place when the pool is full.
     /// </remarks>
@@ -21,6 +21,8 @@ namespace NfCerts.Core.Storage
         private int[] _keyLength;
         private int[] _hash;
         private int[] _length;
+        private int[] _stamp;
+        private int _lastStamp;
         private int[] _chunkStart;
         private int[] _chunkCount;
         private int _slots;
@@ -38,6 +40,7 @@ namespace NfCerts.Core.Storage
             _keyLength = new int[slots];
             _hash = new int[slots];
             _length = new int[slots];
+            _stamp = new int[slots];
             _chunkStart = new int[slots];
             _chunkCount = new int[slots];
             int chunks = 16;
@@ -72,6 +75,33 @@ namespace NfCerts.Core.Storage
         public int KeyLength(int slot)
         {
             return _keyLength[slot];
+        }
+
+        /// <summary>The value's write stamp: a number given anew each time a value is put under the key or moved onto it,
+        /// replayed at mount or relocated by compaction, and unchanged otherwise. Never 0; it repeats only after 2^32 writes
+        /// (centuries of a device's). RAM only.</summary>
+        public int Stamp(int slot)
+        {
+            return _stamp[slot];
+        }
+
+        /// <summary>True when the key in <paramref name="slot"/> starts with <paramref name="prefix"/> (ASCII); allocates nothing.</summary>
+        public bool KeyStartsWith(int slot, string prefix)
+        {
+            int n = prefix.Length;
+            if (_keyLength[slot] < n)
+            {
+                return false;
+            }
+            int o = slot * KeyStride;
+            for (int i = 0; i < n; i++)
+            {
+                if (_keys[o + i] != prefix[i])
+                {
+                    return false;
+                }
+            }
+            return true;
         }
 
         public int ChunkCount(int slot)
@@ -210,6 +240,7 @@ namespace NfCerts.Core.Storage
             }
             _chunkCount[s] = 0;
             _length[s] = 0;
+            _stamp[s] = NextStamp();
             ReserveChunks(1);
             _chunkStart[s] = _chunksUsed;
             AddChunk(s, address, length, crc);
@@ -251,6 +282,7 @@ namespace NfCerts.Core.Storage
             Array.Copy(key, keyOffset, _keys, from * KeyStride, keyLength);
             _keyLength[from] = keyLength;
             _hash[from] = Hash(key, keyOffset, keyLength);
+            _stamp[from] = NextStamp();
         }
 
         /// <summary>Forgets every entry (keeps the arrays).</summary>
@@ -286,6 +318,13 @@ namespace NfCerts.Core.Storage
             return true;
         }
 
+        /// <summary>The next stamp (wraps after 2^32, skipping 0).</summary>
+        private int NextStamp()
+        {
+            _lastStamp = _lastStamp == -1 ? 1 : _lastStamp + 1;
+            return _lastStamp;
+        }
+
         private static int Hash(byte[] b, int o, int n)
         {
             int h = 0;
@@ -312,6 +351,7 @@ namespace NfCerts.Core.Storage
                 _keyLength = LogFormat.Grow(_keyLength, n);
                 _hash = LogFormat.Grow(_hash, n);
                 _length = LogFormat.Grow(_length, n);
+                _stamp = LogFormat.Grow(_stamp, n);
                 _chunkStart = LogFormat.Grow(_chunkStart, n);
                 _chunkCount = LogFormat.Grow(_chunkCount, n);
             }

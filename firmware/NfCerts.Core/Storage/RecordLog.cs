@@ -1,5 +1,4 @@
 using System;
-using System.Collections;
 using NfCerts.Hal;
 
 namespace NfCerts.Core.Storage
@@ -191,25 +190,36 @@ namespace NfCerts.Core.Storage
             return true;
         }
 
-        /// <summary>The live keys that start with <paramref name="prefix"/>, in ordinal order.</summary>
+        /// <summary>A number that changes every time the value under <paramref name="key"/> is written (put, moved onto the
+        /// key, or rewritten elsewhere by compaction) and stays the same while it is not, so that a cache of something derived
+        /// from the value can tell whether it is stale without reading it: equal stamps mean the same bytes. 0 when there
+        /// is no value. Kept in RAM only and numbered afresh by every mount: compare only stamps of one instance.</summary>
+        public int GetStamp(string key)
+        {
+            int slot = key == null ? -1 : _index.Find(key);
+            return slot < 0 ? 0 : _index.Stamp(slot);
+        }
+
+        /// <summary>The live keys that start with <paramref name="prefix"/>, in ordinal order. Allocates the keys returned
+        /// and their array only.</summary>
         public string[] GetKeys(string prefix)
         {
-            var list = new ArrayList();
+            int n = 0;
             for (int s = 0; s < _index.SlotLimit; s++)
             {
-                if (_index.InUse(s))
+                if (_index.InUse(s) && _index.KeyStartsWith(s, prefix))
                 {
-                    var k = _index.Key(s);
-                    if (k.StartsWith(prefix))
-                    {
-                        list.Add(k);
-                    }
+                    n++;
                 }
             }
-            var keys = new string[list.Count];
-            for (int i = 0; i < keys.Length; i++)
+            var keys = new string[n];
+            n = 0;
+            for (int s = 0; s < _index.SlotLimit && n < keys.Length; s++)
             {
-                keys[i] = (string)list[i]!;
+                if (_index.InUse(s) && _index.KeyStartsWith(s, prefix))
+                {
+                    keys[n++] = _index.Key(s);
+                }
             }
             SortOrdinal(keys);
             return keys;

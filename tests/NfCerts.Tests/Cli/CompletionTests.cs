@@ -62,7 +62,7 @@ namespace NfCerts.Tests.Cli
         [InlineData("nfcerts store inst", "install-client install-root")]
         [InlineData("nfcerts store ls --j", "--json")]
         [InlineData("nfcerts wifi add dev.img --security p", "psk")]
-        [InlineData("nfcerts bench ", "emulator est memory store")]
+        [InlineData("nfcerts bench ", "emulator est health memory store")]
         [InlineData("nfcerts store ls ", "")] // an IMAGE: no options until a dash is typed, so bash completes file names
         public void TheBashScriptCompletesThroughTheProgram(string line, string expected)
         {

@@ -84,6 +84,60 @@ namespace NfCerts.Tests.Storage
         }
 
         [Fact]
+        public void AStampChangesWithEveryWriteOfItsValueAndEqualStampsMeanEqualBytes()
+        {
+            var (f, log) = Fresh();
+            new Step().Put("a", Bytes(100, 1)).Put("b", Bytes(200, 2)).Apply(log);
+            int a = log.GetStamp("a"), b = log.GetStamp("b");
+            Assert.NotEqual(0, a);
+            Assert.NotEqual(a, b);
+            new Step().Put("c", Bytes(10, 3)).Apply(log);
+            Assert.True(log.TryGet("a", out _));
+            Assert.Equal((a, b), (log.GetStamp("a"), log.GetStamp("b")));
+            new Step().Put("a", Bytes(100, 1)).Apply(log);
+            Assert.NotEqual(a, log.GetStamp("a"));
+            a = log.GetStamp("a");
+            new Step().Move("b", "a").Apply(log);
+            Assert.NotEqual(a, log.GetStamp("a"));
+            Assert.NotEqual(b, log.GetStamp("a"));
+            Assert.Equal(0, log.GetStamp("b"));
+            new Step().Delete("a").Apply(log);
+            Assert.Equal(0, log.GetStamp("a"));
+            Assert.Equal(0, log.GetStamp("never"));
+
+            // Under churn that compacts the log (values rewritten elsewhere, sectors erased and written again): a stamp seen
+            // before for a key always comes with the bytes it came with then.
+            var seen = new Dictionary<(string, int), byte[]>();
+            var rnd = new Random(11);
+            for (int i = 0; i < 600; i++)
+            {
+                int n = rnd.Next(4);
+                string key = "id" + n;
+                if (rnd.Next(5) > 0)
+                {
+                    new Step().Put(key, Bytes(rnd.Next(1, 1500), rnd.Next(3))).Apply(log);
+                }
+                else if (log.Contains(key))
+                {
+                    new Step().Move(key, "id" + (n + 1 + rnd.Next(3)) % 4).Apply(log);
+                }
+                foreach (var k in new[] { "id0", "id1", "id2", "id3" })
+                {
+                    if (log.TryGet(k, out var v))
+                    {
+                        if (seen.TryGetValue((k, log.GetStamp(k)), out var was))
+                        {
+                            Assert.Equal(was, v);
+                        }
+                        seen[(k, log.GetStamp(k))] = v;
+                    }
+                }
+            }
+            Assert.True(seen.Count > 100);
+            Assert.True(f.TotalErases > 16, "no compaction happened");
+        }
+
+        [Fact]
         public void FailedValidationWritesNothing()
         {
             var (f, log) = Fresh();
