@@ -67,5 +67,19 @@ namespace NfCerts.Tests.Fleet
             Assert.Contains(problems, x => x.StartsWith("fleet.json:" + LineOf(typo, "jittter") + ": /fleet/jittter: no such field; allowed: devices, offlineRate, offlineFor, clockSkew, firstBootWindow, jitter, estCapacityPerMinute, expectStranded", StringComparison.Ordinal));
             Assert.Contains(problems, x => x.Contains("/fleet/offlineFor", StringComparison.Ordinal) && x.Contains("allowed: an ISO 8601 duration", StringComparison.Ordinal));
         }
+
+        [Theory]
+        [InlineData("P3D", "longer than two days; allowed: PT0S to P2D")]
+        [InlineData("-PT1H", "allowed: an ISO 8601 duration without sign")]
+        [InlineData("an hour", "allowed: an ISO 8601 duration without sign")]
+        public void The_EST_CA_backdating_is_checked_with_line_field_and_what_is_allowed(string backdate, string allowed)
+        {
+            string text = ScenarioFile.Shipped("fleet").Replace("\"backdate\": \"PT1H\"", "\"backdate\": \"" + backdate + "\"");
+            string p = Assert.Single(Problems(text));
+            Assert.StartsWith("fleet.json:" + LineOf(text, "\"backdate\"") + ": /servers/est/backdate: ", p);
+            Assert.Contains(allowed, p);
+            Assert.Equal(TimeSpan.FromHours(1), ScenarioTimes.Length(ScenarioFile.Load("fleet").Servers.Est.Backdate, DateTimeOffset.UnixEpoch));
+            Assert.Equal("PT1H", ScenarioFile.Load("default").Servers.Est.Backdate);
+        }
     }
 }
