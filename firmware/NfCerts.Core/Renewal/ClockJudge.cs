@@ -55,7 +55,7 @@ namespace NfCerts.Core.Renewal
         /// <summary>True when a source independent of the clock (the hub's time, a certificate just issued) gave a time
         /// within this boot.</summary>
         public bool HaveWitness;
-        /// <summary>The earliest the time could have been then, by that source.</summary>
+        /// <summary>The earliest the time could have been then, by that source (carried forward by uptime, part of the floor).</summary>
         public DateTime WitnessEarliest;
         /// <summary>The latest the time could have been then, by that source.</summary>
         public DateTime WitnessLatest;

@@ -8,7 +8,8 @@ namespace NfCerts.Core.Renewal
         /// <summary>
         /// A time from a source independent of the device clock's synchronisation (the hub's time, an HTTP Date from the
         /// issuer), accurate to within <paramref name="accuracy"/>. It is what makes a synchronised clock far behind the
-        /// high-water mark believable (see <see cref="ClockJudge"/>); the next check uses it.
+        /// high-water mark believable, and the time is at least its earliest (see <see cref="ClockJudge"/>); the next check
+        /// uses it.
         /// </summary>
         public void CorroborateClock(DateTime utc, TimeSpan accuracy)
         {
