@@ -42,6 +42,7 @@ namespace NfCerts.Core.Device
                 var driver = new ProvisioningDriver(log, store, _radio, _hal.Clock, _hal.Timers, _manager!.SyncRoot, _seed,
                     _options.Renewal.ClientCert1, est ? issuer : null, dps);
                 driver.HubAssigned += OnHubAssigned;
+                driver.IdentityEnrolled += OnIdentityEnrolled;
                 _manager.Connected += OnWifiUpForProvisioning;
                 _faults.Clear(ProvisioningDriver.Component);
                 return driver;
@@ -67,6 +68,7 @@ namespace NfCerts.Core.Device
             }
             driver.Stop();
             driver.HubAssigned -= OnHubAssigned;
+            driver.IdentityEnrolled -= OnIdentityEnrolled;
             if (_manager != null)
             {
                 _manager.Connected -= OnWifiUpForProvisioning;
@@ -93,6 +95,16 @@ namespace NfCerts.Core.Device
             if (_hub != null)
             {
                 _supervisor.Add(new HubWatch(_hub));
+            }
+        }
+
+        /// <summary>The identity just enrolled dates the EST CA's clock: the renewal engine's clock judge takes it.</summary>
+        private void OnIdentityEnrolled(object sender, DateTime notBefore)
+        {
+            RenewalEngine? engine = _engine;
+            if (engine != null && sender == _provisioning)
+            {
+                engine.CertificateIssued(notBefore);
             }
         }
 

@@ -16,13 +16,20 @@ namespace NfCerts.Core.Device
     /// assignment).</summary>
     public delegate void HubAssignedHandler(object sender, HubSettings settings, bool registered);
 
+    /// <summary>Raised when an EST enrollment installed the identity certificate, valid from <paramref name="notBefore"/>: a
+    /// certificate just issued dates the issuer's clock (see <see cref="RenewalEngine.CertificateIssued"/>).</summary>
+    public delegate void IdentityEnrolledHandler(object sender, DateTime notBefore);
+
     /// <summary>
     /// A fresh device's way to its hub, and its provisioning life after that, on a one-shot timer (never in the boot path):
     /// with Wi-Fi up, <b>EST enrollment</b> when the identity certificate (ClientCert1) is missing, through the issuer with
     /// the bootstrap credential, installed as ClientCert1 in one atomic commit; then <b>DPS</b> (<see cref="DpsProvisioner"/>)
     /// when there is no assignment, a reprovision was asked, or the identity's registration ID changed; then the hub
     /// settings (<see cref="HubAssigned"/>). Each failure retries after the capped, jittered backoff
-    /// (<see cref="DeviceJitter.CappedBackoff"/>), never sooner than the server's retry-after.
+    /// (<see cref="DeviceJitter.CappedBackoff"/>), never sooner than the server's retry-after; a refusal that is not
+    /// retryable (an issued certificate the device refuses, say) waits the longest of them (<see cref="MaxBackoff"/>) at once,
+    /// as the renewal engine's do (<see cref="RenewalDecision.RetryAt"/>), so that a cause that will not clear by itself does
+    /// not cost an enrollment with a new key every few minutes.
     /// </summary>
     /// <remarks>
     /// <para>Resumable from the store alone: what is done is what the store holds (ClientCert1, <see cref="DpsState"/>
@@ -94,6 +101,9 @@ namespace NfCerts.Core.Device
 
         /// <summary>Raised on the driver's timer when provisioning settled on a hub.</summary>
         public event HubAssignedHandler? HubAssigned;
+
+        /// <summary>Raised on the driver's timer, outside the store's lock, when an EST enrollment installed the identity.</summary>
+        public event IdentityEnrolledHandler? IdentityEnrolled;
 
         /// <summary>Signs of life for the supervisor (<see cref="ProvisioningWatch"/>).</summary>
         public Heartbeat Heartbeat
@@ -300,7 +310,7 @@ namespace NfCerts.Core.Device
             {
                 // Past the steps' own handling (a store that fails): retried on the backoff, and the watch sees it.
                 failed = true;
-                Retry("provisioning failed: " + e.Message, ++_enrollFailures, TimeSpan.Zero);
+                Retry("provisioning failed: " + e.Message, ++_enrollFailures, TimeSpan.Zero, false);
             }
             _heartbeat.End(_clock.Uptime, failed);
         }
@@ -361,7 +371,9 @@ namespace NfCerts.Core.Device
             var request = new IssueRequest();
             request.CurrentCertificateId = _identityId;
             TimeSpan retryAfter = TimeSpan.Zero;
+            bool fatal = false;
             string failure = "";
+            DateTime notBefore = DateTime.MinValue;
             lock (_storeLock)
             {
                 try
@@ -378,11 +390,13 @@ namespace NfCerts.Core.Device
                     {
                         Array.Clear(issued.PrivateKey, 0, issued.PrivateKey.Length);
                     }
+                    notBefore = _store.GetCertificateNotBefore(_identityId);
                 }
                 catch (IssuerException e)
                 {
                     failure = "EST enrollment refused: " + e.Message;
                     retryAfter = e.RetryAfter;
+                    fatal = !e.Retryable;
                 }
                 catch (Exception e)
                 {
@@ -391,7 +405,7 @@ namespace NfCerts.Core.Device
             }
             if (failure.Length > 0)
             {
-                Retry(failure, ++_enrollFailures, retryAfter);
+                Retry(failure, ++_enrollFailures, retryAfter, fatal);
                 return false;
             }
             lock (_sync)
@@ -399,6 +413,11 @@ namespace NfCerts.Core.Device
                 _enrollFailures = 0;
                 _enrollments++;
                 _lastFailure = "";
+            }
+            var enrolled = IdentityEnrolled;
+            if (enrolled != null)
+            {
+                enrolled(this, notBefore);
             }
             return true;
         }
@@ -415,7 +434,7 @@ namespace NfCerts.Core.Device
             DpsResult r = dps.Run(_storeLock);
             if (!r.Succeeded)
             {
-                Retry("DPS: " + DpsResult.NameOf(r.Outcome) + ": " + r.Reason, 0, TimeSpan.Zero);
+                Retry("DPS: " + DpsResult.NameOf(r.Outcome) + ": " + r.Reason, 0, TimeSpan.Zero, false);
                 return;
             }
             HubSettings settings;
@@ -440,7 +459,7 @@ namespace NfCerts.Core.Device
             }
         }
 
-        private void Retry(string failure, int failures, TimeSpan retryAfter)
+        private void Retry(string failure, int failures, TimeSpan retryAfter, bool fatal)
         {
             lock (_sync)
             {
@@ -457,7 +476,8 @@ namespace NfCerts.Core.Device
                 }
                 else
                 {
-                    delay = DeviceJitter.CappedBackoff(InitialBackoff, MaxBackoff, failures, _seed);
+                    // Not retryable: the longest wait from the first failure on (jittered all the same).
+                    delay = DeviceJitter.CappedBackoff(fatal ? MaxBackoff : InitialBackoff, MaxBackoff, failures, _seed);
                     delay = delay < retryAfter ? retryAfter : delay;
                 }
                 Schedule(delay);

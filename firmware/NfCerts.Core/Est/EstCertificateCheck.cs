@@ -1,4 +1,5 @@
 using System;
+using NfCerts.Core.Renewal;
 using NfCerts.Core.X509;
 using NfCerts.Hal;
 
@@ -6,17 +7,22 @@ namespace NfCerts.Core.Est
 {
     /// <summary>
     /// The checks an issued certificate passes before anything is installed: it carries the key the device holds, names
-    /// the device's subject, is valid now, and chains to the EST CA (each signature verified with the issuer's key).
+    /// the device's subject, has not expired and does not begin too far ahead of the device's clock, and chains to the EST
+    /// CA (each signature verified with the issuer's key).
     /// </summary>
     /// <remarks>Signatures are checked through <see cref="IKeyVault.VerifySignature"/> (SHA-256 with ECDSA or RSA PKCS#1
     /// v1.5); a CA signing with another hash is refused. Paths are at most <see cref="MaxDepth"/> certificates long.
-    /// Failures are <see cref="EstException"/> CertificateRefused, not retryable.</remarks>
+    /// A NotBefore ahead of the clock by up to <see cref="ClockSlack"/> is the device's clock behind the CA's, not a fault:
+    /// the certificate is taken and dates the clock (the rule is <see cref="ClockJudge"/>'s). Failures are
+    /// <see cref="EstException"/> CertificateRefused, not retryable: the caller waits its longest interval before a new
+    /// enrollment.</remarks>
     public static class EstCertificateCheck
     {
         /// <summary>Longest path searched from the leaf to an EST CA certificate.</summary>
         public const int MaxDepth = 4;
-        /// <summary>How far a NotBefore may lie in the future and still be "valid now" (clocks differ a little).</summary>
-        public static readonly TimeSpan ClockSlack = TimeSpan.FromTicks(5 * TimeSpan.TicksPerMinute);
+        /// <summary>How far after the device's clock a NotBefore may lie and the certificate still be taken:
+        /// <see cref="ClockJudge.NotBeforeSlack"/> (why is stated there).</summary>
+        public static readonly TimeSpan ClockSlack = ClockJudge.NotBeforeSlack;
 
         /// <summary>Checks <paramref name="leaf"/>; <paramref name="others"/> are the other certificates of the answer
         /// (intermediates), <paramref name="estCa"/> the /cacerts answer. A null <paramref name="subject"/> skips the
@@ -50,10 +56,18 @@ namespace NfCerts.Core.Est
             {
                 throw Refused("the issued certificate is for '" + info.Subject.Name + "', not '" + subject + "'");
             }
-            if (checkTime && (info.NotAfter <= now || info.NotBefore > now + ClockSlack))
+            if (checkTime)
             {
-                throw Refused("the issued certificate is not valid now (" + CertificateInfo.FormatTime(info.NotBefore) + " to "
-                    + CertificateInfo.FormatTime(info.NotAfter) + ")");
+                string validity = " (" + CertificateInfo.FormatTime(info.NotBefore) + " to " + CertificateInfo.FormatTime(info.NotAfter) + ")";
+                if (info.NotAfter <= now)
+                {
+                    throw Refused("the issued certificate has expired by this device's clock" + validity);
+                }
+                string? ahead = ClockJudge.IssuedTooFarAhead(info.NotBefore, now);
+                if (ahead != null)
+                {
+                    throw Refused("the issued certificate " + ahead + validity);
+                }
             }
             if (!ChainsTo(vault, info, others, estCa, 0))
             {

@@ -110,6 +110,7 @@ namespace NfCerts.Core.Hub
             w.Name("lastReason").Value(s.LastReason);
             w.Name("nextCheck").Value(s.NextCheckUtc == DateTime.MinValue ? "" : CertificateInfo.FormatTime(s.NextCheckUtc));
             w.Name("clockTrusted").Value(s.ClockTrusted);
+            w.Name("clockLagSeconds").Value(s.ClockLag.Ticks / TimeSpan.TicksPerSecond);
             w.Name("renewals").Value(s.Renewals);
             w.Name("rollbacks").Value(s.Rollbacks);
             return w.EndObject().ToString();

@@ -52,9 +52,10 @@ namespace NfCerts.Core.Renewal
         public long UsedNotBeforeTicks;
         /// <summary>The NotAfter of the client certificate in use (ClientCert1; RootCA1's when there is none), ticks; 0 = none.</summary>
         public long UsedNotAfterTicks;
-        /// <summary>True when a source independent of the clock (the hub's time, a certificate just issued) gave a time.</summary>
+        /// <summary>True when a source independent of the clock (the hub's time, a certificate just issued) gave a time
+        /// within this boot.</summary>
         public bool HaveWitness;
-        /// <summary>The earliest the time could have been then, by that source.</summary>
+        /// <summary>The earliest the time could have been then, by that source (carried forward by uptime, part of the floor).</summary>
         public DateTime WitnessEarliest;
         /// <summary>The latest the time could have been then, by that source.</summary>
         public DateTime WitnessLatest;
@@ -82,6 +83,8 @@ namespace NfCerts.Core.Renewal
         public bool Confirmed;
         /// <summary>When <see cref="Now"/> is not confirmed: the uptime since which the clock has held its line (for the next look).</summary>
         public TimeSpan LineSinceUptime;
+        /// <summary>How far the wall clock is behind <see cref="Now"/> (zero when the clock is decided with as it reads).</summary>
+        public TimeSpan Lag = TimeSpan.Zero;
 
         /// <summary>True when time-based decisions may be taken with <see cref="Now"/>.</summary>
         public bool MayDecide
@@ -106,9 +109,21 @@ namespace NfCerts.Core.Renewal
     /// <see cref="FarAhead"/> is a forward jump like the one above: no decision until it has held (wall minus uptime to
     /// within an hour) for <see cref="JumpConfirm"/> or a second source agrees. A long power-off ends that way; one bad
     /// SNTP answer does not.</description></item>
-    /// <item><description>The floor is the latest of: that within-boot time, the journal's high-water mark, and (less
-    /// <see cref="NotBeforeSlack"/>) the NotBefore of the certificates in use: those times have certainly passed, however
-    /// long the device was off. A clock at or after the floor is believed.</description></item>
+    /// <item><description>The floor is the latest of: that within-boot time, the journal's high-water mark, (less
+    /// <see cref="NotBeforeSlack"/>) the NotBefore of the certificates in use, and the earliest time a second source gave in
+    /// this boot, carried forward by uptime: those times have certainly passed, however long the device was off. A clock at
+    /// or after the floor is believed.</description></item>
+    /// <item><description>A certificate just issued over an authenticated session (the EST server the device verified) is
+    /// such a source: its NotBefore is the CA's clock at issue or earlier (CAs backdate, by up to
+    /// <see cref="IssuerBackdateAllowance"/>; they do not postdate), so the time was at least its NotBefore when it arrived.
+    /// A NotBefore ahead of the wall clock therefore means the clock is behind, and the device takes the certificate and
+    /// decides with that NotBefore (floored, below). The bound is <see cref="NotBeforeSlack"/>: up to a day ahead covers every
+    /// clock a little wrong that SNTP can leave (a slow RTC between syncs, a server in a local time zone: at most 14 hours,
+    /// a missed daylight-saving change); and a certificate further ahead would, once in use, put the device before the
+    /// NotBefore of a certificate in use (the rule below), a clock it no longer believes. Further ahead is a CA dating
+    /// certificates in the future or a clock wrong by days: the certificate is refused (<see cref="IssuedTooFarAhead"/>),
+    /// and the refusal waits like any failure that will not clear at once (the longest retry interval), never a new
+    /// enrollment at once.</description></item>
     /// <item><description>A clock behind the floor by less than <see cref="SmallLag"/> (and not before a certificate's
     /// NotBefore) is believed, floored: an RTC a little slow.</description></item>
     /// <item><description>A clock further behind is believed only when a second, independent source agrees with it
@@ -130,8 +145,12 @@ namespace NfCerts.Core.Renewal
         public static readonly TimeSpan JumpConfirm = TimeSpan.FromHours(6);
         /// <summary>How far behind the floor a clock may be and still be believed (floored) without a second source.</summary>
         public static readonly TimeSpan SmallLag = TimeSpan.FromDays(30);
-        /// <summary>Clock differences between a CA and the world that a NotBefore is allowed.</summary>
+        /// <summary>Clock differences between a CA and the world that a NotBefore is allowed: also how far after the wall
+        /// clock a just-issued certificate may begin and still be taken as "this clock is behind" (see the remarks).</summary>
         public static readonly TimeSpan NotBeforeSlack = TimeSpan.FromDays(1);
+        /// <summary>How far before issue a CA may date a certificate's NotBefore: a certificate just issued says the time then
+        /// was between its NotBefore and that much later.</summary>
+        public static readonly TimeSpan IssuerBackdateAllowance = TimeSpan.FromDays(2);
         /// <summary>How far past the client certificate's NotAfter (or the mark) a clock may read at boot and still be
         /// believed without confirmation.</summary>
         public static readonly TimeSpan FarAhead = TimeSpan.FromDays(30);
@@ -198,6 +217,11 @@ namespace NfCerts.Core.Renewal
             long notBefore = e.UsedNotBeforeTicks - NotBeforeSlack.Ticks;
             bool beforeCertificate = e.UsedNotBeforeTicks > 0 && wall.Ticks < notBefore;
             long certain = notBefore > e.HighWaterTicks ? notBefore : e.HighWaterTicks;
+            if (e.HaveWitness)
+            {
+                long witnessed = e.WitnessEarliest.Ticks + (e.Uptime - e.WitnessUptime).Ticks;
+                certain = witnessed > certain ? witnessed : certain;
+            }
             if (certain > floor)
             {
                 floor = certain;
@@ -211,6 +235,7 @@ namespace NfCerts.Core.Renewal
                 return v;
             }
             v.Now = new DateTime(floor, DateTimeKind.Utc);
+            v.Lag = TimeSpan.FromTicks(floor - wall.Ticks);
             v.Confirmed = confirmed || floor <= certain;
             if (floor - wall.Ticks < SmallLag.Ticks && !beforeCertificate)
             {
@@ -221,6 +246,24 @@ namespace NfCerts.Core.Renewal
             v.Reason = "the synchronised clock is " + days.ToString() + " days behind " + (beforeCertificate
                 ? "the NotBefore of a certificate in use" : "the latest trusted time") + "; deciding with that time until a second source confirms the clock";
             return v;
+        }
+
+        /// <summary>
+        /// Null when a certificate just issued, valid from <paramref name="notBefore"/>, may be taken at the wall clock
+        /// <paramref name="wall"/>; otherwise why not, to follow "the issued certificate": it begins more than
+        /// <see cref="NotBeforeSlack"/> after the clock (see the remarks: up to that, the clock is behind and the certificate
+        /// dates it).
+        /// </summary>
+        public static string? IssuedTooFarAhead(DateTime notBefore, DateTime wall)
+        {
+            if (notBefore <= wall + NotBeforeSlack)
+            {
+                return null;
+            }
+            long hours = (notBefore - wall).Ticks / TimeSpan.TicksPerHour;
+            return "begins " + hours.ToString() + " h after this device's clock, over the "
+                + (NotBeforeSlack.Ticks / TimeSpan.TicksPerHour).ToString()
+                + " h a clock may lag its CA: the CA postdates, or the clock is days behind";
         }
 
         /// <summary>

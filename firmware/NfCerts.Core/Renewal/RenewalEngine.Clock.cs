@@ -8,7 +8,8 @@ namespace NfCerts.Core.Renewal
         /// <summary>
         /// A time from a source independent of the device clock's synchronisation (the hub's time, an HTTP Date from the
         /// issuer), accurate to within <paramref name="accuracy"/>. It is what makes a synchronised clock far behind the
-        /// high-water mark believable (see <see cref="ClockJudge"/>); the next check uses it.
+        /// high-water mark believable, and the time is at least its earliest (see <see cref="ClockJudge"/>); the next check
+        /// uses it.
         /// </summary>
         public void CorroborateClock(DateTime utc, TimeSpan accuracy)
         {
@@ -22,6 +23,31 @@ namespace NfCerts.Core.Renewal
         public void CorroborateClock(DateTime utc)
         {
             CorroborateClock(utc, TimeSpan.FromMinutes(5));
+        }
+
+        /// <summary>
+        /// A certificate an authenticated issuer has just given, valid from <paramref name="notBefore"/> (the first boot's EST
+        /// enrollment; the engine's own renewals count it too): it dates the issuer's clock, a second source by which the time
+        /// is at least <paramref name="notBefore"/> and at most <see cref="ClockJudge.IssuerBackdateAllowance"/> later (see
+        /// <see cref="ClockJudge"/>). The next check comes at once, so that a clock it shows to be behind is decided with, and
+        /// reported (<see cref="RenewalStatus.ClockLag"/>), from then on.
+        /// </summary>
+        public void CertificateIssued(DateTime notBefore)
+        {
+            lock (_sync)
+            {
+                Dated(notBefore);
+                if (_running)
+                {
+                    _timer.Schedule(CheckSchedule.MinimumWait);
+                    _heartbeat.Due(_clock.Uptime + CheckSchedule.MinimumWait);
+                }
+            }
+        }
+
+        private void Dated(DateTime notBefore)
+        {
+            SetWitness(notBefore, notBefore + ClockJudge.IssuerBackdateAllowance);
         }
 
         private void SetWitness(DateTime earliest, DateTime latest)
@@ -46,6 +72,7 @@ namespace NfCerts.Core.Renewal
             UsedValidity(e);
             ClockVerdict v = ClockJudge.Judge(e);
             _trust = v.Trust;
+            _lag = v.Lag;
             ClockJudge.Carry(e, v);
             if (v.Reason.Length > 0)
             {

@@ -302,17 +302,18 @@ namespace NfCerts.Core.Renewal
                 _journal.Client = ClientRotationStep.Proven;
                 SaveJournal();
                 FinishClient(now);
-                TimeSpan slack = TimeSpan.FromHours(1);
                 DateTime notBefore;
                 DateTime notAfter;
                 _effects.TryGetClientValidity(out notBefore, out notAfter);
-                _clockDisagrees = notAfter <= now || notBefore > now + slack;
-                // A certificate issued just now dates the issuer's clock: NotBefore is then, or a little earlier (CAs
-                // backdate). That is a second source for the clock judge.
-                SetWitness(notBefore - slack, notBefore + IssuerBackdateAllowance);
-                // Decided with the floor (the clock far behind what the device knew): that certificate may settle the clock,
-                // so the next look comes at once rather than at the floor's next daily slot, up to a day away.
-                _lookAgainSoon = _trust == ClockTrust.Floor;
+                // Beginning up to NotBeforeSlack after the time decided with is the clock behind, which the certificate
+                // corrects (the clock judge's rules); further, or already expired, the clock and the issuer disagree.
+                _clockDisagrees = notAfter <= now || notBefore > now + ClockJudge.NotBeforeSlack;
+                // A certificate issued just now dates the issuer's clock: a second source for the clock judge.
+                Dated(notBefore);
+                // Decided with the floor (the clock far behind what the device knew), or the certificate begins after the
+                // time decided with: it may settle the clock, so the next look comes at once rather than at the next daily
+                // slot, up to a day away.
+                _lookAgainSoon = _trust == ClockTrust.Floor || notBefore > now;
                 // The next check is scheduled from the new certificate's dates, not the old one's (already past): a
                 // certificate shorter-lived than the daily interval would otherwise renew at the next daily slot, late.
                 RenewalAction fresh = RenewalDecision.Next(ClientFacts(now), _options.ClientCert1, _options.Network1);

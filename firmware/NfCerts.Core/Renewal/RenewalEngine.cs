@@ -13,11 +13,13 @@ namespace NfCerts.Core.Renewal
     /// </summary>
     /// <remarks>
     /// <para>Checks run after every boot and daily, at a per-device minute inside the policy's window; retries and due
-    /// renewals are scheduled in between, and a look right after a renewal decided with the floor of time (its new
-    /// certificate dates the issuer's clock: it may settle a clock the device did not believe). Timers run on uptime; whether the wall clock may be used, and with what time, is
-    /// decided by <see cref="ClockJudge"/> (its rules are stated there): time-based decisions wait until the clock is
+    /// renewals are scheduled in between, and a look right after a certificate was issued when it was decided with the floor
+    /// of time or begins after the time decided with (the new certificate dates the issuer's clock: it may settle a clock the
+    /// device did not believe, or show one behind). Timers run on uptime; whether the wall clock may be used, and with what
+    /// time, is decided by <see cref="ClockJudge"/> (its rules are stated there): time-based decisions wait until the clock is
     /// synchronised, never go back behind what the device knows has passed, and a clock far behind that is not believed
-    /// without a second source (<see cref="CorroborateClock(DateTime, TimeSpan)"/>, or the certificate an issuer has just given).</para>
+    /// without a second source (<see cref="CorroborateClock(DateTime, TimeSpan)"/>, or the certificate an issuer has just
+    /// given: <see cref="CertificateIssued"/>).</para>
     /// <para>Every step is recorded in <see cref="RenewalJournal"/> before and after it is taken. <see cref="Start"/> reads it
     /// and resumes or rolls back: the old credential stays usable until the new one has been proved by a connection. A
     /// journal that cannot be read is set aside (<see cref="RenewalJournal.SetAsideKey"/>) and the engine starts afresh.</para>
@@ -46,8 +48,6 @@ namespace NfCerts.Core.Renewal
         private const long TicksPerDay = 864000000000L;
         /// <summary>Longest reason kept in memory or shown in the status.</summary>
         public const int MaxReasonChars = RenewalJournal.MaxTextBytes;
-        /// <summary>How far before issue a CA may date a certificate's NotBefore, for the certificate to date the issuer's clock.</summary>
-        private static readonly TimeSpan IssuerBackdateAllowance = TimeSpan.FromDays(2);
 
         private readonly RecordLog _log;
         private readonly IRenewalEffects _effects;
@@ -62,6 +62,7 @@ namespace NfCerts.Core.Renewal
         private bool _running;
         private readonly ClockEvidence _evidence = new ClockEvidence();
         private ClockTrust _trust;
+        private TimeSpan _lag = TimeSpan.Zero;
         private bool _clockDisagrees;
         private bool _lookAgainSoon;
         private bool _waitingForNetwork1;
@@ -124,6 +125,7 @@ namespace NfCerts.Core.Renewal
                     s.ThresholdClamped = _status.ThresholdClamped;
                     s.ClockTrusted = _trust == ClockTrust.Believed;
                     s.Clock = _trust;
+                    s.ClockLag = _lag;
                     s.JournalSetAside = _journalProblem;
                     s.Renewals = _journal.Renewals;
                     s.Rollbacks = _journal.Rollbacks;

@@ -61,6 +61,9 @@ namespace NfCerts.Core.Renewal
         /// <summary>How far the wall clock was believed at the last check (<see cref="ClockTrust.Floor"/>: decisions were
         /// taken with the device's lower bound of the time, see <see cref="LastReason"/>).</summary>
         public ClockTrust Clock;
+        /// <summary>How far the wall clock was behind the time the last check decided with (the floor: the high-water mark,
+        /// a certificate's NotBefore, a certificate just issued); zero when the wall clock was decided with as it reads.</summary>
+        public System.TimeSpan ClockLag;
         /// <summary>Why the journal was set aside at the engine's start; empty when it was read.</summary>
         public string JournalSetAside = "";
         /// <summary>Completed renewals.</summary>

@@ -51,8 +51,9 @@ public sealed class FirstBootWorld : IAsyncDisposable
         : throw new ArgumentException("no hub " + host);
 
     /// <summary>Starts the servers; EST certificates live <paramref name="lifetime"/> (default 90 days, so that no renewal
-    /// falls due unless a test wants one).</summary>
-    public static async Task<FirstBootWorld> StartAsync(TimeSpan? lifetime = null)
+    /// falls due unless a test wants one), backdated by <paramref name="backdate"/> (default the server's), dated by
+    /// <paramref name="estClock"/> (default the system's).</summary>
+    public static async Task<FirstBootWorld> StartAsync(TimeSpan? lifetime = null, TimeSpan? backdate = null, TimeProvider? estClock = null)
     {
         EstServerFixture est = await EstServerFixture.StartAsync((dir, bootstrapCa) => new EstServerOptions
         {
@@ -62,6 +63,8 @@ public sealed class FirstBootWorld : IAsyncDisposable
             BootstrapCas = new[] { X509CertificateLoader.LoadCertificate(bootstrapCa.Der) },
             Intermediate = true,
             Lifetime = lifetime ?? TimeSpan.FromDays(90),
+            Backdate = backdate ?? EstServerControls.DefaultBackdate,
+            Clock = estClock ?? TimeProvider.System,
         });
         DpsWorld dps = await DpsWorld.StartAsync();
         var w = new FirstBootWorld(est, dps);

@@ -52,6 +52,26 @@ namespace NfCerts.Tests.Fleet
         }
 
         [Fact]
+        public async System.Threading.Tasks.Task Devices_whose_clocks_are_ten_minutes_behind_a_CA_that_does_not_backdate_take_their_certificates_and_nobody_is_stranded()
+        {
+            // The run of issue 14's finding (nfcerts fleet --devices 4 --years 1 --skew PT10M: two of the four devices are
+            // more than five minutes behind), with an EST CA that does not backdate, so that the certificates it issues begin
+            // after those devices' clocks: the device's rule carries it, not the CA's hour of backdating.
+            string text = ScenarioFile.Shipped("fleet");
+            Assert.Contains("\"backdate\": \"PT1H\"", text);
+            Scenario plan = ScenarioFile.Parse(text.Replace("\"backdate\": \"PT1H\"", "\"backdate\": \"PT0S\""), "fleet.json");
+            var options = new FleetOptions { Devices = 4, Years = 1, Seed = 1, Skew = TimeSpan.FromMinutes(10) };
+            FleetResult r = await new FleetRun(plan, options).RunAsync();
+
+            Assert.True(r.NoneStranded, string.Join("; ", r.Stranded.Select(x => x.Id + ": " + x.Reason)));
+            Assert.True(r.Devices.Count(d => d.Skew < -TimeSpan.FromMinutes(5)) >= 1, "no device is more than five minutes behind");
+            Assert.Equal(4, r.Days[^1].OnNewRoot);
+            // An enrollment at first boot and a renewal every ~two months, a few requests each, plus the plan's deferrals and
+            // outage: about 120 requests (a device refusing its certificates made tens of thousands).
+            Assert.InRange(r.Days.Sum(d => d.EstRequests), 40, 400);
+        }
+
+        [Fact]
         public void A_broken_copy_of_the_fleet_plan_names_the_line_the_field_and_what_is_allowed()
         {
             string text = ScenarioFile.Shipped("fleet");
@@ -66,6 +86,20 @@ namespace NfCerts.Tests.Fleet
             Assert.Contains("fleet.json:" + LineOf(typo, "fortnight") + ": /fleet/offlineFor: ", problems[0] + problems[1]);
             Assert.Contains(problems, x => x.StartsWith("fleet.json:" + LineOf(typo, "jittter") + ": /fleet/jittter: no such field; allowed: devices, offlineRate, offlineFor, clockSkew, firstBootWindow, jitter, estCapacityPerMinute, expectStranded", StringComparison.Ordinal));
             Assert.Contains(problems, x => x.Contains("/fleet/offlineFor", StringComparison.Ordinal) && x.Contains("allowed: an ISO 8601 duration", StringComparison.Ordinal));
+        }
+
+        [Theory]
+        [InlineData("P3D", "longer than two days; allowed: PT0S to P2D")]
+        [InlineData("-PT1H", "allowed: an ISO 8601 duration without sign")]
+        [InlineData("an hour", "allowed: an ISO 8601 duration without sign")]
+        public void The_EST_CA_backdating_is_checked_with_line_field_and_what_is_allowed(string backdate, string allowed)
+        {
+            string text = ScenarioFile.Shipped("fleet").Replace("\"backdate\": \"PT1H\"", "\"backdate\": \"" + backdate + "\"");
+            string p = Assert.Single(Problems(text));
+            Assert.StartsWith("fleet.json:" + LineOf(text, "\"backdate\"") + ": /servers/est/backdate: ", p);
+            Assert.Contains(allowed, p);
+            Assert.Equal(TimeSpan.FromHours(1), ScenarioTimes.Length(ScenarioFile.Load("fleet").Servers.Est.Backdate, DateTimeOffset.UnixEpoch));
+            Assert.Equal("PT1H", ScenarioFile.Load("default").Servers.Est.Backdate);
         }
     }
 }

@@ -60,6 +60,44 @@ namespace NfCerts.Tests.Renewal
             Assert.Equal(T.AddDays(now), v.Now);
         }
 
+        // A certificate just issued, received half an hour of uptime ago, valid from NotBefore (the engine's witness
+        // [NotBefore, NotBefore + IssuerBackdateAllowance]): the time is at least its NotBefore, carried forward by uptime.
+        [Theory]
+        //          wall behind the NotBefore (minutes)   decided ahead of the wall by (minutes)
+        [InlineData(10.0,                                  10.0)]   // a clock ten minutes behind its CA's
+        [InlineData(180.0,                                 180.0)]  // three hours behind
+        [InlineData(-30.0,                                 0.0)]    // the CA backdated more than the clock is behind
+        public void ACertificateJustIssuedMovesAClockBehindItsNotBeforeForward(double behindMinutes, double lagMinutes)
+        {
+            var e = At(0, -1.0, -40.0);
+            DateTime notBefore = T.AddMinutes(behindMinutes);
+            e.HaveWitness = true;
+            e.WitnessUptime = e.Uptime - TimeSpan.FromMinutes(30);
+            e.WitnessEarliest = notBefore - TimeSpan.FromMinutes(30);
+            e.WitnessLatest = e.WitnessEarliest + ClockJudge.IssuerBackdateAllowance;
+            var v = ClockJudge.Judge(e);
+            Assert.Equal(ClockTrust.Believed, v.Trust);
+            Assert.Equal(TimeSpan.FromMinutes(lagMinutes), v.Lag);
+            Assert.Equal(T.AddMinutes(lagMinutes), v.Now);
+            Assert.True(v.Confirmed);
+            Assert.Equal("", v.Reason);
+        }
+
+        [Theory]
+        [InlineData(0.0, true)]
+        [InlineData(23.9, true)]     // up to a day after the clock: the clock is behind
+        [InlineData(24.1, false)]    // further: a CA postdating, or a clock days behind
+        [InlineData(72.0, false)]
+        public void A_certificate_just_issued_is_taken_up_to_a_day_after_the_clock(double hoursAhead, bool taken)
+        {
+            string? why = ClockJudge.IssuedTooFarAhead(T.AddHours(hoursAhead), T);
+            Assert.Equal(taken, why == null);
+            if (!taken)
+            {
+                Assert.StartsWith("begins " + (int)hoursAhead + " h after this device's clock, over the 24 h", why);
+            }
+        }
+
         [Fact]
         public void WithinABootTimeNeverGoesBackAndAForwardJumpMustHold()
         {

@@ -212,8 +212,11 @@ internal sealed class EstEndpoints
         var request = new CertificateRequest(subject, publicKey, HashAlgorithmName.SHA256);
         EstPolicy.AddLeafExtensions(request, csr);
         DateTimeOffset now = _options.Clock.GetUtcNow();
-        DateTimeOffset notBefore = new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
-        DateTimeOffset notAfter = notBefore + _controls.Lifetime;
+        // Backdated as real CAs do (EstServerOptions.Backdate). The lifetime counts from the moment of issue (from NotBefore
+        // when that is later): backdating widens the window at its start and does not shorten what the client gets.
+        DateTimeOffset issuedAt = new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+        DateTimeOffset notBefore = issuedAt - TimeSpan.FromSeconds(Math.Truncate(_controls.Backdate.TotalSeconds));
+        DateTimeOffset notAfter = (notBefore > issuedAt ? notBefore : issuedAt) + _controls.Lifetime;
         var chain = new X509Certificate2Collection();
         X509Certificate2 leaf;
         if (fault == EstFault.ForeignCa)

@@ -55,7 +55,7 @@ public sealed class EstServer : IAsyncDisposable
         }
         Ca = EstCa.LoadOrCreate(options.Directory, options.Rsa, options.Intermediate, options.Clock.GetUtcNow());
         Log = new EstIssuedLog(options.Directory);
-        Controls = new EstServerControls(options.Lifetime, options.Clock);
+        Controls = new EstServerControls(options.Lifetime, options.Clock) { Backdate = options.Backdate };
         _endpoints = new EstEndpoints(options, Ca, Log, Controls);
         WriteConfig();
     }
@@ -66,7 +66,7 @@ public sealed class EstServer : IAsyncDisposable
     /// <summary>The issued-certificate log.</summary>
     public EstIssuedLog Log { get; }
 
-    /// <summary>Lifetime, deferral, rate limit and faults, switchable while the server runs.</summary>
+    /// <summary>Lifetime, backdating, deferral, rate limit and faults, switchable while the server runs.</summary>
     public EstServerControls Controls { get; }
 
     /// <summary>Path of <c>cacerts.pem</c>, the CA certificates clients trust (the TLS server certificate chains to the root).</summary>
@@ -180,6 +180,7 @@ public sealed class EstServer : IAsyncDisposable
         var config = new
         {
             lifetimeSeconds = (long)_options.Lifetime.TotalSeconds,
+            backdateSeconds = (long)_options.Backdate.TotalSeconds,
             labels = _options.Labels,
             user = _options.User,
             caKey = Ca.Issuing.GetECDsaPublicKey() != null ? "ECDSA P-256" : "RSA 2048",

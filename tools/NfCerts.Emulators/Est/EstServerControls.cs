@@ -43,14 +43,19 @@ public enum EstFault
 }
 
 /// <summary>
-/// What can change while an <see cref="EstServer"/> runs: certificate lifetime, deferred enrollment (202 + Retry-After),
-/// rate limiting (503 + Retry-After) and faults. Thread-safe; each setting applies from the next request on.
+/// What can change while an <see cref="EstServer"/> runs: certificate lifetime and backdating, deferred enrollment (202 +
+/// Retry-After), rate limiting (503 + Retry-After) and faults. Thread-safe; each setting applies from the next request on.
 /// </summary>
 public sealed class EstServerControls
 {
+    /// <summary>The backdating a server starts with unless told otherwise: one hour, as Let's Encrypt's CA does (see
+    /// <see cref="EstServerOptions.Backdate"/>).</summary>
+    public static readonly TimeSpan DefaultBackdate = TimeSpan.FromHours(1);
+
     private readonly object _gate = new();
     private readonly Queue<long> _recent = new();
     private TimeSpan _lifetime;
+    private TimeSpan _backdate = DefaultBackdate;
     private int _deferCount;
     private int _deferRetryAfter;
     private int _rateLimit;
@@ -81,6 +86,14 @@ public sealed class EstServerControls
             }
             lock (_gate) { _lifetime = value; }
         }
+    }
+
+    /// <summary>How far before the moment of issue the NotBefore of certificates issued from now on lies: 0 dates it at the
+    /// server's now, a negative value in the future (see <see cref="EstServerOptions.Backdate"/>). Whole seconds count.</summary>
+    public TimeSpan Backdate
+    {
+        get { lock (_gate) { return _backdate; } }
+        set { lock (_gate) { _backdate = value; } }
     }
 
     /// <summary>Send <c>Connection: close</c> with every answer, so that each request needs a connection (and a TLS

@@ -17,8 +17,16 @@ public sealed class EstServerOptions
     /// <summary>TCP port on 127.0.0.1; 0 (the default) takes a free one (<see cref="EstServer.Port"/> tells which).</summary>
     public int Port { get; init; }
 
-    /// <summary>Lifetime of issued certificates (default 1 day, as the seed's libest test server); minutes work too.</summary>
+    /// <summary>Lifetime of issued certificates from the moment of issue (default 1 day, as the seed's libest test server;
+    /// NotBefore lies <see cref="Backdate"/> earlier); minutes work too.</summary>
     public TimeSpan Lifetime { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>How far before the moment of issue issued certificates' NotBefore lies (default 1 hour). Real CAs backdate so
+    /// that a certificate is valid at once for a client whose clock is a little behind: Let's Encrypt by one hour, and the
+    /// CA/Browser Forum's requirements allow up to 48 hours. Zero dates NotBefore at the server's now (what a CA with no
+    /// backdating does, and what a device must cope with too); a negative value dates it in the future (a CA with a wrong
+    /// clock or profile, a fault for clients' tests). Changeable while the server runs: <see cref="EstServerControls.Backdate"/>.</summary>
+    public TimeSpan Backdate { get; init; } = EstServerControls.DefaultBackdate;
 
     /// <summary>The labels served besides the unlabelled path (<c>/.well-known/est/LABEL/...</c>); other labels get 404.</summary>
     public IReadOnlyList<string> Labels { get; init; } = Array.Empty<string>();

@@ -149,6 +149,7 @@ public sealed class DemoWorld : IAsyncDisposable
             Directory = Pki.EstDirectory,
             Lifetime = lifetime,
             BootstrapCas = new[] { Pki.FactoryCa.Certificate },
+            Backdate = ScenarioTimes.Length(Scenario.Servers.Est.Backdate, Start),
             Clock = Time,
         });
         await Est.StartAsync();

@@ -127,6 +127,10 @@ public sealed class ScenarioEst
 
     /// <summary>At most <c>requests</c> per <c>window</c> (503 + Retry-After beyond); none when null.</summary>
     public ScenarioRateLimit? RateLimit { get; init; }
+
+    /// <summary>How far before the moment of issue the CA dates NotBefore (default PT1H, as Let's Encrypt's CA; PT0S dates
+    /// it at the server's now; at most P2D, the CA/Browser Forum's limit).</summary>
+    public string Backdate { get; init; } = "PT1H";
 }
 
 /// <summary>Deferred enrollments.</summary>

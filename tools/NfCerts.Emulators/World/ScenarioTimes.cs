@@ -40,7 +40,12 @@ public static class ScenarioTimes
     /// <summary>The length of a duration counted from <paramref name="anchor"/>.</summary>
     public static TimeSpan Length(string text, DateTimeOffset anchor) => IsoDuration.Parse(text).LengthFrom(anchor);
 
-    /// <summary>What the schema cannot say: instants before the start, a client lifetime longer than its CA's.</summary>
+    /// <summary>The longest backdating a scenario may give its EST CA: 48 hours, the CA/Browser Forum's Baseline
+    /// Requirements' limit between signing and NotBefore.</summary>
+    public static readonly TimeSpan MaxBackdate = TimeSpan.FromDays(2);
+
+    /// <summary>What the schema cannot say: instants before the start, a client lifetime longer than its CA's, backdating
+    /// beyond <see cref="MaxBackdate"/>.</summary>
     internal static List<(string Pointer, string Message)> Check(Scenario s)
     {
         var problems = new List<(string, string)>();
@@ -66,6 +71,10 @@ public static class ScenarioTimes
             {
                 problems.Add(("/servers/est/outages/" + i + "/at", "before the start; allowed: an instant at or after the start"));
             }
+        }
+        if (Length(s.Servers.Est.Backdate, start) > MaxBackdate)
+        {
+            problems.Add(("/servers/est/backdate", "longer than two days; allowed: PT0S to P2D (the CA/Browser Forum's limit on backdating)"));
         }
         if (Length(s.Lifetimes.ClientCertificate, start) < TimeSpan.FromDays(2))
         {

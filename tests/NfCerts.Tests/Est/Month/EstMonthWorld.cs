@@ -40,24 +40,31 @@ namespace NfCerts.Tests.Est.Month
     /// </summary>
     internal static class EstMonthWorld
     {
-        /// <summary>An EST server issuing one-day certificates at <paramref name="time"/>, with the fixture's Basic
-        /// credentials and bootstrap CA.</summary>
-        public static Task<EstServerFixture> StartServer(WorldTime time) =>
+        /// <summary>An EST server issuing certificates of <paramref name="lifetime"/> (default one day) at <paramref name="time"/>,
+        /// NotBefore backdated by <paramref name="backdate"/> (default the server's), with the fixture's Basic credentials and
+        /// bootstrap CA.</summary>
+        public static Task<EstServerFixture> StartServer(WorldTime time, TimeSpan? backdate = null, TimeSpan? lifetime = null) =>
             EstServerFixture.StartAsync((dir, ca) => new EstServerOptions
             {
                 Directory = dir,
                 User = EstServerFixture.User,
                 Password = EstServerFixture.Password,
                 BootstrapCas = EstServerFixture.Default(dir, ca).BootstrapCas,
-                Lifetime = TimeSpan.FromDays(1),
+                Lifetime = lifetime ?? TimeSpan.FromDays(1),
+                Backdate = backdate ?? EstServerControls.DefaultBackdate,
                 Clock = time,
             });
 
         /// <summary>A device enrolled at manufacture (its first ClientCert1 from <paramref name="est"/>, with the EST root
         /// as explicit trust anchor <c>EstRoot</c> and the bootstrap credential <c>Bootstrap</c> in the store), booted and
-        /// on Network1; the server's time follows this device's world from now on.</summary>
-        public static RenewalDevice Device(EstServerFixture est, WorldTime time, TimeSpan? startTimeOfDay = null) =>
-            new(startTimeOfDay: startTimeOfDay, issuerAtBoot: d => Issuer(est, d), provision: d => Provision(est, time, d));
+        /// on Network1; the server's time follows this device's world from now on. With <paramref name="clockBehind"/> the
+        /// device's synchronised wall clock is that far behind the world's from before its manufacture on.</summary>
+        public static RenewalDevice Device(EstServerFixture est, WorldTime time, TimeSpan? startTimeOfDay = null, TimeSpan? clockBehind = null) =>
+            new(startTimeOfDay: startTimeOfDay, issuerAtBoot: d => Issuer(est, d), provision: d =>
+            {
+                d.W.Clock.SetWallClock(d.W.Clock.TrueUtc - (clockBehind ?? TimeSpan.Zero));
+                Provision(est, time, d);
+            });
 
         private static EstIssuer Issuer(EstServerFixture est, RenewalDevice d)
         {

@@ -25,10 +25,39 @@ namespace NfCerts.Tests.Est.Server
             est.Server.Controls.Lifetime = TimeSpan.FromDays(1);
             X509Certificate2 second = await EstServerEnrollTests.EnrollAsync(est, "CN=device-001");
 
-            Assert.Equal(new DateTime(2026, 12, 1, 10, 0, 0, DateTimeKind.Utc), first.NotBefore.ToUniversalTime());
-            Assert.Equal(TimeSpan.FromMinutes(10), first.NotAfter - first.NotBefore);
-            Assert.Equal(TimeSpan.FromDays(1), second.NotAfter - second.NotBefore);
+            // The lifetime counts from the moment of issue (whole seconds); NotBefore lies the default hour's backdating earlier.
+            var issued = new DateTime(2026, 12, 1, 10, 0, 0, DateTimeKind.Utc);
+            Assert.Equal(issued - TimeSpan.FromHours(1), first.NotBefore.ToUniversalTime());
+            Assert.Equal(issued + TimeSpan.FromMinutes(10), first.NotAfter.ToUniversalTime());
+            Assert.Equal(issued + TimeSpan.FromDays(1), second.NotAfter.ToUniversalTime());
             Assert.Equal(first.NotAfter.ToUniversalTime(), est.Server.Log.ReadAll()[0].NotAfter.UtcDateTime);
+        }
+
+        [Fact]
+        public async Task NotBefore_is_backdated_an_hour_by_default_and_the_backdating_can_be_set_and_changed_at_runtime()
+        {
+            var clock = new ManualClock(new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero));
+            await using var est = await EstServerFixture.StartAsync((dir, ca) => new EstServerOptions
+            {
+                Directory = dir, User = EstServerFixture.User, Password = EstServerFixture.Password, Clock = clock, Backdate = TimeSpan.Zero,
+            });
+            Assert.Equal(TimeSpan.FromHours(1), new EstServerOptions { Directory = est.Directory }.Backdate);
+            Assert.Equal(TimeSpan.Zero, est.Server.Controls.Backdate);
+            X509Certificate2 none = await EstServerEnrollTests.EnrollAsync(est, "CN=device-001");
+            est.Server.Controls.Backdate = TimeSpan.FromMinutes(90);
+            X509Certificate2 backdated = await EstServerEnrollTests.EnrollAsync(est, "CN=device-001");
+            // A CA dating certificates in the future (a fault for clients' tests).
+            est.Server.Controls.Backdate = -TimeSpan.FromDays(2);
+            X509Certificate2 future = await EstServerEnrollTests.EnrollAsync(est, "CN=device-001");
+
+            DateTime now = clock.Now.UtcDateTime;
+            Assert.Equal(now, none.NotBefore.ToUniversalTime());
+            Assert.Equal(now - TimeSpan.FromMinutes(90), backdated.NotBefore.ToUniversalTime());
+            Assert.Equal(now + TimeSpan.FromDays(2), future.NotBefore.ToUniversalTime());
+            // The lifetime counts from the moment of issue, or from a later NotBefore.
+            Assert.All(new[] { none, backdated }, c => Assert.Equal(now + TimeSpan.FromDays(1), c.NotAfter.ToUniversalTime()));
+            Assert.Equal(now + TimeSpan.FromDays(3), future.NotAfter.ToUniversalTime());
+            Assert.Equal(backdated.NotBefore.ToUniversalTime(), est.Server.Log.ReadAll()[1].NotBefore.UtcDateTime);
         }
 
         [Fact]
