@@ -62,7 +62,7 @@ namespace NfCerts.Cli
             Phase[] phases = Phases(bench, n);
             long kept = bench.Kept();
             o.WriteLine("health report benchmark: " + bench.Store.GetCertificateCount() + " certificates in the store at the end (" +
-                string.Join(", ", Ids(bench.Store)) + "); bytes allocated on .NET by this thread");
+                string.Join(", ", bench.Store.GetCertificateIdentifiers()) + "); bytes allocated on .NET by this thread");
             o.WriteLine("phase                                       reports   allocated B/report   flash read B/report   us/report   patch chars");
             foreach (Phase p in phases)
             {
@@ -94,16 +94,6 @@ namespace NfCerts.Cli
                 least = Math.Min(least, GC.GetTotalMemory(true));
             }
             return least;
-        }
-
-        private static string[] Ids(CertStore store)
-        {
-            var ids = new string[store.GetCertificateCount()];
-            for (int i = 0; i < ids.Length; i++)
-            {
-                ids[i] = store.GetCertificateIdentifierAt(i);
-            }
-            return ids;
         }
 
         /// <summary>The device's parts the handlers report on, on the host HAL; no network, no servers.</summary>

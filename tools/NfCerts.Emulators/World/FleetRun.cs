@@ -491,12 +491,11 @@ public sealed class FleetRun
         }
         lock (connection.SyncRoot)
         {
-            int count = store.GetCertificateCount();
-            for (int i = 0; i < count; i++)
+            foreach (string id in store.GetCertificateIdentifiers())
             {
                 try
                 {
-                    if (store.GetThumbprintSha256(store.GetCertificateIdentifierAt(i)) == _root2Sha)
+                    if (store.GetThumbprintSha256(id) == _root2Sha)
                     {
                         return true;
                     }

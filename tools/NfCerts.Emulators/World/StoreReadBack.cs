@@ -57,10 +57,8 @@ public static class StoreReadBack
     private static Dictionary<string, StoredCertificate> List(CertStore store)
     {
         var found = new Dictionary<string, StoredCertificate>(StringComparer.Ordinal);
-        int count = store.GetCertificateCount();
-        for (int i = 0; i < count; i++)
+        foreach (string id in store.GetCertificateIdentifiers())
         {
-            string id = store.GetCertificateIdentifierAt(i);
             try
             {
                 CertificateInfo info = store.GetCertificateInfo(id);
