@@ -69,7 +69,9 @@ namespace NfCerts.Cli
                 o.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,-43} {1,8} {2,20} {3,21} {4,11:0.0} {5,13}",
                     p.Name, p.Reports, p.Allocated, p.FlashRead, p.Microseconds, p.PatchChars));
             }
-            o.WriteLine("kept by the reporting objects between reports: " + kept + " B per device (managed heap after a full collection, 32 devices' handlers on this store after 3 reports less before)");
+            o.WriteLine(kept >= 0
+                ? "kept by the reporting objects between reports: " + kept + " B per device (managed heap after a full collection, 32 devices' handlers on this store after 3 reports less before)"
+                : "kept by the reporting objects between reports: not measured (the heap shrank by " + (-kept) + " B per device while it was measured: other threads of this process freed memory; run the benchmark alone)");
         }
 
         private static Phase[] Phases(Bench bench, int n)

@@ -5,7 +5,8 @@ using Xunit.Abstractions;
 
 namespace NfCerts.Tests.Cli
 {
-    /// <summary><c>nfcerts bench health</c> prints its figures; the flash bytes read are deterministic, the rest is printed only.</summary>
+    /// <summary><c>nfcerts bench health</c> prints its figures; the flash bytes read are deterministic, the rest is printed only.
+    /// It runs as its own process: the heap it measures is the process's, and other tests in this one move it.</summary>
     public class HealthBenchmarkTests
     {
         private readonly ITestOutputHelper _out;
@@ -14,7 +15,7 @@ namespace NfCerts.Tests.Cli
         [Fact]
         public void TheBenchmarkPrintsEveryPhaseAndAnUnchangedStoreReadsNoFlash()
         {
-            var (code, text, err) = Nfcerts.Run("bench", "health", "--reports", "4");
+            var (code, text, err) = Nfcerts.Process(Nfcerts.Executable, ["bench", "health", "--reports", "4"]);
             _out.WriteLine(text);
             Assert.True(code == 0, err);
             Assert.Contains("8 certificates in the store", text);
