@@ -38,6 +38,8 @@ namespace NfCerts.Cli
             try
             {
                 long worldOnly = HeapWithoutLogs(world);
+                long worldSet = WorkingSet();
+                long worldCommitted = GC.GetGCMemoryInfo().TotalCommittedBytes;
                 var wall = Stopwatch.StartNew();
                 for (int i = 0; i < devices; i++)
                 {
@@ -47,6 +49,8 @@ namespace NfCerts.Cli
                 Drive(world, boards, TimeSpan.FromDays(1), fleet.Sync);
                 TimeSpan toHub = wall.Elapsed;
                 long heap = HeapWithoutLogs(world);
+                long set = WorkingSet();
+                long committed = GC.GetGCMemoryInfo().TotalCommittedBytes;
                 long flashHeld = boards.Sum(b => b.FlashBytesHeld);
                 TimeSpan readBack = TimeReadBack(boards);
                 Drive(world, boards, TimeSpan.FromDays(LaterDays), fleet.Sync);
@@ -59,6 +63,10 @@ namespace NfCerts.Cli
                     "bytes per idle device: {0:0} (managed heap after a full collection, less the world alone ({1:0.0} MiB); the servers' "
                     + "logs are forgotten before each measurement (they held {2:0.0} MiB at the end: the last {3} lines each, whatever the fleet's size)",
                     (heap - worldOnly) / (double)devices, worldOnly / 1048576.0, logs / 1048576.0, DemoWorld.RecentLogLines));
+                o.WriteLine(string.Format(CultureInfo.InvariantCulture,
+                    "working set per idle device: {0:0} bytes (the process's resident memory less the world alone ({1:0.0} MiB)), "
+                    + "of which the GC's committed memory {2:0} bytes, the rest native (TLS sessions, sockets, thread stacks, the runtime)",
+                    (set - worldSet) / (double)devices, worldSet / 1048576.0, (committed - worldCommitted) / (double)devices));
                 o.WriteLine(string.Format(CultureInfo.InvariantCulture,
                     "growth per idle device-day: {0:0} bytes ({1:0} bytes per device {2} simulated days later)",
                     (later - heap) / (double)devices / LaterDays, (later - worldOnly) / (double)devices, LaterDays));
@@ -159,6 +167,14 @@ namespace NfCerts.Cli
             GC.WaitForPendingFinalizers();
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
             return GC.GetTotalMemory(forceFullCollection: true);
+        }
+
+        /// <summary>The process's resident memory now (after a settled heap, so that freed managed memory is not counted).</summary>
+        private static long WorkingSet()
+        {
+            using var self = Process.GetCurrentProcess();
+            self.Refresh();
+            return self.WorkingSet64;
         }
 
         private static TimeSpan TimeReadBack(List<EmulatedDevice> boards)

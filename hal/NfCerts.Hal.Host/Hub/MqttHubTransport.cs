@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 using System.Threading;
@@ -19,7 +20,9 @@ namespace NfCerts.Hal.Host.Hub
     /// </summary>
     /// <remarks>
     /// <para>Events run on one thread of the transport's own, one at a time and in arrival order, so a slow handler delays the
-    /// next event but never the MQTT connection (keep-alive, acknowledgements). A C2D message is acknowledged when it is
+    /// next event but never the MQTT connection (keep-alive, acknowledgements). The thread exists only while there are events:
+    /// it starts with the first one and ends after <see cref="EventThreadIdle"/> without any, so that a transport idling on the
+    /// hub (an emulated fleet's thousands) holds no thread and its stack. A C2D message is acknowledged when it is
     /// received, before its handler runs, as on nanoFramework's DeviceClient.</para>
     /// <para>No automatic reconnect: an unexpected drop raises <see cref="Disconnected"/> once and fails pending requests with
     /// <see cref="HubFailure.NotConnected"/>; the caller reconnects with <see cref="Connect"/>.</para>
@@ -33,8 +36,11 @@ namespace NfCerts.Hal.Host.Hub
         public static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(240);
 
         private readonly object _gate = new object();
-        private readonly BlockingCollection<Action> _events = new BlockingCollection<Action>();
-        private readonly Thread _eventThread;
+        /// <summary>How long the event thread waits for another event before it ends.</summary>
+        public static readonly TimeSpan EventThreadIdle = TimeSpan.FromSeconds(2);
+
+        private readonly Queue<Action> _events = new Queue<Action>(); // under itself
+        private Thread? _eventThread; // under _events; null while there are no events
         private readonly ConcurrentDictionary<string, TaskCompletionSource<HubTopic>> _pending = new ConcurrentDictionary<string, TaskCompletionSource<HubTopic>>(StringComparer.Ordinal);
         private readonly ConcurrentDictionary<string, byte[]> _responseBodies = new ConcurrentDictionary<string, byte[]>(StringComparer.Ordinal);
         private IMqttClient? _client;
@@ -58,8 +64,6 @@ namespace NfCerts.Hal.Host.Hub
         public MqttHubTransport(IClock? clock)
         {
             _clock = clock;
-            _eventThread = new Thread(RunEvents) { IsBackground = true, Name = "hub events" };
-            _eventThread.Start();
         }
 
         /// <inheritdoc/>
@@ -254,12 +258,16 @@ namespace NfCerts.Hal.Host.Hub
             }
             _disposed = true;
             Disconnect();
-            _events.CompleteAdding();
-            if (Thread.CurrentThread != _eventThread)
+            Thread? running;
+            lock (_events)
             {
-                _eventThread.Join(TimeSpan.FromSeconds(10));
+                Monitor.PulseAll(_events); // the thread runs what is queued, then ends
+                running = _eventThread;
             }
-            _events.Dispose();
+            if (running != null && Thread.CurrentThread != running)
+            {
+                running.Join(TimeSpan.FromSeconds(10));
+            }
         }
 
         private (IMqttClient, HubConnectOptions) Current()
@@ -413,20 +421,45 @@ namespace NfCerts.Hal.Host.Hub
 
         private void Raise(Action action)
         {
-            try
+            lock (_events)
             {
-                _events.Add(action);
-            }
-            catch (InvalidOperationException)
-            {
-                // Disposed: nobody listens any more.
+                if (_disposed)
+                {
+                    return; // nobody listens any more
+                }
+                _events.Enqueue(action);
+                if (_eventThread == null)
+                {
+                    _eventThread = new Thread(RunEvents) { IsBackground = true, Name = "hub events" };
+                    _eventThread.Start();
+                }
+                else
+                {
+                    Monitor.Pulse(_events);
+                }
             }
         }
 
+        /// <summary>The event thread: runs the queued events in order, and ends when none has come for
+        /// <see cref="EventThreadIdle"/>, or at once when the queue is empty and the transport is disposed.</summary>
         private void RunEvents()
         {
-            foreach (Action action in _events.GetConsumingEnumerable())
+            while (true)
             {
+                Action action;
+                lock (_events)
+                {
+                    if (_events.Count == 0 && !_disposed)
+                    {
+                        Monitor.Wait(_events, EventThreadIdle);
+                    }
+                    if (_events.Count == 0)
+                    {
+                        _eventThread = null;
+                        return;
+                    }
+                    action = _events.Dequeue();
+                }
                 try
                 {
                     action();
