@@ -99,13 +99,7 @@ public sealed class EstServer : IAsyncDisposable
         {
             throw new InvalidOperationException("the EST server is already started");
         }
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = Array.Empty<string>() });
-        builder.Logging.ClearProviders();
-        // The process that embeds the server owns its signals. The generic host's console lifetime would take SIGINT and
-        // SIGTERM, cancel them and stop nothing, since the host is started rather than run; runtimes that stop at the first
-        // handler that cancels would then never call the embedder's own (a Ctrl+C in 'nfcerts est serve', a test run or
-        // 'nfcerts demo' lost), and a process that registers none would no longer end on Ctrl+C at all.
-        builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
+        WebApplicationBuilder builder = EmbeddedWebHost.CreateBuilder();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
@@ -165,14 +159,6 @@ public sealed class EstServer : IAsyncDisposable
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
-
-    /// <summary>A host lifetime that leaves the process's signals alone: the embedder stops the server.</summary>
-    private sealed class EmbeddedLifetime : IHostLifetime
-    {
-        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
 
     /// <summary>Writes what this run was started with to <c>config.json</c> (no secrets: the password is not kept).</summary>
     private void WriteConfig()

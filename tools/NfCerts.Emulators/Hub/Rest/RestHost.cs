@@ -20,8 +20,7 @@ internal static class RestHost
     public static async Task<(WebApplication App, int Port)> StartAsync(int port, Func<SslStreamCertificateContext> certificate,
         long maxRequestBytes, Action<WebApplication> map)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        WebApplicationBuilder builder = EmbeddedWebHost.CreateBuilder();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
