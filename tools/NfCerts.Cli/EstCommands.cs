@@ -45,6 +45,13 @@ namespace NfCerts.Cli
                 DefaultValueFactory = _ => TimeSpan.FromDays(1),
                 CustomParser = ParseLifetime,
             };
+            var backdate = new Option<TimeSpan>("--backdate")
+            {
+                Description = "How far before issue an issued certificate's NotBefore lies, so that a device whose clock is a little behind can use it at once: 0, or a number with s, m (or min), h or d up to 2d",
+                HelpName = "DURATION",
+                DefaultValueFactory = _ => EstServerControls.DefaultBackdate,
+                CustomParser = ParseBackdate,
+            };
             var label = new Option<string[]>("--label") { Description = "Also serve /.well-known/est/LABEL (repeatable)", HelpName = "LABEL", AllowMultipleArgumentsPerToken = false };
             var user = Parameters.Value("--user", "USER", "HTTP Basic user for /simpleenroll and /serverkeygen (none: client certificates only)");
             var password = Parameters.Value("--password", "PASSWORD", "HTTP Basic password (with --user)");
@@ -53,10 +60,11 @@ namespace NfCerts.Cli
             var intermediate = new Option<bool>("--intermediate") { Description = "Issue from an intermediate CA under the root (first start only)" };
             var serve = new Command("serve", "Run an EST server on https://127.0.0.1:PORT/.well-known/est until Ctrl+C; prints the URL, the CA file to trust and the credentials")
             {
-                dir, port, lifetime, label, user, password, bootstrap, rsa, intermediate,
+                dir, port, lifetime, backdate, label, user, password, bootstrap, rsa, intermediate,
             }.WithExamples(
                 "est serve --dir est-ca --user estuser --password estpwd",
                 "est serve --dir est-ca --port 0 --lifetime 10m --bootstrap-ca factory-ca.pem",
+                "est serve --dir est-ca --lifetime 1h --backdate 0 --user estuser --password estpwd",
                 "est serve --dir est-ca --label devices --rsa --intermediate --user estuser --password estpwd");
             serve.SetAction(r =>
             {
@@ -71,6 +79,7 @@ namespace NfCerts.Cli
                     Directory = Path.GetFullPath(r.GetValue(dir)!),
                     Port = r.GetValue(port),
                     Lifetime = r.GetValue(lifetime),
+                    Backdate = r.GetValue(backdate),
                     Labels = r.GetValue(label) ?? Array.Empty<string>(),
                     User = u,
                     Password = p,
@@ -216,6 +225,23 @@ namespace NfCerts.Cli
             if (!TryParseDuration(text, out TimeSpan span))
             {
                 r.AddError("--lifetime must be a positive number with s, m, min, h or d (e.g. 10m, 1d), not '" + text + "'");
+            }
+            return span;
+        }
+
+        /// <summary>The longest <c>--backdate</c>: the CA/Browser Forum's limit, as the scenario files' <c>servers.est.backdate</c>.</summary>
+        internal static readonly TimeSpan MaxBackdate = TimeSpan.FromDays(2);
+
+        private static TimeSpan ParseBackdate(ArgumentResult r)
+        {
+            string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+            if (text == "0")
+            {
+                return TimeSpan.Zero;
+            }
+            if (!TryParseDuration(text, out TimeSpan span) || span > MaxBackdate)
+            {
+                r.AddError("--backdate must be 0 or a number with s, m, min, h or d up to 2d (e.g. 1h), not '" + text + "'");
             }
             return span;
         }

@@ -34,7 +34,7 @@ namespace NfCerts.Tests.Est.Cli
         private Served Start()
         {
             var psi = new ProcessStartInfo(Nfcerts.Executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (string a in new[] { "est", "serve", "--dir", _dir.File("est"), "--port", "0", "--user", "estuser", "--password", "estpwd", "--lifetime", "10m" })
+            foreach (string a in new[] { "est", "serve", "--dir", _dir.File("est"), "--port", "0", "--user", "estuser", "--password", "estpwd", "--lifetime", "10m", "--backdate", "2h" })
             {
                 psi.ArgumentList.Add(a);
             }
@@ -136,6 +136,13 @@ namespace NfCerts.Tests.Est.Cli
                     "--user", "estuser", "--password", "estpwd", "--subject", "CN=served-001", "--out-cert", _dir.File("d.pem"), "--out-key", _dir.File("d.key"), "--json");
                 Assert.True(code == 0, err);
                 Assert.Equal("CN=served-001", JsonDocument.Parse(json).RootElement.GetProperty("subject").GetString());
+                // --backdate 2h: NotBefore two hours before the moment of issue, the lifetime counted from issue.
+                using (X509Certificate2 issued = X509Certificate2.CreateFromPem(File.ReadAllText(_dir.File("d.pem"))))
+                {
+                    TimeSpan before = DateTime.UtcNow - issued.NotBefore.ToUniversalTime();
+                    Assert.InRange(before, TimeSpan.FromHours(2) - TimeSpan.FromMinutes(1), TimeSpan.FromHours(2) + TimeSpan.FromMinutes(10));
+                    Assert.InRange(issued.NotAfter.ToUniversalTime() - DateTime.UtcNow, TimeSpan.Zero, TimeSpan.FromMinutes(10));
+                }
                 // SIGTERM while clients keep it busy: it must still stop, cutting what is in flight.
                 using (var load = new CancellationTokenSource())
                 {

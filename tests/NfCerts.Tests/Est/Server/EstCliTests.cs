@@ -50,6 +50,9 @@ namespace NfCerts.Tests.Est.Server
         [Theory]
         [InlineData("--lifetime", "10x")]
         [InlineData("--lifetime", "0m")]
+        [InlineData("--backdate", "3d")]
+        [InlineData("--backdate", "-1h")]
+        [InlineData("--backdate", "1x")]
         [InlineData("--user", "estuser")]
         public void Bad_serve_options_are_usage_errors(string option, string value)
         {
