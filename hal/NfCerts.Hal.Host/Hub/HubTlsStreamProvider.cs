@@ -18,7 +18,7 @@ namespace NfCerts.Hal.Host.Hub
     /// downloads) and its host name. A refused server chain is reported as <see cref="TlsException"/> naming the
     /// certificate and the reason, kept in <see cref="Failure"/> because MQTTnet wraps what its stream provider throws.
     /// Memory: the roots are the process's shared instances of those certificates, so that an idle connection holds no
-    /// parsed copy of its own.
+    /// parsed copy of its own, and the certificates the hub sent are let go once judged.
     /// </summary>
     internal sealed class HubTlsStreamProvider : IMqttClientStreamProvider, IDisposable
     {
@@ -101,6 +101,9 @@ namespace NfCerts.Hal.Host.Hub
                     RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
                     {
                         refusal = JudgeServer(certificate, chain, errors);
+                        // The chain's policy is this connection's, which the stream keeps while it lives, and .NET put the
+                        // certificates the hub sent into its extra store: judged now, they need not live that long.
+                        chain?.ChainPolicy.ExtraStore.Clear();
                         return refusal == null;
                     },
                 }, cancellationToken).ConfigureAwait(false);

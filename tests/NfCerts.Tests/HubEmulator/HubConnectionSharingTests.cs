@@ -1,11 +1,13 @@
 using System.Linq;
 using System.Threading.Tasks;
+using NfCerts.Emulators.Hub;
 using Xunit;
 
 namespace NfCerts.Tests.HubEmulator
 {
     /// <summary>The hub connections of many devices in one process share what they can (the roots they trust, parsed once)
-    /// without any connection depending on another.</summary>
+    /// and let go of what they no longer need (the certificates a client sent, once CONNECT has judged them), without any
+    /// connection depending on another.</summary>
     public sealed class HubConnectionSharingTests
     {
         [Fact]
@@ -29,6 +31,24 @@ namespace NfCerts.Tests.HubEmulator
             Assert.True(second.Transport.IsConnected);
             Assert.True(third.Transport.IsConnected);
             Assert.Equal(2, (await hub.Hub.ListDevicesAsync()).Count(d => d.Connected));
+        }
+
+        [Fact]
+        public async Task A_device_registered_by_its_CA_is_authorized_on_every_connection()
+        {
+            await using HubFixture hub = await HubFixture.StartAsync();
+            HubDeviceCredential device = await hub.AddDeviceAsync("dev-ca");
+            using var probe = new TransportProbe();
+
+            for (int i = 0; i < 3; i++)
+            {
+                probe.Transport.Connect(hub.Options(device));
+                Assert.True(probe.Transport.IsConnected);
+                probe.Transport.Disconnect();
+            }
+
+            HubCounters counters = hub.Hub.Counters;
+            Assert.Equal((3L, 3L, 0L), (counters.Handshakes, counters.Connections, counters.Refusals));
         }
     }
 }
