@@ -15,12 +15,11 @@ namespace NfCerts.Hal.Host
     /// </summary>
     /// <remarks>
     /// <para>Memory: a context holds the leaf with its key and the intermediates as OpenSSL objects, about 17 KB outside the
-    /// managed heap and 7 KB in it (measured on .NET 10, OpenSSL 3.0, ECDSA P-256 leaf and one intermediate). A device's
-    /// hub, DPS and EST transports present the same credential, so one context made for it is shared by every
-    /// <see cref="ClientIdentity"/> of the process while any of them holds it.</para>
-    /// <para>An identity made with <c>keepWhileIdle: false</c> (a transport used now and then: EST, DPS) holds its context
-    /// only while a connection or another identity does; one made idle-long is made again, from the shared table when
-    /// another holder still has it.</para>
+    /// managed heap and 7 KB in it (measured on .NET 10, OpenSSL 3.0, ECDSA P-256 leaf and one intermediate). Once
+    /// enrolled, a device's hub, DPS and EST transports present the same credential, so a context is shared by every
+    /// <see cref="ClientIdentity"/> of the process that asks for the same chain and key while any of them holds it.</para>
+    /// <para>An identity made with <c>keepWhileIdle: false</c> (a transport used now and then: EST, DPS) refers to its
+    /// context only while a connection or another identity holds it; once none does, the next connection makes it again.</para>
     /// </remarks>
     public sealed class ClientIdentity
     {
