@@ -17,6 +17,8 @@ namespace NfCerts.Hal.Host.Hub
     /// and intermediates), and the hub authenticated against the given roots only (no system store, no revocation
     /// downloads) and its host name. A refused server chain is reported as <see cref="TlsException"/> naming the
     /// certificate and the reason, kept in <see cref="Failure"/> because MQTTnet wraps what its stream provider throws.
+    /// Memory: the roots are the process's shared instances of those certificates, so that an idle connection holds no
+    /// parsed copy of its own, and the certificates the hub sent are let go once judged.
     /// </summary>
     internal sealed class HubTlsStreamProvider : IMqttClientStreamProvider, IDisposable
     {
@@ -40,7 +42,8 @@ namespace NfCerts.Hal.Host.Hub
             }
             foreach (byte[] root in options.TrustedRoots)
             {
-                _roots.Add(X509CertificateLoader.LoadCertificate(root));
+                // Every device of an emulated fleet trusts the same few roots: one parsed copy each for the process.
+                _roots.Add(SharedCertificates.Load(root));
             }
             if (options.ClientCertificate != null)
             {
@@ -98,6 +101,9 @@ namespace NfCerts.Hal.Host.Hub
                     RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
                     {
                         refusal = JudgeServer(certificate, chain, errors);
+                        // The chain's policy is this connection's, which the stream keeps while it lives, and .NET put the
+                        // certificates the hub sent into its extra store: judged now, they need not live that long.
+                        chain?.ChainPolicy.ExtraStore.Clear();
                         return refusal == null;
                     },
                 }, cancellationToken).ConfigureAwait(false);
@@ -142,10 +148,8 @@ namespace NfCerts.Hal.Host.Hub
 
         public void Dispose()
         {
-            foreach (X509Certificate2 root in _roots)
-            {
-                root.Dispose();
-            }
+            // The roots are the process's shared instances (SharedCertificates): dropped, never disposed here.
+            _roots.Clear();
         }
     }
 }

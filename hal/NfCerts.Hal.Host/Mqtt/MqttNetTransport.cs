@@ -27,7 +27,7 @@ namespace NfCerts.Hal.Host.Mqtt
         private bool _closing;
         private MqttClientConnectResult? _refusal;
         private readonly IClock? _clock;
-        private readonly ClientIdentity _identity = new ClientIdentity();
+        private readonly ClientIdentity _identity = new ClientIdentity(keepWhileIdle: false);
 
         /// <summary>A transport whose server chains are judged at the system clock's time.</summary>
         public MqttNetTransport()

@@ -28,7 +28,7 @@ namespace NfCerts.Hal.Host
     public sealed class HostTlsConnector : ITlsConnector
     {
         private readonly IClock? _clock;
-        private readonly ClientIdentity _identity = new ClientIdentity();
+        private readonly ClientIdentity _identity = new ClientIdentity(keepWhileIdle: false);
 
         /// <summary>A connector judging server certificates at the system's time.</summary>
         public HostTlsConnector()

@@ -165,7 +165,7 @@ public sealed partial class DpsEmulator : IAsyncDisposable
             e.ReasonCode = MqttConnectReasonCode.NotAuthorized;
             return Task.CompletedTask;
         }
-        _sessions[e.ClientId] = new Session { RegistrationId = parts[2], Leaf = e.ClientCertificate, Extras = _listener.PeerExtras(e.ChannelAdapter) };
+        _sessions[e.ClientId] = new Session { RegistrationId = parts[2], Leaf = e.ClientCertificate, Extras = _listener.TakePeerExtras(e.ChannelAdapter) };
         Interlocked.Increment(ref _connections);
         return Task.CompletedTask;
     }

@@ -215,7 +215,7 @@ public sealed partial class HubEmulator : IHubService, IAsyncDisposable
         }
         else
         {
-            X509Certificate2Collection extras = _listener.PeerExtras(e.ChannelAdapter);
+            X509Certificate2Collection extras = _listener.TakePeerExtras(e.ChannelAdapter);
             lock (_gate)
             {
                 _devices.TryGetValue(e.ClientId ?? "", out HubDevice? device);

@@ -22,7 +22,7 @@ namespace NfCerts.Emulators.Hub;
 /// MQTTnet.Server's transport for the emulator: TCP on one address, TLS 1.2/1.3 with a server chain (leaf and
 /// intermediates, all sent) that can be switched while running, and client certificates requested but judged later, at
 /// CONNECT, as IoT Hub does (an unknown device gets CONNACK "not authorized", not a failed handshake). It keeps the
-/// certificates each client sent besides its leaf, so that the CONNECT check can build the chain to a registered CA.
+/// certificates each client sent besides its leaf until the CONNECT check takes them to build the chain to a registered CA.
 /// </summary>
 internal sealed class HubTlsListener : IMqttServerAdapter
 {
@@ -60,9 +60,17 @@ internal sealed class HubTlsListener : IMqttServerAdapter
         Volatile.Write(ref _context, CreateContext(leaf, intermediates));
     }
 
-    /// <summary>The certificates the client of <paramref name="adapter"/> sent besides its leaf (empty when none).</summary>
-    public X509Certificate2Collection PeerExtras(IMqttChannelAdapter adapter)
-        => _peerExtras.TryGetValue(adapter, out var extras) ? extras : new X509Certificate2Collection();
+    /// <summary>The certificates the client of <paramref name="adapter"/> sent besides its leaf (empty when none), for the
+    /// CONNECT check: handed over once, so that a connection that lives for months does not keep them.</summary>
+    public X509Certificate2Collection TakePeerExtras(IMqttChannelAdapter adapter)
+    {
+        if (!_peerExtras.TryGetValue(adapter, out var extras))
+        {
+            return new X509Certificate2Collection();
+        }
+        _peerExtras.Remove(adapter);
+        return extras;
+    }
 
     public Task StartAsync(MqttServerOptions options, IMqttNetLogger logger)
     {
@@ -146,10 +154,12 @@ internal sealed class HubTlsListener : IMqttServerAdapter
                         CertificateChainPolicy = ChainJudge.Policy(null, DateTime.UtcNow, null),
                         RemoteCertificateValidationCallback = (_, _, chain, _) =>
                         {
-                            // Judged at CONNECT against the registered devices and CAs; keep what the client sent.
+                            // Judged at CONNECT against the registered devices and CAs; keep what the client sent there, not
+                            // in this connection's policy, which the stream keeps while it lives.
                             if (chain != null)
                             {
                                 extras.AddRange(chain.ChainPolicy.ExtraStore);
+                                chain.ChainPolicy.ExtraStore.Clear();
                             }
                             return true;
                         },
