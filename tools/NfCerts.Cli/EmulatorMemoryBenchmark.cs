@@ -13,8 +13,10 @@ namespace NfCerts.Cli
 {
     /// <summary><c>nfcerts bench emulator --idle-devices N</c>: what one emulated device costs the desktop while it idles on the
     /// hub. N devices are booted in one <see cref="DemoWorld"/> as <see cref="FleetRun"/> boots them, brought through first
-    /// boot (EST, DPS) to the hub, left a simulated day, then the managed heap is measured after a full collection against the
-    /// world alone, and again 90 simulated days later (what grows with time). Prints figures; asserts nothing.</summary>
+    /// boot (EST, DPS) to the hub, left a simulated day, then the managed heap, the GC's committed memory and the process's
+    /// working set are measured after a full collection against the world alone, and again 90 simulated days later (what
+    /// grows with time). The devices come in two batches, half and half, so that the second batch's cost per device is
+    /// printed too, free of the one-off costs the first brings in. Prints figures; asserts nothing.</summary>
     internal static class EmulatorMemoryBenchmark
     {
         private static readonly TimeSpan Step = TimeSpan.FromMinutes(1);
@@ -41,12 +43,14 @@ namespace NfCerts.Cli
                 long worldSet = WorkingSet();
                 long worldCommitted = GC.GetGCMemoryInfo().TotalCommittedBytes;
                 var wall = Stopwatch.StartNew();
-                for (int i = 0; i < devices; i++)
-                {
-                    boards.Add(Boot(world, fleet, "dev-" + (i + 1).ToString("D5"), (uint)(i + 1)));
-                }
-                int onHub = DriveUntilOnHub(world, boards, TimeSpan.FromHours(6));
-                Drive(world, boards, TimeSpan.FromDays(1), fleet.Sync);
+                // Two batches: what the second costs is the figure per device without the one-off costs the first brings
+                // in (JIT code and library pages made resident, pools and caches filled).
+                int half = Math.Max(1, devices / 2);
+                BootBatch(world, fleet, boards, half);
+                long halfHeap = HeapWithoutLogs(world);
+                long halfSet = WorkingSet();
+                long halfCommitted = GC.GetGCMemoryInfo().TotalCommittedBytes;
+                int onHub = BootBatch(world, fleet, boards, devices);
                 TimeSpan toHub = wall.Elapsed;
                 long heap = HeapWithoutLogs(world);
                 long set = WorkingSet();
@@ -67,6 +71,16 @@ namespace NfCerts.Cli
                     "working set per idle device: {0:0} bytes (the process's resident memory less the world alone ({1:0.0} MiB)), "
                     + "of which the GC's committed memory {2:0} bytes, the rest native (TLS sessions, sockets, thread stacks, the runtime)",
                     (set - worldSet) / (double)devices, worldSet / 1048576.0, (committed - worldCommitted) / (double)devices));
+                if (devices > half)
+                {
+                    int more = devices - half;
+                    o.WriteLine(string.Format(CultureInfo.InvariantCulture,
+                        "devices {0}-{1} alone: working set {2:0} bytes per device, of which the GC's committed memory {3:0}, "
+                        + "the managed heap {4:0}, native {5:0} (what each further device costs; the line above also spreads "
+                        + "one-off costs over the devices)", half + 1, devices, (set - halfSet) / (double)more,
+                        (committed - halfCommitted) / (double)more, (heap - halfHeap) / (double)more,
+                        ((set - halfSet) - (committed - halfCommitted)) / (double)more));
+                }
                 o.WriteLine(string.Format(CultureInfo.InvariantCulture,
                     "growth per idle device-day: {0:0} bytes ({1:0} bytes per device {2} simulated days later)",
                     (later - heap) / (double)devices / LaterDays, (later - worldOnly) / (double)devices, LaterDays));
@@ -86,6 +100,19 @@ namespace NfCerts.Cli
                 }
                 world.DisposeAsync().AsTask().GetAwaiter().GetResult();
             }
+        }
+
+        /// <summary>Boots boards until there are <paramref name="count"/>, brings them to the hub and lets a simulated day pass;
+        /// returns how many boards the hub sees.</summary>
+        private static int BootBatch(DemoWorld world, FleetOptions fleet, List<EmulatedDevice> boards, int count)
+        {
+            for (int i = boards.Count; i < count; i++)
+            {
+                boards.Add(Boot(world, fleet, "dev-" + (i + 1).ToString("D5"), (uint)(i + 1)));
+            }
+            int onHub = DriveUntilOnHub(world, boards, TimeSpan.FromHours(6));
+            Drive(world, boards, TimeSpan.FromDays(1), fleet.Sync);
+            return onHub;
         }
 
         /// <summary>One board as <see cref="FleetRun"/> boots it: its own clock at the world's time, a radio in range of the
