@@ -33,6 +33,10 @@ namespace NfCerts.Hal.Host
         private bool _running = true;
         private long _authentications;
 
+        /// <summary>The device side's certificate context: the process's one for the device's credential (the one its hub
+        /// connection holds, once it has one), not a new one per authentication.</summary>
+        private readonly ClientIdentity _device = new ClientIdentity(keepWhileIdle: false);
+
         /// <summary>
         /// Creates the authenticator. <paramref name="serverCertificate"/> must carry its private key;
         /// <paramref name="intermediates"/> are sent with it; client certificates must lead to one of <paramref name="clientCAs"/>.
@@ -114,11 +118,13 @@ namespace NfCerts.Hal.Host
             X509Certificate2 client;
             X509Certificate2Collection roots;
             X509Certificate2Collection intermediates;
+            SslStreamCertificateContext deviceContext;
             try
             {
                 roots = EapCredentials.LoadRoots(request.TrustedRoots!);
                 intermediates = EapCredentials.LoadIntermediates(request.ClientCertificate!);
                 client = EapCredentials.LoadClientCertificate(request.ClientCertificate!, request.ClientKey!);
+                deviceContext = _device.For(request.ClientCertificate!, request.ClientKey!);
             }
             catch (EapCredentialException e)
             {
@@ -134,7 +140,7 @@ namespace NfCerts.Hal.Host
             }
             try
             {
-                return RunAsync(request, DateTime.SpecifyKind(utcNow, DateTimeKind.Utc), client, intermediates, roots, serverContext, running)
+                return RunAsync(request, DateTime.SpecifyKind(utcNow, DateTimeKind.Utc), deviceContext, roots, serverContext, running)
                     .GetAwaiter().GetResult();
             }
             finally
@@ -174,8 +180,8 @@ namespace NfCerts.Hal.Host
             public bool NoClientCertificate;
         }
 
-        private async Task<WifiConnectResult> RunAsync(WifiConnectRequest request, DateTime utcNow, X509Certificate2 client,
-            X509Certificate2Collection intermediates, X509Certificate2Collection roots, SslStreamCertificateContext serverContext, bool serverRunning)
+        private async Task<WifiConnectResult> RunAsync(WifiConnectRequest request, DateTime utcNow, SslStreamCertificateContext deviceContext,
+            X509Certificate2Collection roots, SslStreamCertificateContext serverContext, bool serverRunning)
         {
             var verdicts = new Verdicts();
             var domain = string.IsNullOrEmpty(request.ServerDomain) ? null : request.ServerDomain;
@@ -207,7 +213,7 @@ namespace NfCerts.Hal.Host
                     EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                     CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                     // The device presents its intermediates as the request gives them (an offline context sends a partial chain).
-                    ClientCertificateContext = SslStreamCertificateContext.Create(client, intermediates, offline: true),
+                    ClientCertificateContext = deviceContext,
                     CertificateChainPolicy = ChainJudge.Policy(roots, utcNow, null),
                     AllowTlsResume = false,
                     RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
