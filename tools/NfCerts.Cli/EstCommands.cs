@@ -229,9 +229,6 @@ namespace NfCerts.Cli
             return span;
         }
 
-        /// <summary>The longest <c>--backdate</c>: the CA/Browser Forum's limit, as the scenario files' <c>servers.est.backdate</c>.</summary>
-        internal static readonly TimeSpan MaxBackdate = TimeSpan.FromDays(2);
-
         private static TimeSpan ParseBackdate(ArgumentResult r)
         {
             string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
@@ -239,7 +236,7 @@ namespace NfCerts.Cli
             {
                 return TimeSpan.Zero;
             }
-            if (!TryParseDuration(text, out TimeSpan span) || span > MaxBackdate)
+            if (!TryParseDuration(text, out TimeSpan span) || span > EstServerControls.MaxBackdate)
             {
                 r.AddError("--backdate must be 0 or a number with s, m, min, h or d up to 2d (e.g. 1h), not '" + text + "'");
             }

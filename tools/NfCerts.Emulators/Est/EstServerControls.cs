@@ -52,6 +52,10 @@ public sealed class EstServerControls
     /// <see cref="EstServerOptions.Backdate"/>).</summary>
     public static readonly TimeSpan DefaultBackdate = TimeSpan.FromHours(1);
 
+    /// <summary>The longest backdating the emulator is configured with from a scenario or the command line: 48 hours, the
+    /// CA/Browser Forum's Baseline Requirements' limit between signing and NotBefore.</summary>
+    public static readonly TimeSpan MaxBackdate = TimeSpan.FromDays(2);
+
     private readonly object _gate = new();
     private readonly Queue<long> _recent = new();
     private TimeSpan _lifetime;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using NfCerts.Emulators.Est;
 
 namespace NfCerts.Emulators.World;
 
@@ -40,12 +41,8 @@ public static class ScenarioTimes
     /// <summary>The length of a duration counted from <paramref name="anchor"/>.</summary>
     public static TimeSpan Length(string text, DateTimeOffset anchor) => IsoDuration.Parse(text).LengthFrom(anchor);
 
-    /// <summary>The longest backdating a scenario may give its EST CA: 48 hours, the CA/Browser Forum's Baseline
-    /// Requirements' limit between signing and NotBefore.</summary>
-    public static readonly TimeSpan MaxBackdate = TimeSpan.FromDays(2);
-
     /// <summary>What the schema cannot say: instants before the start, a client lifetime longer than its CA's, backdating
-    /// beyond <see cref="MaxBackdate"/>.</summary>
+    /// beyond <see cref="EstServerControls.MaxBackdate"/>.</summary>
     internal static List<(string Pointer, string Message)> Check(Scenario s)
     {
         var problems = new List<(string, string)>();
@@ -72,7 +69,7 @@ public static class ScenarioTimes
                 problems.Add(("/servers/est/outages/" + i + "/at", "before the start; allowed: an instant at or after the start"));
             }
         }
-        if (Length(s.Servers.Est.Backdate, start) > MaxBackdate)
+        if (Length(s.Servers.Est.Backdate, start) > EstServerControls.MaxBackdate)
         {
             problems.Add(("/servers/est/backdate", "longer than two days; allowed: PT0S to P2D (the CA/Browser Forum's limit on backdating)"));
         }
