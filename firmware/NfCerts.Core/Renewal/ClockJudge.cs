@@ -248,6 +248,13 @@ namespace NfCerts.Core.Renewal
             return v;
         }
 
+        /// <summary>True when a certificate just issued, valid from <paramref name="notBefore"/>, begins more than
+        /// <see cref="NotBeforeSlack"/> after <paramref name="wall"/>: further than a clock behind its CA explains.</summary>
+        public static bool BeginsTooFarAhead(DateTime notBefore, DateTime wall)
+        {
+            return notBefore > wall + NotBeforeSlack;
+        }
+
         /// <summary>
         /// Null when a certificate just issued, valid from <paramref name="notBefore"/>, may be taken at the wall clock
         /// <paramref name="wall"/>; otherwise why not, to follow "the issued certificate": it begins more than
@@ -256,7 +263,7 @@ namespace NfCerts.Core.Renewal
         /// </summary>
         public static string? IssuedTooFarAhead(DateTime notBefore, DateTime wall)
         {
-            if (notBefore <= wall + NotBeforeSlack)
+            if (!BeginsTooFarAhead(notBefore, wall))
             {
                 return null;
             }

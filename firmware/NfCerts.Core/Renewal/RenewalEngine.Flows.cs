@@ -307,7 +307,7 @@ namespace NfCerts.Core.Renewal
                 _effects.TryGetClientValidity(out notBefore, out notAfter);
                 // Beginning up to NotBeforeSlack after the time decided with is the clock behind, which the certificate
                 // corrects (the clock judge's rules); further, or already expired, the clock and the issuer disagree.
-                _clockDisagrees = notAfter <= now || notBefore > now + ClockJudge.NotBeforeSlack;
+                _clockDisagrees = notAfter <= now || ClockJudge.BeginsTooFarAhead(notBefore, now);
                 // A certificate issued just now dates the issuer's clock: a second source for the clock judge.
                 Dated(notBefore);
                 // Decided with the floor (the clock far behind what the device knew), or the certificate begins after the
