@@ -16,9 +16,6 @@ namespace NfCerts.Hal.Host
     {
         private static readonly WeakTable<X509Certificate2> Table = new WeakTable<X509Certificate2>();
 
-        /// <summary>How many entries the table has now (live or not yet swept).</summary>
-        public static int Count => Table.Count;
-
         /// <summary>The process's instance of the certificate <paramref name="der"/>, parsed now if no one holds one.</summary>
         /// <exception cref="CryptographicException"><paramref name="der"/> is not a certificate (as <see cref="X509CertificateLoader.LoadCertificate(byte[])"/>).</exception>
         public static X509Certificate2 Load(byte[] der)

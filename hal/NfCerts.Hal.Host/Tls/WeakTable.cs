@@ -17,18 +17,6 @@ namespace NfCerts.Hal.Host
         private readonly Dictionary<string, WeakReference<T>> _table = new(StringComparer.Ordinal);
         private int _sweepAt = FirstSweep;
 
-        /// <summary>How many entries the table has now (live or not yet swept).</summary>
-        public int Count
-        {
-            get
-            {
-                lock (_gate)
-                {
-                    return _table.Count;
-                }
-            }
-        }
-
         /// <summary>The live object under <paramref name="key"/>, or the one <paramref name="make"/> makes (outside the
         /// lock; when two threads make one at once, the first kept is returned to both).</summary>
         public T GetOrMake(string key, Func<T> make)
